@@ -1,0 +1,143 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# xdp-perf: performance tests for XDP programs, in the shape of the kernel's
+# tools/testing/selftests/bpf. Standalone: "make", "make run_tests".
+# Inside a kernel tree (tools/testing/selftests/<dir>) or with KSRC pointing
+# at one, the kernel's lib.mk provides run_tests and install.
+
+CLANG		?= clang
+BPFTOOL		?= bpftool
+CC		?= gcc
+PKG_CONFIG	?= pkg-config
+Q		?= @
+
+SRCDIR		:= $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+OUTPUT		?= $(SRCDIR)
+override OUTPUT	:= $(abspath $(OUTPUT))
+BUILD		:= $(OUTPUT)/build
+
+ARCH_INCLUDE	:= /usr/include/$(shell $(CC) -dumpmachine)
+LIBBPF_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
+LIBBPF_LIBS	:= $(or $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null),-lbpf)
+LIBBPF_VERSION	:= $(shell $(PKG_CONFIG) --modversion libbpf 2>/dev/null)
+GIT_REV		:= $(shell git -C $(SRCDIR) describe --always --dirty 2>/dev/null)
+CLANG_VERSION	:= $(shell $(CLANG) -dumpversion 2>/dev/null)
+
+# A kernel tree: the one we sit in, or KSRC=/path/to/linux.
+KSFT_DIR	:= $(firstword $(wildcard $(SRCDIR)/../lib.mk) \
+			$(if $(KSRC),$(wildcard $(KSRC)/tools/testing/selftests/lib.mk)))
+KSFT_DIR	:= $(if $(KSFT_DIR),$(abspath $(dir $(KSFT_DIR))))
+
+CFLAGS		+= -g -O2 -Wall -Wextra -Wno-unused-parameter \
+		   -Wno-missing-field-initializers -std=gnu11 \
+		   -I$(SRCDIR) -I$(BUILD) -I$(SRCDIR)/progs $(LIBBPF_CFLAGS) \
+		   -DXDP_PERF_GIT_REV='"$(GIT_REV)"' \
+		   -DXDP_PERF_CLANG='"$(CLANG_VERSION)"' \
+		   -DXDP_PERF_LIBBPF='"$(LIBBPF_VERSION)"'
+ifneq ($(KSFT_DIR),)
+CFLAGS		+= -I$(KSFT_DIR) -DHAVE_KSELFTEST_H
+endif
+LDLIBS		+= $(LIBBPF_LIBS) -lelf -lz -lm
+
+BPF_CFLAGS	:= -g -O2 -target bpf -mcpu=v3 -Wall -Werror \
+		   -I$(SRCDIR)/progs -I$(BUILD) -I$(ARCH_INCLUDE)
+
+# Every top-level .c is part of the harness (runner, stats, packets, ...).
+HARNESS_SRCS	:= $(sort $(wildcard $(SRCDIR)/*.c))
+TEST_SRCS	:= $(sort $(wildcard $(SRCDIR)/prog_tests/*.c))
+TEST_NAMES	:= $(basename $(notdir $(TEST_SRCS)))
+BPF_SRCS	:= $(sort $(wildcard $(SRCDIR)/progs/*.bpf.c))
+BPF_OBJS	:= $(patsubst $(SRCDIR)/progs/%.bpf.c,$(OUTPUT)/progs/%.bpf.o,$(BPF_SRCS))
+SKELS		:= $(patsubst $(SRCDIR)/progs/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+HARNESS_OBJS	:= $(patsubst $(SRCDIR)/%.c,$(BUILD)/%.o,$(HARNESS_SRCS))
+TEST_OBJS	:= $(patsubst $(SRCDIR)/prog_tests/%.c,$(BUILD)/prog_tests/%.o,$(TEST_SRCS))
+HDRS		:= $(wildcard $(SRCDIR)/*.h $(SRCDIR)/progs/*.h)
+
+# Generated sweep programs (gen/sweep.mk lists them), see gen/README.
+-include $(SRCDIR)/gen/gen.mk
+
+TEST_GEN_FILES	:= $(OUTPUT)/test_perf $(BPF_OBJS) $(GEN_TARGETS)
+TEST_PROGS	:= run_tests.sh
+TEST_FILES	:= kselftest-list.txt
+
+.PHONY: all clean run_tests install report compare vmtest help
+.DEFAULT_GOAL := all
+
+all: $(OUTPUT)/test_perf $(BPF_OBJS) $(GEN_TARGETS)
+
+$(BUILD) $(BUILD)/prog_tests $(OUTPUT)/progs:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/progs/%.bpf.o: $(SRCDIR)/progs/%.bpf.c $(wildcard $(SRCDIR)/progs/*.h) | $(OUTPUT)/progs
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(OUTPUT)/progs/%.bpf.o | $(BUILD)
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@.tmp && mv $@.tmp $@
+
+# The test list comes from the files in prog_tests/: nothing by hand.
+$(BUILD)/tests.h: $(TEST_SRCS) | $(BUILD)
+	$(call msg,GEN,$@)
+	$(Q)( $(foreach t,$(TEST_NAMES),echo 'DEFINE_TEST($(t))';) ) > $@.tmp && \
+		mv $@.tmp $@
+
+$(HARNESS_OBJS): $(BUILD)/%.o: $(SRCDIR)/%.c $(HDRS) $(BUILD)/tests.h | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(TEST_OBJS): $(BUILD)/prog_tests/%.o: $(SRCDIR)/prog_tests/%.c $(HDRS) $(SKELS) | $(BUILD)/prog_tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUTPUT)/test_perf: $(HARNESS_OBJS) $(TEST_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
+
+kselftest-list.txt:
+	$(Q)echo "$(notdir $(SRCDIR)):run_tests.sh" > $@
+
+msg = @printf '  %-8s %s\n' "$(1)" "$(patsubst $(OUTPUT)/%,%,$(2))";
+
+# Main job: the full evaluation, results in results/<date>-<kernel>/.
+report: all
+	$(OUTPUT)/test_perf --report $(ARGS)
+
+compare: all
+	$(OUTPUT)/test_perf --compare $(A) $(B) $(ARGS)
+
+vmtest: all
+	$(SRCDIR)/vmtest.sh $(VMTEST_ARGS)
+
+help:
+	@echo "make             build test_perf, the BPF objects and the sweep programs"
+	@echo "make run_tests   run every test (quick profile), KTAP output"
+	@echo "make report      the full evaluation (ARGS=... passed to test_perf)"
+	@echo "make compare A=OLD B=NEW   compare two result directories"
+	@echo "make vmtest      run the suite inside a VM (VMTEST_ARGS=...)"
+	@echo "make install INSTALL_PATH=DIR   kselftest-style install"
+	@echo "Variables: KSRC=<kernel tree> to use its lib.mk/kselftest.h, OUTPUT=<dir>"
+
+ifneq ($(KSFT_DIR),)
+# lib.mk brings run_tests, install and clean as every kselftest has them.
+EXTRA_CLEAN	:= $(BUILD) $(OUTPUT)/progs $(OUTPUT)/test_perf
+include $(KSFT_DIR)/lib.mk
+else
+INSTALL_PATH	?= $(OUTPUT)/kselftest_install
+
+run_tests: all
+	$(Q)cd $(OUTPUT) && $(SRCDIR)/run_tests.sh
+
+install: all kselftest-list.txt
+	$(Q)mkdir -p $(INSTALL_PATH)/progs
+	$(Q)install -m 0755 $(OUTPUT)/test_perf $(SRCDIR)/run_tests.sh $(INSTALL_PATH)/
+	$(Q)install -m 0644 $(SRCDIR)/config $(SRCDIR)/settings kselftest-list.txt \
+		$(INSTALL_PATH)/
+	$(Q)install -m 0644 $(BPF_OBJS) $(INSTALL_PATH)/progs/
+	$(Q)$(if $(GEN_TARGETS),cp -r $(GEN_OUTDIR) $(INSTALL_PATH)/)
+	@echo "installed into $(INSTALL_PATH)"
+
+clean:
+	$(Q)rm -rf $(BUILD) $(OUTPUT)/progs $(OUTPUT)/test_perf kselftest-list.txt \
+		$(GEN_CLEAN)
+endif

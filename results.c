@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Measured points and their environment, kept in memory during the run and
+ * written as data.csv / data.json. Every figure carries the environment that
+ * produced it: a number without its kernel, CPU and mitigations is useless
+ * for comparison.
+ */
+#define _GNU_SOURCE
+#include <cpuid.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "test_perf.h"
+#include "results.h"
+#include "runner.h"
+
+struct stored_row {
+	struct result_row row;
+	char *test;
+	char *subtest;
+};
+
+static struct stored_row *rows;
+static int nr_rows, cap_rows;
+static struct perf_environment environment;
+static bool env_probed;
+
+static char *dup_or_empty(const char *s)
+{
+	return strdup(s ?: "");
+}
+
+void results_add(const struct point_key *key, const char *metric,
+		 const char *unit, const struct sample_stats *st)
+{
+	struct stored_row *r;
+
+	if (nr_rows == cap_rows) {
+		int cap = cap_rows ? cap_rows * 2 : 256;
+		struct stored_row *n = realloc(rows, cap * sizeof(*rows));
+
+		if (!n)
+			return;
+		rows = n;
+		cap_rows = cap;
+	}
+	r = &rows[nr_rows++];
+	r->test = dup_or_empty(env.test_name);
+	r->subtest = dup_or_empty(env.subtest_name);
+	r->row.key.property = dup_or_empty(key->property);
+	r->row.key.n = key->n;
+	r->row.key.variant = dup_or_empty(key->variant);
+	r->row.key.op = dup_or_empty(key->op);
+	r->row.key.frame_size = key->frame_size;
+	r->row.key.mode = dup_or_empty(key->mode ?: "test_run");
+	r->row.metric = dup_or_empty(metric);
+	r->row.unit = dup_or_empty(unit);
+	r->row.st = *st;
+}
+
+void results_add_measure(const struct point_key *key,
+			 const struct measure_result *res)
+{
+	const struct sample_stats *ns = &res->ns;
+	char n[32] = "";
+
+	results_add(key, "ns_per_pkt", "ns", &res->ns);
+	results_add(key, "mpps", "Mpps", &res->mpps);
+	if (key->n >= 0)
+		snprintf(n, sizeof(n), " N=%ld", key->n);
+	test__info("  %s%s%s%s %dB: %.3f ns/pkt [%.3f, %.3f] median %.3f sd %.3f, %.2f Mpps (%d reps x %u runs, kernel %.0f ns)",
+		   key->variant && *key->variant ? key->variant : "",
+		   key->op && *key->op ? "/" : "", key->op ?: "", n,
+		   key->frame_size, ns->mean, ns->ci95_low, ns->ci95_high,
+		   ns->median, ns->stddev, res->mpps.mean, ns->n, res->repeat,
+		   res->kernel_ns.median);
+}
+
+int results_count(void)
+{
+	return nr_rows;
+}
+
+const struct result_row *results_row(int i)
+{
+	return i >= 0 && i < nr_rows ? &rows[i].row : NULL;
+}
+
+const char *results_test(int i)
+{
+	return i >= 0 && i < nr_rows ? rows[i].test : NULL;
+}
+
+const char *results_subtest(int i)
+{
+	return i >= 0 && i < nr_rows ? rows[i].subtest : NULL;
+}
+
+/* ---- environment ---- */
+
+static int read_first_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char *nl;
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, len, f)) {
+		fclose(f);
+		return -EIO;
+	}
+	fclose(f);
+	nl = strchr(buf, '\n');
+	if (nl)
+		*nl = '\0';
+	return 0;
+}
+
+static int read_int(const char *path)
+{
+	char buf[32];
+
+	if (read_first_line(path, buf, sizeof(buf)))
+		return -1;
+	return atoi(buf);
+}
+
+static void probe_cpu_model(struct perf_environment *e)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[256], *v;
+
+	snprintf(e->cpu_model, sizeof(e->cpu_model), "unknown");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "model name", 10))
+			continue;
+		v = strchr(line, ':');
+		if (!v)
+			break;
+		v += strspn(v + 1, " ") + 1;
+		v[strcspn(v, "\n")] = '\0';
+		snprintf(e->cpu_model, sizeof(e->cpu_model), "%s", v);
+		break;
+	}
+	fclose(f);
+}
+
+/* CPUID hypervisor leaf: "KVMKVMKVM", "TCGTCGTCGTCG" (QEMU emulation), ... */
+static void probe_virt(struct perf_environment *e)
+{
+	unsigned int eax, ebx, ecx, edx;
+	char sig[13] = "";
+	const char *forced = getenv("XDP_PERF_EMULATED");
+
+	if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1U << 31))) {
+		__cpuid(0x40000000, eax, ebx, ecx, edx);
+		memcpy(sig, &ebx, 4);
+		memcpy(sig + 4, &ecx, 4);
+		memcpy(sig + 8, &edx, 4);
+		sig[12] = '\0';
+	}
+	snprintf(e->virt, sizeof(e->virt), "%s", sig);
+	e->emulated = !!strstr(sig, "TCG") || strstr(e->cpu_model, "TCG") ||
+		      (forced && *forced == '1');
+}
+
+static void probe_mitigations(struct perf_environment *e)
+{
+	const char *dir = "/sys/devices/system/cpu/vulnerabilities";
+	struct dirent **names;
+	size_t used = 0;
+	int n, i;
+
+	e->mitigations[0] = '\0';
+	n = scandir(dir, &names, NULL, alphasort);
+	for (i = 0; i < n; i++) {
+		char path[600], val[256];
+
+		if (names[i]->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "%s/%s", dir,
+				 names[i]->d_name);
+			if (!read_first_line(path, val, sizeof(val)) &&
+			    used < sizeof(e->mitigations))
+				used += snprintf(e->mitigations + used,
+						 sizeof(e->mitigations) - used,
+						 "%s%s=%s", used ? ";" : "",
+						 names[i]->d_name, val);
+		}
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+	/* commas would break the CSV-free promise of the field consumers */
+	for (char *p = e->mitigations; *p; p++)
+		if (*p == ',' || *p == '"')
+			*p = ' ';
+}
+
+void results_probe_env(struct perf_environment *e)
+{
+	struct utsname u;
+	time_t now = time(NULL);
+
+	if (!e)
+		e = &environment;
+	memset(e, 0, sizeof(*e));
+	if (!uname(&u)) {
+		snprintf(e->kernel, sizeof(e->kernel), "%s", u.release);
+		snprintf(e->hostname, sizeof(e->hostname), "%s", u.nodename);
+	}
+	probe_cpu_model(e);
+	probe_virt(e);
+	e->nr_cpus = libbpf_num_possible_cpus();
+	e->jit_enable = read_int("/proc/sys/net/core/bpf_jit_enable");
+	e->jit_harden = read_int("/proc/sys/net/core/bpf_jit_harden");
+	e->bpf_stats = read_int("/proc/sys/kernel/bpf_stats_enabled");
+	probe_mitigations(e);
+	snprintf(e->clang, sizeof(e->clang), "%s", XDP_PERF_CLANG);
+	snprintf(e->libbpf, sizeof(e->libbpf), "%s", libbpf_version_string());
+	snprintf(e->git_rev, sizeof(e->git_rev), "%s",
+		 *XDP_PERF_GIT_REV ? XDP_PERF_GIT_REV : "unknown");
+	strftime(e->date, sizeof(e->date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	if (e == &environment)
+		env_probed = true;
+}
+
+const struct perf_environment *results_env(void)
+{
+	if (!env_probed)
+		results_probe_env(NULL);
+	return &environment;
+}
+
+void results_print_env(FILE *f, const char *prefix)
+{
+	const struct perf_environment *e = results_env();
+
+	fprintf(f, "%skernel %s, CPU %s (%d), virt %s%s\n", prefix, e->kernel,
+		e->cpu_model, e->nr_cpus, *e->virt ? e->virt : "none",
+		e->emulated ? " (EMULATED: timings not comparable)" : "");
+	fprintf(f, "%sJIT enable %d harden %d, bpf_stats %d, clang %s, libbpf %s, xdp-perf %s\n",
+		prefix, e->jit_enable, e->jit_harden, e->bpf_stats, e->clang,
+		e->libbpf, e->git_rev);
+}
+
+/* ---- files ---- */
+
+static int mkdir_p(const char *dir)
+{
+	char path[4096], *p;
+
+	snprintf(path, sizeof(path), "%s", dir);
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(path, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void json_env(FILE *f)
+{
+	const struct perf_environment *e = results_env();
+
+	fprintf(f, "  \"environment\": {\"kernel\": ");
+	json_string(f, e->kernel);
+	fprintf(f, ", \"cpu_model\": ");
+	json_string(f, e->cpu_model);
+	fprintf(f, ", \"nr_cpus\": %d, \"jit_enable\": %d, \"jit_harden\": %d, \"bpf_stats\": %d,\n    \"mitigations\": ",
+		e->nr_cpus, e->jit_enable, e->jit_harden, e->bpf_stats);
+	json_string(f, e->mitigations);
+	fprintf(f, ",\n    \"clang\": ");
+	json_string(f, e->clang);
+	fprintf(f, ", \"libbpf\": ");
+	json_string(f, e->libbpf);
+	fprintf(f, ", \"git_rev\": ");
+	json_string(f, e->git_rev);
+	fprintf(f, ", \"date\": ");
+	json_string(f, e->date);
+	fprintf(f, ", \"hostname\": ");
+	json_string(f, e->hostname);
+	fprintf(f, ", \"emulated\": %s, \"virt\": ",
+		e->emulated ? "true" : "false");
+	json_string(f, e->virt);
+	fprintf(f, "},\n");
+}
+
+static void json_profile(FILE *f)
+{
+	fprintf(f, "  \"profile\": {\"reps\": %d, \"sizes\": [", env.reps);
+	for (int i = 0; i < env.nr_sizes; i++)
+		fprintf(f, "%s%d", i ? "," : "", env.sizes[i]);
+	fprintf(f, "], \"quick\": %s, \"target_ms\": %.3f, \"seed\": %u, \"cpu\": %d},\n",
+		env.quick ? "true" : "false", env.target_ms, env.seed,
+		env.cpu);
+}
+
+/* %.17g keeps every bit; JSON has no NaN, so those become null */
+static void json_num(FILE *f, const char *name, double v, bool last)
+{
+	if (v != v)
+		fprintf(f, "\"%s\": null%s", name, last ? "" : ", ");
+	else
+		fprintf(f, "\"%s\": %.10g%s", name, v, last ? "" : ", ");
+}
+
+static void json_point(FILE *f, int i)
+{
+	const struct result_row *r = &rows[i].row;
+	const struct sample_stats *s = &r->st;
+
+	fprintf(f, "    {\"test\": ");
+	json_string(f, rows[i].test);
+	fprintf(f, ", \"subtest\": ");
+	json_string(f, rows[i].subtest);
+	fprintf(f, ", \"property\": ");
+	json_string(f, r->key.property);
+	fprintf(f, ", \"n\": %ld, \"variant\": ", r->key.n);
+	json_string(f, r->key.variant);
+	fprintf(f, ", \"op\": ");
+	json_string(f, r->key.op);
+	fprintf(f, ", \"frame_size\": %d, \"mode\": ", r->key.frame_size);
+	json_string(f, r->key.mode);
+	fprintf(f, ", \"metric\": ");
+	json_string(f, r->metric);
+	fprintf(f, ", \"unit\": ");
+	json_string(f, r->unit);
+	fprintf(f, ", \"reps\": %d, ", s->n);
+	json_num(f, "mean", s->mean, false);
+	json_num(f, "median", s->median, false);
+	json_num(f, "stddev", s->stddev, false);
+	json_num(f, "ci95_low", s->ci95_low, false);
+	json_num(f, "ci95_high", s->ci95_high, false);
+	json_num(f, "min", s->min, false);
+	json_num(f, "max", s->max, false);
+	fprintf(f, "\"outliers\": %d}%s\n", s->outliers,
+		i + 1 < nr_rows ? "," : "");
+}
+
+static int write_json(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	fprintf(f, "{\n  \"format\": \"xdp-perf-data/1\",\n");
+	json_env(f);
+	json_profile(f);
+	fprintf(f, "  \"points\": [\n");
+	for (int i = 0; i < nr_rows; i++)
+		json_point(f, i);
+	fprintf(f, "  ]\n}\n");
+	return fclose(f) ? -errno : 0;
+}
+
+static int write_csv(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	fprintf(f, "test,subtest,property,n,variant,op,frame_size,mode,metric,unit,reps,mean,median,stddev,ci95_low,ci95_high,min,max,outliers\n");
+	for (int i = 0; i < nr_rows; i++) {
+		const struct result_row *r = &rows[i].row;
+		const struct sample_stats *s = &r->st;
+
+		fprintf(f, "%s,%s,%s,%ld,%s,%s,%d,%s,%s,%s,%d,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%d\n",
+			rows[i].test, rows[i].subtest, r->key.property,
+			r->key.n, r->key.variant, r->key.op,
+			r->key.frame_size, r->key.mode, r->metric, r->unit,
+			s->n, s->mean, s->median, s->stddev, s->ci95_low,
+			s->ci95_high, s->min, s->max, s->outliers);
+	}
+	return fclose(f) ? -errno : 0;
+}
+
+int results_write(const char *dir)
+{
+	char path[4096];
+	int err;
+
+	err = mkdir_p(dir);
+	if (err) {
+		fprintf(stderr, "test_perf: cannot create %s: %s\n", dir,
+			strerror(-err));
+		return err;
+	}
+	snprintf(path, sizeof(path), "%s/data.csv", dir);
+	err = write_csv(path);
+	if (!err) {
+		snprintf(path, sizeof(path), "%s/data.json", dir);
+		err = write_json(path);
+	}
+	if (err)
+		fprintf(stderr, "test_perf: cannot write %s: %s\n", path,
+			strerror(-err));
+	return err;
+}

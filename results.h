@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Measured points and the environment that produced them, written as
+ * data.csv and data.json into --out DIR at the end of a run.
+ */
+#ifndef __RESULTS_H
+#define __RESULTS_H
+
+#include <stdio.h>
+#include "stats.h"
+
+struct measure_result;
+
+/* What identifies a point; test and subtest come from the running test. */
+struct point_key {
+	const char *property;	/* base, insns, branches, map, payload, ... */
+	long n;			/* property size N; -1 when not applicable */
+	const char *variant;	/* map type, ALU op, loop kind; "" if none */
+	const char *op;		/* lookup_hit, update_miss, ...; "" if none */
+	int frame_size;		/* bytes on the wire incl. FCS; 0 if none */
+	const char *mode;	/* test_run, generic, native, offload */
+};
+
+struct result_row {
+	struct point_key key;
+	const char *metric;	/* ns_per_pkt, mpps, latency_p99, ... */
+	const char *unit;	/* ns, Mpps, Gbit/s, % ... */
+	struct sample_stats st;
+};
+
+/* Record one metric of the current (sub)test. */
+void results_add(const struct point_key *key, const char *metric,
+		 const char *unit, const struct sample_stats *st);
+/* Record ns_per_pkt and mpps of a microbenchmark point. */
+void results_add_measure(const struct point_key *key,
+			 const struct measure_result *res);
+
+int results_count(void);
+const struct result_row *results_row(int i);
+/* Test and subtest names of row i. */
+const char *results_test(int i);
+const char *results_subtest(int i);
+
+/* Environment block: kernel, CPU, JIT, mitigations, tool versions, git. */
+struct perf_environment {
+	char kernel[128];
+	char cpu_model[128];
+	int nr_cpus;
+	int jit_enable;		/* net.core.bpf_jit_enable, -1 unknown */
+	int jit_harden;		/* net.core.bpf_jit_harden */
+	int bpf_stats;		/* kernel.bpf_stats_enabled */
+	char mitigations[512];	/* /sys/devices/system/cpu/vulnerabilities */
+	char clang[64];
+	char libbpf[32];
+	char git_rev[64];
+	char date[32];		/* ISO 8601 UTC */
+	char hostname[80];
+	int emulated;		/* 1: hypervisor says TCG/emulated CPU */
+	char virt[32];		/* hypervisor vendor, "" for bare metal */
+};
+
+void results_probe_env(struct perf_environment *e);
+const struct perf_environment *results_env(void);
+void results_print_env(FILE *f, const char *prefix);
+
+/* Write data.csv and data.json into dir (created if missing). */
+int results_write(const char *dir);
+
+#endif /* __RESULTS_H */

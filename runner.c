@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The measurement engine: validate, calibrate, time, summarise.
+ *
+ * Why thread CPU time and not the kernel's "duration": duration is the
+ * average per run truncated to an integer ns, so a 0.6 ns difference
+ * vanishes. Why not wall time: every XDP test_run call with repeat > 1
+ * swaps the XDP dispatcher twice and waits for RCU (~16 ms, quantized in
+ * ~8 ms steps). Those waits sleep, so the thread's CPU clock does not see
+ * them; what it does see of the call outside the loop (~0.25 ms of text
+ * patching and copies) is measured with repeat = 2 calls and subtracted.
+ */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdarg.h>
+#include <time.h>
+#include <linux/if_link.h>
+
+#include "test_perf.h"
+#include "runner.h"
+#include "results.h"
+#include "xdp_fwd.h"
+
+#define OUT_SLACK	4096	/* room for programs that grow the frame */
+#define MIN_REPEAT	256
+#define MAX_REPEAT	(1U << 27)
+#define FIXED_CALLS	5
+
+static const char *const xdp_verdicts[] = {
+	"XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT",
+};
+
+static const char *verdict_str(__u32 v)
+{
+	return v < 5 ? xdp_verdicts[v] : "unknown verdict";
+}
+
+static double thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+int measure_call_ns(int prog_fd, const void *pkt, __u32 len, __u32 repeat,
+		    double *cpu_ns, __u32 *kernel_ns, __u32 *verdict)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = pkt,
+		.data_size_in = len,
+		.repeat = repeat,
+	);
+	double t0, t1;
+	int err;
+
+	t0 = thread_cpu_ns();
+	err = bpf_prog_test_run_opts(prog_fd, &opts);
+	t1 = thread_cpu_ns();
+	if (err)
+		return -errno;
+	*cpu_ns = t1 - t0;
+	if (kernel_ns)
+		*kernel_ns = opts.duration;
+	if (verdict)
+		*verdict = opts.retval;
+	return 0;
+}
+
+static int point_error(struct measure_result *res, int err,
+		       const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int point_error(struct measure_result *res, int err,
+		       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(res->error, sizeof(res->error), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* One run with the output captured: the point is timed only if it passes. */
+static int validate_point(const struct measure_spec *spec,
+			  struct measure_result *res)
+{
+	__u32 out_len = spec->pkt_len + OUT_SLACK;
+	unsigned char *out = calloc(1, out_len);
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = spec->pkt,
+		.data_size_in = spec->pkt_len,
+		.data_out = out,
+		.data_size_out = out_len,
+		.repeat = 1,
+	);
+	int err = 0;
+	__u32 i;
+
+	if (!out)
+		return point_error(res, -ENOMEM, "out of memory");
+	if (bpf_prog_test_run_opts(spec->prog_fd, &opts)) {
+		err = point_error(res, -errno, "test_run failed: %s",
+				  strerror(errno));
+		goto out;
+	}
+	res->verdict = opts.retval;
+	if (!spec->any_verdict && opts.retval != spec->expect_verdict) {
+		err = point_error(res, -EBADMSG,
+				  "validation: verdict %s, expected %s",
+				  verdict_str(opts.retval),
+				  verdict_str(spec->expect_verdict));
+		goto out;
+	}
+	if (!spec->expect_out)
+		goto out;
+	if (opts.data_size_out != spec->expect_out_len) {
+		err = point_error(res, -EBADMSG,
+				  "validation: output %u B, expected %u B",
+				  opts.data_size_out, spec->expect_out_len);
+		goto out;
+	}
+	for (i = 0; i < spec->expect_out_len; i++) {
+		if (out[i] != ((const unsigned char *)spec->expect_out)[i]) {
+			err = point_error(res, -EBADMSG,
+					  "validation: output byte %u is 0x%02x, expected 0x%02x",
+					  i, out[i],
+					  ((const unsigned char *)spec->expect_out)[i]);
+			goto out;
+		}
+	}
+out:
+	free(out);
+	return err;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* CPU cost of a call outside the timed loop: median of repeat = 2 calls. */
+static int measure_fixed_ns(const struct measure_spec *spec, double *fixed,
+			    __u64 *runs)
+{
+	double t[FIXED_CALLS];
+	int i, err;
+
+	for (i = 0; i < FIXED_CALLS; i++) {
+		err = measure_call_ns(spec->prog_fd, spec->pkt, spec->pkt_len,
+				      2, &t[i], NULL, NULL);
+		if (err)
+			return err;
+		*runs += 2;
+	}
+	qsort(t, FIXED_CALLS, sizeof(t[0]), cmp_double);
+	*fixed = t[FIXED_CALLS / 2];
+	return 0;
+}
+
+/* Pick the repeat count that makes one timed loop last target_ms. */
+static int calibrate_repeat(const struct measure_spec *spec, double fixed,
+			    double target_ms, __u32 *repeat, __u64 *runs)
+{
+	__u32 r = 1 << 16;
+	double cpu, per_run, want;
+	int err, i;
+
+	for (i = 0; i < 2; i++) {
+		err = measure_call_ns(spec->prog_fd, spec->pkt, spec->pkt_len,
+				      r, &cpu, NULL, NULL);
+		if (err)
+			return err;
+		*runs += r;
+		per_run = (cpu - fixed) / r;
+		if (per_run < 0.5)
+			per_run = 0.5;
+		want = target_ms * 1e6 / per_run;
+		r = want < MIN_REPEAT ? MIN_REPEAT :
+		    want > MAX_REPEAT ? MAX_REPEAT : (__u32)want;
+	}
+	*repeat = r;
+	return 0;
+}
+
+static int read_count(const struct measure_spec *spec, __u64 *value)
+{
+	if (!spec->hooks.count)
+		return 0;
+	return spec->hooks.count(spec->hooks.ctx, value);
+}
+
+static int arm(const struct measure_spec *spec, bool timed)
+{
+	if (!spec->hooks.arm)
+		return 0;
+	return spec->hooks.arm(spec->hooks.ctx, timed);
+}
+
+static int timed_reps(const struct measure_spec *spec, int reps,
+		      struct measure_result *res, double *ns, double *mpps,
+		      double *kns)
+{
+	__u32 verdict, kernel_ns;
+	double cpu;
+	int i, err;
+
+	for (i = 0; i < reps; i++) {
+		if (test__stopping())
+			return point_error(res, -EINTR, "interrupted");
+		err = measure_call_ns(spec->prog_fd, spec->pkt, spec->pkt_len,
+				      res->repeat, &cpu, &kernel_ns, &verdict);
+		if (err)
+			return point_error(res, err, "test_run failed: %s",
+					   strerror(-err));
+		res->runs += res->repeat;
+		/* the verdict of the last run of the loop */
+		if (verdict != res->verdict)
+			return point_error(res, -EBADMSG,
+					   "verdict changed to %s during timed runs (the program changes its own input?)",
+					   verdict_str(verdict));
+		ns[i] = (cpu - res->fixed_us * 1e3) / res->repeat;
+		if (ns[i] <= 0)
+			return point_error(res, -ERANGE,
+					   "per-call overhead larger than the loop: raise --target-ms");
+		mpps[i] = 1e3 / ns[i];
+		kns[i] = kernel_ns;
+	}
+	return 0;
+}
+
+int measure_point(const struct measure_spec *spec, struct measure_result *res)
+{
+	int reps = spec->reps ?: env.reps;
+	double target = spec->target_ms > 0 ? spec->target_ms : env.target_ms;
+	double *ns = NULL, *mpps = NULL, *kns = NULL, fixed;
+	__u64 before = 0, after = 0;
+	int err;
+
+	memset(res, 0, sizeof(*res));
+	err = arm(spec, false);
+	if (!err)
+		err = validate_point(spec, res);
+	if (err)
+		return err;
+
+	ns = calloc(reps, sizeof(*ns));
+	mpps = calloc(reps, sizeof(*mpps));
+	kns = calloc(reps, sizeof(*kns));
+	if (!ns || !mpps || !kns) {
+		err = point_error(res, -ENOMEM, "out of memory");
+		goto out;
+	}
+	err = arm(spec, true) ?: read_count(spec, &before);
+	if (err) {
+		point_error(res, err, "cannot prepare timed runs: %s",
+			    strerror(-err));
+		goto out_disarm;
+	}
+	err = measure_fixed_ns(spec, &fixed, &res->runs);
+	if (!err)
+		err = calibrate_repeat(spec, fixed, target, &res->repeat,
+				       &res->runs);
+	if (err) {
+		point_error(res, err, "calibration failed: %s", strerror(-err));
+		goto out_disarm;
+	}
+	res->fixed_us = fixed / 1e3;
+	err = timed_reps(spec, reps, res, ns, mpps, kns);
+	if (err)
+		goto out_disarm;
+	err = read_count(spec, &after);
+	if (!err && spec->hooks.count && after - before != res->runs)
+		err = point_error(res, -EBADMSG,
+				  "path check: %llu of %llu runs took the measured path",
+				  (unsigned long long)(after - before),
+				  (unsigned long long)res->runs);
+	if (!err) {
+		stats_compute(ns, reps, &res->ns);
+		stats_compute(mpps, reps, &res->mpps);
+		stats_compute(kns, reps, &res->kernel_ns);
+	}
+out_disarm:
+	if (arm(spec, false) && !err)
+		err = point_error(res, -EIO, "cannot restore program config");
+out:
+	free(ns);
+	free(mpps);
+	free(kns);
+	return err;
+}
+
+/* ---- programs built on the base forwarder ---- */
+
+/* test_run delivers frames as if received on the netns' loopback */
+#define TEST_RUN_IFINDEX 1
+
+static const struct fwd_port bench_ports[FWD_PORT_MAX] = {
+	[FWD_PORT_A] = { .src_mac = { 0x02, 0, 0, 0, 0x0a, 0x01 },
+			 .dst_mac = { 0x02, 0, 0, 0, 0x0a, 0x02 } },
+	[FWD_PORT_B] = { .src_mac = { 0x02, 0, 0, 0, 0x0b, 0x01 },
+			 .dst_mac = { 0x02, 0, 0, 0, 0x0b, 0x02 } },
+};
+
+static int fwd_set_config(struct fwd_bench *fb, bool rearm)
+{
+	struct fwd_config cfg = {
+		.port_a_ifindex = TEST_RUN_IFINDEX,
+		.use_tx = fb->use_tx,
+		.rearm = rearm,
+	};
+	__u32 key = 0;
+
+	return bpf_map_update_elem(fb->cfg_fd, &key, &cfg, 0) ? -errno : 0;
+}
+
+static int map_fd(struct bpf_object *obj, const char *name, bool required)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, name);
+
+	if (!map)
+		return required ? -ENOENT : -1;
+	return bpf_map__fd(map);
+}
+
+int fwd_bench_init(struct fwd_bench *fb, struct bpf_object *obj, bool use_tx)
+{
+	__u32 port, ifindex = TEST_RUN_IFINDEX;
+	int err;
+
+	memset(fb, 0, sizeof(*fb));
+	fb->obj = obj;
+	fb->use_tx = use_tx;
+	fb->cfg_fd = map_fd(obj, "fwd_cfg", true);
+	fb->ports_fd = map_fd(obj, "fwd_ports", true);
+	fb->stats_fd = map_fd(obj, "fwd_stats", true);
+	fb->tx_ports_fd = map_fd(obj, "fwd_tx_ports", false);
+	if (fb->cfg_fd < 0 || fb->ports_fd < 0 || fb->stats_fd < 0)
+		return -ENOENT;	/* not built on xdp_fwd_base.bpf.h */
+	for (port = 0; port < FWD_PORT_MAX; port++) {
+		if (bpf_map_update_elem(fb->ports_fd, &port, &bench_ports[port], 0))
+			return -errno;
+		/* non-live test_run never transmits: loopback is a valid target */
+		if (fb->tx_ports_fd >= 0 &&
+		    bpf_map_update_elem(fb->tx_ports_fd, &port, &ifindex, 0))
+			return -errno;
+	}
+	err = fwd_set_config(fb, false);
+	return err;
+}
+
+int fwd_bench_count(struct fwd_bench *fb, __u32 reason, __u64 *value)
+{
+	int nr_cpus = libbpf_num_possible_cpus();
+	__u64 *vals;
+	bool percpu;
+	int i;
+
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fb->stats_fd, &info, &len))
+		return -errno;
+	percpu = info.type == BPF_MAP_TYPE_PERCPU_ARRAY;
+	vals = calloc(percpu ? nr_cpus : 1, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fb->stats_fd, &reason, vals)) {
+		free(vals);
+		return -errno;
+	}
+	*value = 0;
+	for (i = 0; i < (percpu ? nr_cpus : 1); i++)
+		*value += vals[i];
+	free(vals);
+	return 0;
+}
+
+int fwd_bench_frame(struct fwd_bench *fb, unsigned int frame_size,
+		    void *pkt, void *expect, __u32 *len)
+{
+	const struct fwd_port *egress = &bench_ports[FWD_PORT_B];
+	unsigned char *out = expect;
+	struct pkt_spec spec;
+	struct pkt_rng rng;
+	__u16 sum;
+	int n;
+
+	pkt_spec_init(&spec, frame_size);
+	spec.src = env.src_prefix;
+	spec.dst = env.dst_prefix;
+	pkt_rng_seed(&rng, env.seed ^ ((__u64)frame_size << 32));
+	n = pkt_build_udp4(&spec, &rng, pkt, PKT_BUF_LEN(frame_size));
+	if (n < 0)
+		return n;
+	*len = n;
+	if (!expect)
+		return 0;
+	/* what a router makes of it: new MACs, TTL - 1, header checksum */
+	memcpy(out, pkt, n);
+	memcpy(out, egress->dst_mac, 6);
+	memcpy(out + 6, egress->src_mac, 6);
+	out[14 + 8] -= 1;
+	out[14 + 10] = out[14 + 11] = 0;
+	sum = pkt_csum(out + 14, 20);	/* host order, big-endian words */
+	out[14 + 10] = sum >> 8;
+	out[14 + 11] = sum & 0xff;
+	return 0;
+}
+
+struct fwd_hook_ctx {
+	struct fwd_bench *fb;
+	__u32 reason;
+};
+
+static int fwd_hook_arm(void *ctx, bool timed)
+{
+	struct fwd_hook_ctx *h = ctx;
+
+	return fwd_set_config(h->fb, timed);
+}
+
+static int fwd_hook_count(void *ctx, __u64 *value)
+{
+	struct fwd_hook_ctx *h = ctx;
+
+	return fwd_bench_count(h->fb, h->reason, value);
+}
+
+int fwd_bench_measure(struct fwd_bench *fb, int prog_fd,
+		      unsigned int frame_size, struct measure_result *res)
+{
+	unsigned char pkt[PKT_MAX_FRAME], expect[PKT_MAX_FRAME];
+	struct fwd_hook_ctx hctx = {
+		.fb = fb,
+		.reason = fb->use_tx ? FWD_TX : FWD_REDIRECT,
+	};
+	struct measure_spec spec = {
+		.prog_fd = prog_fd,
+		.pkt = pkt,
+		.expect_verdict = fb->use_tx ? XDP_TX : XDP_REDIRECT,
+		.expect_out = expect,
+		.hooks = { .ctx = &hctx, .arm = fwd_hook_arm,
+			   .count = fwd_hook_count },
+	};
+	int err;
+
+	err = fwd_bench_frame(fb, frame_size, pkt, expect, &spec.pkt_len);
+	if (err) {
+		memset(res, 0, sizeof(*res));
+		return point_error(res, err, "cannot build a %u B frame",
+				   frame_size);
+	}
+	spec.expect_out_len = spec.pkt_len;
+	return measure_point(&spec, res);
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The measurement engine: BPF_PROG_TEST_RUN turned into ns/packet figures.
+ *
+ * Method (see README "Timing method"): the timed quantity is the measuring
+ * thread's CPU time around a test_run call with a calibrated repeat count,
+ * minus the call's fixed CPU cost (dispatcher swap, copies) estimated with
+ * repeat = 2 calls, divided by the repeat count. The kernel's own duration
+ * (integer ns, truncated) is kept as a cross-check. The RCU waits of each
+ * call are sleeps and cost no CPU time, so they do not pollute the figure.
+ */
+#ifndef __RUNNER_H
+#define __RUNNER_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "stats.h"
+
+struct bpf_object;
+
+/* How to check that every timed run took the path being measured. */
+struct run_hooks {
+	void *ctx;
+	/* Called with true before timed runs, false after (e.g. TTL rearm). */
+	int (*arm)(void *ctx, bool timed);
+	/* Running count that must grow by exactly the number of runs. */
+	int (*count)(void *ctx, __u64 *value);
+};
+
+struct measure_spec {
+	int prog_fd;
+	const void *pkt;
+	__u32 pkt_len;
+	__u32 expect_verdict;		/* XDP_PASS, XDP_TX, ... */
+	bool any_verdict;		/* --obj: accept what the first run says */
+	const void *expect_out;		/* NULL: output bytes not checked */
+	__u32 expect_out_len;
+	struct run_hooks hooks;		/* optional */
+	int reps;			/* 0: env.reps */
+	double target_ms;		/* 0: env.target_ms */
+};
+
+struct measure_result {
+	struct sample_stats ns;		/* ns per packet */
+	struct sample_stats mpps;	/* 1000 / ns per repetition */
+	struct sample_stats kernel_ns;	/* the kernel's truncated duration */
+	__u32 repeat;			/* calibrated runs per call */
+	double fixed_us;		/* per-call CPU cost subtracted */
+	__u32 verdict;			/* verdict of the validation run */
+	__u64 runs;			/* timed runs in all */
+	char error[160];		/* why the point is invalid */
+};
+
+/*
+ * Validate (one run: verdict, output bytes), warm up, calibrate, then time
+ * spec->reps repetitions. 0 on success; otherwise -errno with res->error
+ * saying why, and nothing timed when validation failed.
+ */
+int measure_point(const struct measure_spec *spec, struct measure_result *res);
+
+/* Thread CPU time of one test_run call with the given repeat, in ns. */
+int measure_call_ns(int prog_fd, const void *pkt, __u32 len, __u32 repeat,
+		    double *cpu_ns, __u32 *kernel_ns, __u32 *verdict);
+
+/*
+ * Programs built on progs/xdp_fwd_base.bpf.h: configure their maps for a
+ * microbenchmark (ports, devmap to loopback, rearm) and measure one frame
+ * size with the expected forwarded output checked byte for byte.
+ */
+struct fwd_bench {
+	struct bpf_object *obj;
+	int cfg_fd, ports_fd, stats_fd, tx_ports_fd;
+	bool use_tx;
+};
+
+int fwd_bench_init(struct fwd_bench *fb, struct bpf_object *obj, bool use_tx);
+/* Sum over CPUs of fwd_stats[reason]. */
+int fwd_bench_count(struct fwd_bench *fb, __u32 reason, __u64 *value);
+/* Fill pkt (PKT_BUF_LEN(frame_size) bytes) and what the forwarder makes of it. */
+int fwd_bench_frame(struct fwd_bench *fb, unsigned int frame_size,
+		    void *pkt, void *expect, __u32 *len);
+int fwd_bench_measure(struct fwd_bench *fb, int prog_fd,
+		      unsigned int frame_size, struct measure_result *res);
+
+#endif /* __RUNNER_H */
