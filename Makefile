@@ -20,7 +20,6 @@ ARCH_INCLUDE	:= /usr/include/$(shell $(CC) -dumpmachine)
 LIBBPF_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS	:= $(or $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null),-lbpf)
 LIBBPF_VERSION	:= $(shell $(PKG_CONFIG) --modversion libbpf 2>/dev/null)
-GIT_REV		:= $(shell git -C $(SRCDIR) describe --always --dirty 2>/dev/null)
 CLANG_VERSION	:= $(shell $(CLANG) -dumpversion 2>/dev/null)
 
 # A kernel tree: the one we sit in, or KSRC=/path/to/linux.
@@ -31,7 +30,6 @@ KSFT_DIR	:= $(if $(KSFT_DIR),$(abspath $(dir $(KSFT_DIR))))
 CFLAGS		+= -g -O2 -Wall -Wextra -Wno-unused-parameter \
 		   -Wno-missing-field-initializers -std=gnu11 \
 		   -I$(SRCDIR) -I$(BUILD) -I$(SRCDIR)/progs $(LIBBPF_CFLAGS) \
-		   -DXDP_PERF_GIT_REV='"$(GIT_REV)"' \
 		   -DXDP_PERF_CLANG='"$(CLANG_VERSION)"' \
 		   -DXDP_PERF_LIBBPF='"$(LIBBPF_VERSION)"'
 ifneq ($(KSFT_DIR),)
@@ -60,7 +58,7 @@ TEST_GEN_FILES	:= $(OUTPUT)/test_perf $(BPF_OBJS) $(GEN_TARGETS)
 TEST_PROGS	:= run_tests.sh
 TEST_FILES	:= kselftest-list.txt
 
-.PHONY: all clean run_tests install report compare vmtest help
+.PHONY: FORCE all clean run_tests install report compare vmtest help
 .DEFAULT_GOAL := all
 
 all: $(OUTPUT)/test_perf $(BPF_OBJS) $(GEN_TARGETS)
@@ -76,13 +74,21 @@ $(BUILD)/%.skel.h: $(OUTPUT)/progs/%.bpf.o | $(BUILD)
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@.tmp && mv $@.tmp $@
 
+# The git revision goes into every result; rewritten only when it changes.
+$(BUILD)/version.h: FORCE | $(BUILD)
+	$(Q)rev=$$(git -C $(SRCDIR) describe --always --dirty 2>/dev/null || echo unknown); \
+	echo "#define XDP_PERF_GIT_REV \"$$rev\"" > $@.tmp; \
+	cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+FORCE:
+
 # The test list comes from the files in prog_tests/: nothing by hand.
 $(BUILD)/tests.h: $(TEST_SRCS) | $(BUILD)
 	$(call msg,GEN,$@)
 	$(Q)( $(foreach t,$(TEST_NAMES),echo 'DEFINE_TEST($(t))';) ) > $@.tmp && \
 		mv $@.tmp $@
 
-$(HARNESS_OBJS): $(BUILD)/%.o: $(SRCDIR)/%.c $(HDRS) $(BUILD)/tests.h | $(BUILD)
+$(HARNESS_OBJS): $(BUILD)/%.o: $(SRCDIR)/%.c $(HDRS) $(BUILD)/tests.h $(BUILD)/version.h | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 

@@ -14,6 +14,7 @@
 
 #include "test_perf.h"
 #include "results.h"
+#include "version.h"
 #include "runner.h"
 
 struct stored_row {

@@ -49,7 +49,7 @@ struct perf_environment {
 	int jit_enable;		/* net.core.bpf_jit_enable, -1 unknown */
 	int jit_harden;		/* net.core.bpf_jit_harden */
 	int bpf_stats;		/* kernel.bpf_stats_enabled */
-	char mitigations[512];	/* /sys/devices/system/cpu/vulnerabilities */
+	char mitigations[1024];	/* /sys/devices/system/cpu/vulnerabilities */
 	char clang[64];
 	char libbpf[32];
 	char git_rev[64];

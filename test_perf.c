@@ -20,6 +20,7 @@
 
 #include "test_perf.h"
 #include "results.h"
+#include "version.h"
 
 #ifdef HAVE_KSELFTEST_H
 #include "kselftest.h"

@@ -108,9 +108,11 @@ static int open_and_load(struct bpf_object **objp, struct bpf_program **progp)
 	err = bpf_object__load(obj);
 	libbpf_set_print(old);
 	if (err) {
-		fprintf(stderr, "test_perf: %s: the kernel refused program '%s': %s\n",
-			env.obj_path, bpf_program__name(*progp),
-			strerror(-err));
+		fprintf(stderr, "test_perf: %s: %s program '%s' (%s)\n",
+			env.obj_path,
+			err == -EACCES || err == -EINVAL ?
+			"the verifier refused" : "the kernel could not load",
+			bpf_program__name(*progp), strerror(-err));
 		print_log_tail();
 		bpf_object__close(obj);
 		return EXIT_USAGE;
