@@ -45,7 +45,9 @@ HARNESS_SRCS	:= $(sort $(wildcard $(SRCDIR)/*.c))
 TEST_SRCS	:= $(sort $(wildcard $(SRCDIR)/prog_tests/*.c))
 TEST_NAMES	:= $(basename $(notdir $(TEST_SRCS)))
 BPF_SRCS	:= $(sort $(wildcard $(SRCDIR)/progs/*.bpf.c))
-BPF_OBJS	:= $(patsubst $(SRCDIR)/progs/%.bpf.c,$(OUTPUT)/progs/%.bpf.o,$(BPF_SRCS))
+# Objects go to bpf/, never next to the sources: lib.mk's clean removes
+# every TEST_GEN_FILES entry, and OUTPUT is often the source directory.
+BPF_OBJS	:= $(patsubst $(SRCDIR)/progs/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS		:= $(patsubst $(SRCDIR)/progs/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 HARNESS_OBJS	:= $(patsubst $(SRCDIR)/%.c,$(BUILD)/%.o,$(HARNESS_SRCS))
 TEST_OBJS	:= $(patsubst $(SRCDIR)/prog_tests/%.c,$(BUILD)/prog_tests/%.o,$(TEST_SRCS))
@@ -54,23 +56,23 @@ HDRS		:= $(wildcard $(SRCDIR)/*.h $(SRCDIR)/progs/*.h)
 # Generated sweep programs (gen/sweep.mk lists them), see gen/README.
 -include $(SRCDIR)/gen/gen.mk
 
-TEST_GEN_FILES	:= $(OUTPUT)/test_perf $(BPF_OBJS) $(GEN_TARGETS)
+# lib.mk prefixes these with $(OUTPUT)/ and installs them with rsync.
+TEST_GEN_FILES	:= test_perf bpf $(if $(GEN_TARGETS),$(notdir $(GEN_OUTDIR)))
 TEST_PROGS	:= run_tests.sh
-TEST_FILES	:= kselftest-list.txt
 
 .PHONY: FORCE all clean run_tests install report compare vmtest help
 .DEFAULT_GOAL := all
 
 all: $(OUTPUT)/test_perf $(BPF_OBJS) $(GEN_TARGETS)
 
-$(BUILD) $(BUILD)/prog_tests $(OUTPUT)/progs:
+$(BUILD) $(BUILD)/prog_tests $(OUTPUT)/bpf:
 	$(Q)mkdir -p $@
 
-$(OUTPUT)/progs/%.bpf.o: $(SRCDIR)/progs/%.bpf.c $(wildcard $(SRCDIR)/progs/*.h) | $(OUTPUT)/progs
+$(OUTPUT)/bpf/%.bpf.o: $(SRCDIR)/progs/%.bpf.c $(wildcard $(SRCDIR)/progs/*.h) | $(OUTPUT)/bpf
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(BUILD)/%.skel.h: $(OUTPUT)/progs/%.bpf.o | $(BUILD)
+$(BUILD)/%.skel.h: $(OUTPUT)/bpf/%.bpf.o | $(BUILD)
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@.tmp && mv $@.tmp $@
 
@@ -100,8 +102,9 @@ $(OUTPUT)/test_perf: $(HARNESS_OBJS) $(TEST_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
 
-kselftest-list.txt:
-	$(Q)echo "$(notdir $(SRCDIR)):run_tests.sh" > $@
+COLLECTION	?= xdp-perf
+$(OUTPUT)/kselftest-list.txt: FORCE
+	$(Q)echo "$(COLLECTION):run_tests.sh" > $@
 
 msg = @printf '  %-8s %s\n' "$(1)" "$(patsubst $(OUTPUT)/%,%,$(2))";
 
@@ -126,7 +129,7 @@ help:
 
 ifneq ($(KSFT_DIR),)
 # lib.mk brings run_tests, install and clean as every kselftest has them.
-EXTRA_CLEAN	:= $(BUILD) $(OUTPUT)/progs $(OUTPUT)/test_perf
+EXTRA_CLEAN	:= $(BUILD)
 include $(KSFT_DIR)/lib.mk
 else
 INSTALL_PATH	?= $(OUTPUT)/kselftest_install
@@ -134,16 +137,16 @@ INSTALL_PATH	?= $(OUTPUT)/kselftest_install
 run_tests: all
 	$(Q)cd $(OUTPUT) && $(SRCDIR)/run_tests.sh
 
-install: all kselftest-list.txt
-	$(Q)mkdir -p $(INSTALL_PATH)/progs
+install: all $(OUTPUT)/kselftest-list.txt
+	$(Q)mkdir -p $(INSTALL_PATH)/bpf
 	$(Q)install -m 0755 $(OUTPUT)/test_perf $(SRCDIR)/run_tests.sh $(INSTALL_PATH)/
-	$(Q)install -m 0644 $(SRCDIR)/config $(SRCDIR)/settings kselftest-list.txt \
+	$(Q)install -m 0644 $(SRCDIR)/config $(SRCDIR)/settings $(OUTPUT)/kselftest-list.txt \
 		$(INSTALL_PATH)/
-	$(Q)install -m 0644 $(BPF_OBJS) $(INSTALL_PATH)/progs/
+	$(Q)install -m 0644 $(BPF_OBJS) $(INSTALL_PATH)/bpf/
 	$(Q)$(if $(GEN_TARGETS),cp -r $(GEN_OUTDIR) $(INSTALL_PATH)/)
 	@echo "installed into $(INSTALL_PATH)"
 
 clean:
-	$(Q)rm -rf $(BUILD) $(OUTPUT)/progs $(OUTPUT)/test_perf kselftest-list.txt \
+	$(Q)rm -rf $(BUILD) $(OUTPUT)/bpf $(OUTPUT)/test_perf $(OUTPUT)/kselftest-list.txt \
 		$(GEN_CLEAN)
 endif

@@ -263,6 +263,11 @@ bool test__assert_fail(const char *file, int line, const char *name,
 	char msg[512];
 	va_list ap;
 
+	/* after Ctrl-C, failures are the interruption's doing */
+	if (test__stopping()) {
+		test__skip("interrupted");
+		return false;
+	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -711,7 +716,7 @@ static void usage(FILE *f)
 	}
 	fprintf(f,
 "\nExit: 0 all passed, 1 a test failed, 2 no test matched or bad usage,\n"
-"4 (with --ktap) everything skipped.\n");
+"4 (with --ktap) everything skipped, 128+N stopped by signal N.\n");
 }
 
 void perf_usage_error(const char *fmt, ...)
@@ -1028,9 +1033,11 @@ static int run_selected(void)
 	else
 		printf("Summary: %d/%d PASSED, %d SKIPPED, %d FAILED\n", pass,
 		       sub_pass, skip, fail);
-	if (stop_signal)
+	if (stop_signal) {
 		fprintf(stderr, "test_perf: interrupted, kept %d measured points\n",
 			results_count());
+		return 128 + stop_signal;
+	}
 	if (fail)
 		ret = KSFT_FAIL;
 	else if (env.ktap && !pass)
