@@ -6,7 +6,7 @@
 set -euo pipefail
 
 PKGS=(make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev pkg-config
-      bpftool iproute2 gnuplot-nox ethtool kmod)
+      bpftool iproute2 gnuplot-nox ethtool kmod rsync)
 # vmtest: QEMU, a static busybox and cpio for the guest initramfs.
 VMTEST_PKGS=(qemu-system-x86 busybox-static cpio)
 
