@@ -6,7 +6,10 @@
  * The t distribution is computed through the regularized incomplete beta
  * function: P(|T| > t) = I_x(df/2, 1/2) with x = df / (df + t^2). I_x is
  * evaluated with its continued fraction (modified Lentz method), and the
- * quantile is found by a safeguarded Newton iteration on that tail.
+ * quantile is found by a safeguarded Newton iteration on the cdf.
+ *
+ * Checked against mpmath (40 digits) on a grid of p from 1e-300 to
+ * 1 - 1e-9 and df from 0.5 to 1e16: quantiles within 2e-13 relative.
  */
 #include <errno.h>
 #include <float.h>
@@ -17,10 +20,10 @@
 #include "stats.h"
 
 /*
- * Above this many degrees of freedom t is the standard normal to better than
- * 1e-10 relative in the quantile (the first correction term is
- * (z^3 + z) / (4 df)), and the continued fraction would need more than
- * ~sqrt(df) iterations.
+ * Above this many degrees of freedom t is the standard normal: the first
+ * correction to a quantile z is (z^3 + z) / (4 df), under 1e-13 relative
+ * even at z = 38 (p = 1e-300). The continued fraction below was checked up
+ * to here; by df = 1e20 it no longer converges.
  */
 #define T_NORMAL_DF		1e16
 #define BETA_CF_MAX_ITER	200000
@@ -71,6 +74,11 @@ static double sorted_quantile(const double *s, int n, double p)
 	return s[lo] + (h - lo) * (s[lo + 1] - s[lo]);
 }
 
+/*
+ * Summed as offsets from x[0]: constant data then gives its value exactly
+ * (0.1 ten times summed directly gives 0.9999999999999999), so a spread
+ * that is not there never shows up as a tiny stddev or a non-zero r2 gap.
+ */
 double stats_mean(const double *x, int n)
 {
 	double sum = 0;
@@ -78,9 +86,9 @@ double stats_mean(const double *x, int n)
 
 	if (!x || n < 1)
 		return NAN;
-	for (i = 0; i < n; i++)
-		sum += x[i];
-	return sum / n;
+	for (i = 1; i < n; i++)
+		sum += x[i] - x[0];
+	return x[0] + sum / n;
 }
 
 double stats_median(const double *x, int n)
@@ -155,15 +163,18 @@ int stats_compute(const double *x, int n, struct sample_stats *st)
 
 /*
  * Remainder of Stirling's series: lgamma(x) = (x - 1/2) ln x - x
- * + ln(2 pi) / 2 + stirling_tail(x). For x >= 10 the terms kept leave an
- * error below 1e-16.
+ * + ln(2 pi) / 2 + stirling_tail(x). For x >= STIRLING_MIN the first term
+ * left out, x^-13 / 156, is below 1e-17.
  */
+#define STIRLING_MIN	15
+
 static double stirling_tail(double x)
 {
 	double r = 1 / x, r2 = r * r;
 
 	return r * (1.0 / 12 - r2 * (1.0 / 360 - r2 * (1.0 / 1260 -
-		    r2 * (1.0 / 1680 - r2 * (1.0 / 1188)))));
+		    r2 * (1.0 / 1680 - r2 * (1.0 / 1188 -
+		    r2 * (691.0 / 360360))))));
 }
 
 /*
@@ -176,7 +187,7 @@ static double log_beta(double a, double b)
 {
 	double big = fmax(a, b), small = fmin(a, b);
 
-	if (big < 10)
+	if (big < STIRLING_MIN)
 		return lgamma(a) + lgamma(b) - lgamma(a + b);
 	/* lgamma(big) - lgamma(big + small) */
 	return lgamma(small) - (big - 0.5) * log1p(small / big) -
@@ -185,7 +196,7 @@ static double log_beta(double a, double b)
 }
 
 /*
- * Continued fraction of I_x(a, b) without its prefactor x^a y^b / (a B(a, b)).
+ * Continued fraction of I_x(a, b), less its prefactor x^a y^b / (a B(a, b)).
  *
  * Numerical Recipes writes it as 1 / (1 + d1 / (1 + d2 / (1 + ...))) with
  *	d(2m+1) = -(a + m)(a + b + m) x / ((a + 2m)(a + 2m + 1)),
@@ -463,8 +474,8 @@ int stats_linear_fit(const double *x, const double *y, int n,
 	fit->b_ci95_low = fit->b - tq * fit->se_b;
 	fit->b_ci95_high = fit->b + tq * fit->se_b;
 
-	/* no residual (this includes a constant y): the line explains all */
-	if (sse == 0 || syy == 0)
+	/* no residual (a constant y included): the line explains all */
+	if (sse == 0)
 		fit->r2 = 1;
 	else
 		fit->r2 = 1 - sse / syy;
