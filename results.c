@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <cpuid.h>
 #include <dirent.h>
+#include <math.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -319,10 +320,10 @@ static void json_profile(FILE *f)
 		env.cpu);
 }
 
-/* %.17g keeps every bit; JSON has no NaN, so those become null */
+/* JSON has no NaN or infinity: those become null */
 static void json_num(FILE *f, const char *name, double v, bool last)
 {
-	if (v != v)
+	if (!isfinite(v))
 		fprintf(f, "\"%s\": null%s", name, last ? "" : ", ");
 	else
 		fprintf(f, "\"%s\": %.10g%s", name, v, last ? "" : ", ");

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reading back what results_write() wrote: data.json (points, environment
+ * and profile) or data.csv (points only), for the report and the baseline
+ * comparison. A small JSON reader of our own: no external library.
+ */
+#ifndef __DATASET_H
+#define __DATASET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "stats.h"
+
+/* One metric of one measured point, as in a data.csv row. */
+struct ds_point {
+	char *test, *subtest, *property, *variant, *op, *mode, *metric, *unit;
+	long n;			/* -1: not applicable */
+	int frame_size;		/* 0: not applicable */
+	struct sample_stats st;	/* st.n is the number of repetitions */
+};
+
+/* A scalar of the environment or profile block, as text. */
+struct ds_field {
+	char *key;
+	char *value;		/* numbers as printed, arrays "a,b,c" */
+};
+
+struct dataset {
+	char source[4096];	/* the file read, for messages */
+	struct ds_point *pts;
+	int nr_pts, cap_pts;
+	struct ds_field *env;
+	int nr_env;
+	struct ds_field *profile;
+	int nr_profile;
+};
+
+/*
+ * Load a result directory (its data.json), a data.json or a data.csv (no
+ * environment then). 0 or -errno with a one-line reason in err.
+ */
+int ds_load(const char *path, struct dataset *ds, char *err, size_t err_len);
+int ds_load_json(const char *file, struct dataset *ds, char *err,
+		 size_t err_len);
+int ds_load_csv(const char *file, struct dataset *ds, char *err,
+		size_t err_len);
+/* The same from a string in memory (tests, fuzzing). */
+int ds_parse_json(const char *text, size_t len, struct dataset *ds,
+		  char *err, size_t err_len);
+/* The points measured by this process (results.h), with its environment. */
+int ds_from_results(struct dataset *ds);
+void ds_free(struct dataset *ds);
+
+/* Value of an environment / profile field; NULL when absent. */
+const char *ds_env(const struct dataset *ds, const char *key);
+const char *ds_profile(const struct dataset *ds, const char *key);
+/* environment "emulated": true (QEMU TCG and the like). */
+bool ds_emulated(const struct dataset *ds);
+
+/* Order of point keys: test, subtest, property, n, variant, op, size, mode, metric. */
+int ds_key_cmp(const struct ds_point *a, const struct ds_point *b);
+/* "test/subtest property=.. n=.. ..." for messages and tables. */
+void ds_key_str(const struct ds_point *p, char *buf, size_t len);
+/* Sort points by key; duplicates (same key twice) are reported as -EEXIST. */
+int ds_sort(struct dataset *ds, char *err, size_t err_len);
+
+/* True when smaller is better for this metric (ns, latency, CPU). */
+bool ds_lower_is_better(const struct ds_point *p);
+
+#endif /* __DATASET_H */

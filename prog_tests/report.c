@@ -1,0 +1,676 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The report pipeline: data files in, plots and report out.
+ *
+ * reader     the data.json/data.csv reader on good and broken input (every
+ *            prefix of a valid file is refused, never half read)
+ * synthetic  a small synthetic run with every kind of plot: every file is
+ *            produced, CSV and JSON parse and agree, every plot is a valid
+ *            PNG and SVG of non-trivial size, both reports reference every
+ *            plot and report.html inlines each PNG
+ * no_gnuplot without gnuplot the report is still written and says why
+ * emulated   results of an emulated CPU are flagged in the report
+ * run        a real small run of test_perf --report (needs BPF): the files
+ *            results.c writes parse, agree and make a report
+ */
+#define _GNU_SOURCE		/* nftw */
+#include <dirent.h>
+#include <ftw.h>
+#include <limits.h>
+#include <math.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "test_perf.h"
+#include "dataset.h"
+#include "report.h"
+
+#define MIN_PLOT_BYTES	2048	/* an empty gnuplot canvas is ~1.5 KiB */
+
+/* ---- temporary directories ---- */
+
+static int rm_entry(const char *path, const struct stat *sb, int flag,
+		    struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static bool make_tmp(char *dir, size_t len)
+{
+	snprintf(dir, len, "/tmp/xdp-perf-report.XXXXXX");
+	return ASSERT_OK_PTR(mkdtemp(dir), "mkdtemp");
+}
+
+/* Keep what a failed subtest left, to look at. */
+static void drop_tmp(const char *dir, bool ok)
+{
+	if (ok)
+		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	else
+		test__log("files kept in %s", dir);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long size;
+
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (size = ftell(f)) >= 0 &&
+	    !fseek(f, 0, SEEK_SET)) {
+		buf = malloc(size + 1);
+		if (buf && fread(buf, 1, size, f) == (size_t)size) {
+			buf[size] = '\0';
+			if (len)
+				*len = size;
+		} else {
+			free(buf);
+			buf = NULL;
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
+/* ---- synthetic data, written as results.c writes it ---- */
+
+struct synth {
+	FILE *csv, *json;
+	int nr;
+};
+
+/* t(0.975, 9): the CI of 10 repetitions */
+#define T_975_9 2.2621571627982
+
+static void synth_point(struct synth *s, const char *test, const char *sub,
+			const char *prop, long n, const char *variant,
+			const char *op, int size, const char *mode,
+			const char *metric, const char *unit, double mean)
+{
+	double sd = mean * 0.02, hw = T_975_9 * sd / sqrt(10);
+
+	fprintf(s->csv, "%s,%s,%s,%ld,%s,%s,%d,%s,%s,%s,10,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%d\n",
+		test, sub, prop, n, variant, op, size, mode, metric, unit,
+		mean, mean, sd, mean - hw, mean + hw, mean - 2 * sd,
+		mean + 2 * sd, s->nr % 3);
+	fprintf(s->json, "%s    {\"test\": \"%s\", \"subtest\": \"%s\", \"property\": \"%s\", \"n\": %ld, \"variant\": \"%s\", \"op\": \"%s\", \"frame_size\": %d, \"mode\": \"%s\", \"metric\": \"%s\", \"unit\": \"%s\", \"reps\": 10, \"mean\": %.10g, \"median\": %.10g, \"stddev\": %.10g, \"ci95_low\": %.10g, \"ci95_high\": %.10g, \"min\": %.10g, \"max\": %.10g, \"outliers\": %d}",
+		s->nr ? ",\n" : "", test, sub, prop, n, variant, op, size,
+		mode, metric, unit, mean, mean, sd, mean - hw, mean + hw,
+		mean - 2 * sd, mean + 2 * sd, s->nr % 3);
+	s->nr++;
+}
+
+static const int synth_sizes[] = { 64, 512, 1500 };
+
+/* Microbenchmarks: two property sweeps and the base forwarder per size. */
+static void synth_micro(struct synth *s)
+{
+	static const long ns[] = { 0, 64, 256, 1024 };
+	static const long lookups[] = { 0, 4, 8, 16 };
+
+	for (int i = 0; i < 4; i++) {
+		synth_point(s, "insn_count", "insns", "insns", ns[i], "", "",
+			    64, "test_run", "ns_per_pkt", "ns", 20 + 0.3 * ns[i]);
+		synth_point(s, "map_access", "hash_hit", "map", lookups[i],
+			    "hash", "lookup_hit", 64, "test_run", "ns_per_pkt",
+			    "ns", 20 + 6 * lookups[i]);
+		synth_point(s, "map_access", "array_hit", "map", lookups[i],
+			    "array", "lookup_hit", 64, "test_run", "ns_per_pkt",
+			    "ns", 20 + 1.5 * lookups[i]);
+	}
+	/* the base forwarder as xdp_fwd/perf records it: one N, every size */
+	for (int i = 0; i < 3; i++) {
+		synth_point(s, "xdp_fwd", "perf", "base", 0, "redirect", "",
+			    synth_sizes[i], "test_run", "ns_per_pkt", "ns",
+			    18 + synth_sizes[i] / 500.0);
+		synth_point(s, "xdp_fwd", "perf", "base", 0, "redirect", "",
+			    synth_sizes[i], "test_run", "mpps", "Mpps",
+			    1000 / (18 + synth_sizes[i] / 500.0));
+	}
+}
+
+/* The same program on the wire in generic and native mode (wire.c names). */
+static void synth_wire(struct synth *s)
+{
+	static const char *const modes[] = { "generic", "native" };
+	static const char *const lat[] = { "latency_p50", "latency_p99" };
+
+	for (int m = 0; m < 2; m++)
+		for (int i = 0; i < 3; i++) {
+			double rate = (m ? 9.0 : 3.5) - i;
+			int size = synth_sizes[i];
+
+			synth_point(s, "xdp_modes", modes[m], "base", 0,
+				    "redirect", "", size, modes[m], "mpps_max",
+				    "Mpps", rate);
+			synth_point(s, "xdp_modes", modes[m], "base", 0,
+				    "redirect", "", size, modes[m],
+				    "mpps_zero_loss", "Mpps", rate * 0.9);
+			synth_point(s, "xdp_modes", modes[m], "base", 0,
+				    "redirect", "", size, modes[m], "gbps_max",
+				    "Gbit/s", rate * size * 8 / 1000);
+			synth_point(s, "xdp_modes", modes[m], "base", 0,
+				    "redirect", "", size, modes[m],
+				    "cpu_prog_ns", "ns", 1000 / rate);
+			for (int l = 0; l < 2; l++)
+				synth_point(s, "xdp_modes", modes[m], "base", 0,
+					    "redirect", "load_50pct", size,
+					    modes[m], lat[l], "ns",
+					    (m ? 8000 : 20000) * (l * 3 + 1) + i);
+		}
+}
+
+static bool write_synthetic(const char *dir, bool emulated)
+{
+	char path[PATH_MAX];
+	struct synth s = { 0 };
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/data.csv", dir);
+	s.csv = fopen(path, "w");
+	snprintf(path, sizeof(path), "%s/data.json", dir);
+	s.json = fopen(path, "w");
+	if (!ASSERT_OK_PTR(s.csv, "open data.csv") ||
+	    !ASSERT_OK_PTR(s.json, "open data.json"))
+		return false;
+	fprintf(s.csv, "test,subtest,property,n,variant,op,frame_size,mode,metric,unit,reps,mean,median,stddev,ci95_low,ci95_high,min,max,outliers\n");
+	fprintf(s.json, "{\n  \"format\": \"xdp-perf-data/1\",\n"
+		"  \"environment\": {\"kernel\": \"6.18.0-synthetic\", \"cpu_model\": \"Synthetic CPU @ 3.0GHz\", \"nr_cpus\": 2, \"jit_enable\": 1, \"jit_harden\": 0, \"bpf_stats\": 0,\n"
+		"    \"mitigations\": \"spectre_v2=Mitigation: Retpolines\", \"clang\": \"14.0.6\", \"libbpf\": \"1.1.2\", \"git_rev\": \"abc1234\", \"date\": \"2026-01-01T00:00:00Z\", \"hostname\": \"synth\", \"emulated\": %s, \"virt\": \"\"},\n"
+		"  \"profile\": {\"reps\": 10, \"sizes\": [64,512,1500], \"quick\": true, \"target_ms\": 5.000, \"seed\": 1, \"cpu\": 1},\n"
+		"  \"points\": [\n", emulated ? "true" : "false");
+	synth_micro(&s);
+	synth_wire(&s);
+	fprintf(s.json, "\n  ]\n}\n");
+	fclose(s.csv);
+	fclose(s.json);
+	snprintf(path, sizeof(path), "%s/cost-model.csv", dir);
+	f = fopen(path, "w");
+	if (!ASSERT_OK_PTR(f, "open cost-model.csv"))
+		return false;
+	fprintf(f, "property,variant,op,frame_size,a,b,b_ci95_low,b_ci95_high,r2,points\n"
+		"insns,,,64,20,0.3,0.29,0.31,0.999,4\n");
+	fclose(f);
+	return true;
+}
+
+/* ---- checks ---- */
+
+static bool same_num(double a, double b)
+{
+	if (isnan(a) || isnan(b))
+		return isnan(a) && isnan(b);
+	return fabs(a - b) <= 1e-9 * fmax(fabs(a), fabs(b));
+}
+
+/* data.csv and data.json hold the same points with the same numbers. */
+static bool check_csv_json_agree(const char *dir)
+{
+	struct dataset csv = { 0 }, json = { 0 };
+	char path[PATH_MAX], err[512];
+	bool ok = false;
+
+	snprintf(path, sizeof(path), "%s/data.csv", dir);
+	if (!ASSERT_OK(ds_load_csv(path, &csv, err, sizeof(err)), "read data.csv")) {
+		test__log("%s", err);
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/data.json", dir);
+	if (!ASSERT_OK(ds_load_json(path, &json, err, sizeof(err)), "read data.json")) {
+		test__log("%s", err);
+		goto out;
+	}
+	if (!ASSERT_GT(json.nr_pts, 0, "points") ||
+	    !ASSERT_EQ(csv.nr_pts, json.nr_pts, "csv vs json points") ||
+	    !ASSERT_OK(ds_sort(&csv, err, sizeof(err)), "csv keys unique") ||
+	    !ASSERT_OK(ds_sort(&json, err, sizeof(err)), "json keys unique") ||
+	    !ASSERT_OK_PTR(ds_env(&json, "kernel"), "environment kernel"))
+		goto out;
+	for (int i = 0; i < csv.nr_pts; i++) {
+		const struct ds_point *a = &csv.pts[i], *b = &json.pts[i];
+		char key[512];
+
+		ds_key_str(a, key, sizeof(key));
+		if (!ASSERT_OK(ds_key_cmp(a, b), "same key") ||
+		    !ASSERT_STREQ(a->unit, b->unit, "unit") ||
+		    !ASSERT_EQ(a->st.n, b->st.n, "reps") ||
+		    !ASSERT_EQ(a->st.outliers, b->st.outliers, "outliers") ||
+		    !ASSERT_TRUE(same_num(a->st.mean, b->st.mean), "mean") ||
+		    !ASSERT_TRUE(same_num(a->st.median, b->st.median), "median") ||
+		    !ASSERT_TRUE(same_num(a->st.stddev, b->st.stddev), "stddev") ||
+		    !ASSERT_TRUE(same_num(a->st.ci95_low, b->st.ci95_low), "ci95_low") ||
+		    !ASSERT_TRUE(same_num(a->st.ci95_high, b->st.ci95_high), "ci95_high") ||
+		    !ASSERT_TRUE(same_num(a->st.min, b->st.min), "min") ||
+		    !ASSERT_TRUE(same_num(a->st.max, b->st.max), "max")) {
+			test__log("point %s", key);
+			goto out;
+		}
+	}
+	ok = true;
+out:
+	ds_free(&csv);
+	ds_free(&json);
+	return ok;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/* PNG signature, then an IHDR chunk with a non-zero size. */
+static bool check_png(const char *path, const char *name)
+{
+	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n',
+					      0x1a, '\n' };
+	size_t len = 0;
+	unsigned char *buf = (unsigned char *)slurp(path, &len);
+	bool ok;
+
+	ok = ASSERT_OK_PTR(buf, name) &&
+	     ASSERT_GE(len, MIN_PLOT_BYTES, name) &&
+	     ASSERT_MEMEQ(buf, sig, 8, "PNG signature") &&
+	     ASSERT_MEMEQ(buf + 12, "IHDR", 4, "PNG IHDR") &&
+	     ASSERT_GT((buf[16] << 24 | buf[17] << 16 | buf[18] << 8 | buf[19]),
+		       0, "PNG width");
+	free(buf);
+	return ok;
+}
+
+/* A complete SVG document with drawn paths, not just a canvas. */
+static bool check_svg(const char *path, const char *name)
+{
+	size_t len = 0;
+	char *buf = slurp(path, &len);
+	bool ok;
+
+	ok = ASSERT_OK_PTR(buf, name) &&
+	     ASSERT_GE(len, MIN_PLOT_BYTES, name) &&
+	     ASSERT_OK_PTR(strstr(buf, "<svg"), "<svg element") &&
+	     ASSERT_OK_PTR(strstr(buf, "</svg>"), "</svg> end") &&
+	     ASSERT_OK_PTR(strstr(buf, "<path"), "SVG paths");
+	free(buf);
+	return ok;
+}
+
+static const char b64[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* The base64 of a whole file, as report.html must contain it. */
+static char *base64_file(const char *path)
+{
+	size_t len = 0, j = 0;
+	unsigned char *in = (unsigned char *)slurp(path, &len);
+	char *out = in ? malloc(len / 3 * 4 + 8) : NULL;
+
+	for (size_t i = 0; out && i < len; i += 3) {
+		unsigned int v = in[i] << 16 |
+				 (i + 1 < len ? in[i + 1] << 8 : 0) |
+				 (i + 2 < len ? in[i + 2] : 0);
+
+		out[j++] = b64[v >> 18 & 63];
+		out[j++] = b64[v >> 12 & 63];
+		out[j++] = i + 1 < len ? b64[v >> 6 & 63] : '=';
+		out[j++] = i + 2 < len ? b64[v & 63] : '=';
+	}
+	if (out)
+		out[j] = '\0';
+	free(in);
+	return out;
+}
+
+struct plot_census {
+	int png, svg;
+	int kinds;		/* bit per prefix seen: prop, size, tput, lat, cpu */
+};
+
+static const char *const kind_prefix[] = {
+	"prop-", "size-", "tput-", "lat-", "cpu-",
+};
+
+static bool check_one_plot(const char *dir, const char *name, const char *md,
+			   const char *html, struct plot_census *pc)
+{
+	char path[PATH_MAX], ref[PATH_MAX], *enc;
+	bool ok;
+
+	snprintf(path, sizeof(path), "%s/plots/%s", dir, name);
+	snprintf(ref, sizeof(ref), "plots/%s", name);
+	if (!ASSERT_OK_PTR(strstr(md, ref), "report.md references the plot")) {
+		test__log("no reference to %s", ref);
+		return false;
+	}
+	for (size_t k = 0; k < sizeof(kind_prefix) / sizeof(kind_prefix[0]); k++)
+		if (!strncmp(name, kind_prefix[k], strlen(kind_prefix[k])))
+			pc->kinds |= 1 << k;
+	if (has_suffix(name, ".svg")) {
+		pc->svg++;
+		return check_svg(path, name) &&
+		       ASSERT_OK_PTR(strstr(html, ref), "report.html links the SVG");
+	}
+	pc->png++;
+	if (!check_png(path, name))
+		return false;
+	enc = base64_file(path);
+	ok = ASSERT_OK_PTR(enc, "base64") &&
+	     ASSERT_OK_PTR(strstr(html, enc), "report.html inlines the PNG");
+	free(enc);
+	return ok;
+}
+
+/* Every PNG/SVG in plots/ is valid and referenced by both reports. */
+static bool check_plots(const char *dir, struct plot_census *pc)
+{
+	char path[PATH_MAX], *md, *html;
+	struct dirent *de;
+	bool ok = true;
+	DIR *d;
+
+	memset(pc, 0, sizeof(*pc));
+	snprintf(path, sizeof(path), "%s/report.md", dir);
+	md = slurp(path, NULL);
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	html = slurp(path, NULL);
+	snprintf(path, sizeof(path), "%s/plots", dir);
+	d = opendir(path);
+	if (!ASSERT_OK_PTR(md, "report.md") || !ASSERT_OK_PTR(html, "report.html") ||
+	    !ASSERT_OK_PTR(d, "plots/")) {
+		ok = false;
+		goto out;
+	}
+	while (ok && (de = readdir(d))) {
+		if (has_suffix(de->d_name, ".png") || has_suffix(de->d_name, ".svg"))
+			ok = check_one_plot(dir, de->d_name, md, html, pc);
+	}
+	ok = ok && ASSERT_EQ(pc->png, pc->svg, "a PNG and an SVG per plot") &&
+	     ASSERT_GT(pc->png, 0, "plots");
+out:
+	if (d)
+		closedir(d);
+	free(md);
+	free(html);
+	return ok;
+}
+
+static bool file_has(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX], *buf;
+	bool found;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	buf = slurp(path, NULL);
+	found = buf && strstr(buf, text);
+	free(buf);
+	return found;
+}
+
+static bool build_report(const char *dir)
+{
+	struct dataset ds;
+	char err[512];
+	int ret;
+
+	ret = ds_load(dir, &ds, err, sizeof(err));
+	if (!ASSERT_OK(ret, "ds_load")) {
+		test__log("%s", err);
+		return false;
+	}
+	ret = report_build(dir, &ds, err, sizeof(err));
+	ds_free(&ds);
+	if (!ASSERT_OK(ret, "report_build"))
+		test__log("%s", err);
+	return ret == 0;
+}
+
+/* ---- subtests ---- */
+
+static const char good_json[] =
+	"{\"format\": \"xdp-perf-data/1\",\n"
+	" \"environment\": {\"kernel\": \"6.1 \\\"q\\\" caf\\u00e9 \\ud83d\\ude00\", \"nr_cpus\": 2, \"emulated\": true},\n"
+	" \"profile\": {\"sizes\": [64,1500], \"target_ms\": 2.5e1},\n"
+	" \"points\": [{\"test\": \"t\", \"subtest\": \"\", \"property\": \"insns\", \"n\": 8, \"variant\": \"\", \"op\": \"\", \"frame_size\": 64, \"mode\": \"test_run\", \"metric\": \"ns_per_pkt\", \"unit\": \"ns\", \"reps\": 1, \"mean\": -1.5E-1, \"median\": 0, \"stddev\": null, \"ci95_low\": null, \"ci95_high\": null, \"min\": 0, \"max\": 0, \"outliers\": 0}]}";
+
+static void test_reader(void)
+{
+	static const char *const bad[] = {
+		"", "{", "[", "{}", "nul", "01", "1.", "-", "\"\\x\"",
+		"{\"format\": \"other/1\", \"points\": []}",
+		"{\"format\": \"xdp-perf-data/1\"}",
+		"{\"format\": \"xdp-perf-data/1\", \"points\": [1]}",
+		"{\"format\": \"xdp-perf-data/1\", \"points\": [{}]}",
+		"{\"format\": \"xdp-perf-data/1\", \"points\": [] } x",
+		"{\"format\": \"xdp-perf-data/1\", \"points\": [],}",
+		"{\"format\": \"xdp-perf-data/1\", \"environment\": {\"a\": {}}, \"points\": []}",
+		"{\"format\": \"xdp-perf-data/1\", \"environment\": {\"a\": \"\\ud800\"}, \"points\": []}",
+		"{\"format\": \"xdp-perf-data/1\", \"environment\": {\"a\": \"\\u0000\"}, \"points\": []}",
+		"{\"format\": \"xdp-perf-data/1\", \"environment\": {\"a\": \"x\ny\"}, \"points\": []}",
+	};
+	char deep[200], err[256];
+	struct dataset ds;
+	size_t len = strlen(good_json);
+
+	if (!ASSERT_OK(ds_parse_json(good_json, len, &ds, err, sizeof(err)),
+		       "parse good json")) {
+		test__log("%s", err);
+		return;
+	}
+	ASSERT_EQ(ds.nr_pts, 1, "points");
+	ASSERT_STREQ(ds_env(&ds, "kernel"), "6.1 \"q\" caf\xc3\xa9 \xf0\x9f\x98\x80",
+		     "escapes decoded");
+	ASSERT_STREQ(ds_env(&ds, "nr_cpus"), "2", "number as text");
+	ASSERT_TRUE(ds_emulated(&ds), "emulated");
+	ASSERT_STREQ(ds_profile(&ds, "sizes"), "64,1500", "array as text");
+	ASSERT_STREQ(ds_profile(&ds, "target_ms"), "25", "exponent");
+	ASSERT_DBL_NEAR(ds.pts[0].st.mean, -0.15, 1e-12, "mean");
+	ASSERT_TRUE(isnan(ds.pts[0].st.stddev), "null is NaN");
+	ASSERT_EQ(ds.pts[0].n, 8, "n");
+	ds_free(&ds);
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (!ASSERT_ERR(ds_parse_json(bad[i], strlen(bad[i]), &ds, err,
+					      sizeof(err)), "bad json refused")) {
+			test__log("accepted: %s", bad[i]);
+			ds_free(&ds);
+		}
+	/* every truncation of a good file is refused */
+	for (size_t cut = 0; cut < len; cut++)
+		if (!ASSERT_ERR(ds_parse_json(good_json, cut, &ds, err,
+					      sizeof(err)), "prefix refused")) {
+			test__log("prefix of %zu bytes accepted", cut);
+			ds_free(&ds);
+			break;
+		}
+	memset(deep, '[', sizeof(deep));
+	ASSERT_ERR(ds_parse_json(deep, sizeof(deep), &ds, err, sizeof(err)),
+		   "deep nesting refused");
+}
+
+static void test_reader_csv(void)
+{
+	char dir[64], path[PATH_MAX], err[256];
+	struct dataset ds;
+	bool ok = false;
+	FILE *f;
+
+	if (!make_tmp(dir, sizeof(dir)))
+		return;
+	snprintf(path, sizeof(path), "%s/data.csv", dir);
+	f = fopen(path, "w");
+	if (!ASSERT_OK_PTR(f, "open"))
+		goto out;
+	fprintf(f, "test,subtest,property,n,variant,op,frame_size,mode,metric,unit,reps,mean,median,stddev,ci95_low,ci95_high,min,max,outliers\n"
+		"t,s,base,-1,,,64,test_run,ns_per_pkt,ns,1,5,5,-nan,nan,nan,5,5,0\n");
+	fclose(f);
+	if (!ASSERT_OK(ds_load(path, &ds, err, sizeof(err)), "csv with nan")) {
+		test__log("%s", err);
+		goto out;
+	}
+	ok = ASSERT_EQ(ds.nr_pts, 1, "csv points") &&
+	     ASSERT_TRUE(isnan(ds.pts[0].st.stddev), "-nan read") &&
+	     ASSERT_EQ(ds.nr_env, 0, "a csv has no environment");
+	ds_free(&ds);
+	f = fopen(path, "w");
+	if (!ASSERT_OK_PTR(f, "open"))
+		goto out;
+	fprintf(f, "test,subtest,property,n\nt,s,base,1\n");
+	fclose(f);
+	ok = ASSERT_ERR(ds_load(path, &ds, err, sizeof(err)),
+			"csv without columns refused") && ok;
+out:
+	drop_tmp(dir, ok);
+}
+
+static void test_synthetic(void)
+{
+	static const char *const files[] = {
+		"report.md", "report.html", "data.csv", "data.json",
+	};
+	struct plot_census pc;
+	char dir[64], path[PATH_MAX], why[256];
+	bool ok = false;
+
+	if (!report_have_gnuplot(why, sizeof(why))) {
+		test__skip("%s", why);
+		return;
+	}
+	if (!make_tmp(dir, sizeof(dir)) || !write_synthetic(dir, false) ||
+	    !build_report(dir))
+		goto out;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		if (!ASSERT_OK(access(path, R_OK), files[i]))
+			goto out;
+	}
+	if (!check_csv_json_agree(dir) || !check_plots(dir, &pc))
+		goto out;
+	/* 2 properties, sizes, throughput, latency x 2 modes, CPU */
+	ok = ASSERT_EQ(pc.png, 7, "plots") &&
+	     ASSERT_EQ(pc.kinds, 0x1f, "every kind of plot") &&
+	     ASSERT_TRUE(file_has(dir, "report.md", "Synthetic CPU"), "environment") &&
+	     ASSERT_TRUE(file_has(dir, "report.md", "| 0.3 | 0.29 |"), "cost model") &&
+	     ASSERT_TRUE(file_has(dir, "report.md", "below 10GbE line rate"),
+			 "line rate reading") &&
+	     ASSERT_TRUE(file_has(dir, "report.md", "Costs most per unit: map"),
+			 "per-unit reading") &&
+	     ASSERT_TRUE(file_has(dir, "report.md", "gbps_max"), "unplotted metric listed") &&
+	     ASSERT_TRUE(file_has(dir, "report.md", "native maximum rate is"),
+			 "mode comparison") &&
+	     ASSERT_TRUE(file_has(dir, "plots/tput-base-forwarder-redirect.gp",
+				  "10e9/((x+20)*8)/1e6"),
+			 "line rate drawn") &&
+	     ASSERT_FALSE(file_has(dir, "report.md", "emulated CPU"), "not flagged emulated");
+out:
+	drop_tmp(dir, ok);
+}
+
+static void test_no_gnuplot(void)
+{
+	char dir[64], path[PATH_MAX];
+	bool ok = false;
+
+	report_set_gnuplot("/nonexistent/gnuplot");
+	if (!make_tmp(dir, sizeof(dir)) || !write_synthetic(dir, false) ||
+	    !build_report(dir))
+		goto out;
+	snprintf(path, sizeof(path), "%s/plots", dir);
+	ok = ASSERT_TRUE(file_has(dir, "report.md", "No plots: gnuplot is not installed"),
+			 "report says why") &&
+	     ASSERT_TRUE(file_has(dir, "report.html", "No plots"), "html too") &&
+	     ASSERT_TRUE(file_has(dir, "report.md", "| 64 |"), "tables still there") &&
+	     ASSERT_ERR(access(path, F_OK), "no plots directory");
+out:
+	report_set_gnuplot(NULL);
+	drop_tmp(dir, ok);
+}
+
+static void test_emulated(void)
+{
+	char dir[64];
+	bool ok = false;
+
+	report_set_gnuplot("/nonexistent/gnuplot");
+	if (!make_tmp(dir, sizeof(dir)) || !write_synthetic(dir, true) ||
+	    !build_report(dir))
+		goto out;
+	ok = ASSERT_TRUE(file_has(dir, "report.md", "measured on an emulated CPU"),
+			 "warning in report.md") &&
+	     ASSERT_TRUE(file_has(dir, "report.html", "measured on an emulated CPU"),
+			 "warning in report.html");
+out:
+	report_set_gnuplot(NULL);
+	drop_tmp(dir, ok);
+}
+
+/* test_perf --report on the base forwarder: the real writer and pipeline. */
+static void test_run(void)
+{
+	char dir[64], exe[PATH_MAX], out[PATH_MAX + 16], log[PATH_MAX], why[256];
+	struct plot_census pc;
+	bool ok = false;
+	int status;
+	pid_t pid;
+
+	if (!test__need_bpf())
+		return;
+	if (!report_have_gnuplot(why, sizeof(why))) {
+		test__skip("%s", why);
+		return;
+	}
+	snprintf(exe, sizeof(exe), "%s/test_perf", test__exe_dir());
+	if (!make_tmp(dir, sizeof(dir)))
+		return;
+	snprintf(out, sizeof(out), "%s/run", dir);
+	snprintf(log, sizeof(log), "%s/run.log", dir);
+	pid = fork();
+	if (!ASSERT_GE(pid, 0, "fork"))
+		goto out;
+	if (pid == 0) {
+		if (!freopen(log, "w", stdout) || !freopen(log, "a", stderr))
+			_exit(127);
+		execl(exe, exe, "-t", "xdp_fwd", "--quick", "--reps", "3",
+		      "--sizes", "64,1500", "--report", "--out", out,
+		      (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 2 &&
+	    file_has(dir, "run.log", "no test matched")) {
+		/* no xdp_fwd test in this build: nothing to run the report on */
+		test__skip("test_perf -t xdp_fwd matched no test");
+		ok = true;
+		goto out;
+	}
+	if (!ASSERT_TRUE(WIFEXITED(status), "test_perf exited") ||
+	    !ASSERT_EQ(WEXITSTATUS(status), 0, "test_perf --report exit")) {
+		char *text = slurp(log, NULL);
+
+		test__log("%s", text ?: "(no output)");
+		free(text);
+		goto out;
+	}
+	ok = check_csv_json_agree(out) && check_plots(out, &pc) &&
+	     ASSERT_TRUE(pc.kinds & 2, "ns/pkt vs frame size plot") &&
+	     ASSERT_TRUE(file_has(out, "report.md", "## Environment"), "environment");
+out:
+	drop_tmp(dir, ok);
+}
+
+void test_report(void)
+{
+	if (test__start_subtest("reader"))
+		test_reader();
+	if (test__start_subtest("reader_csv"))
+		test_reader_csv();
+	if (test__start_subtest("synthetic"))
+		test_synthetic();
+	if (test__start_subtest("no_gnuplot"))
+		test_no_gnuplot();
+	if (test__start_subtest("emulated"))
+		test_emulated();
+	if (test__start_subtest("run"))
+		test_run();
+}
