@@ -151,6 +151,16 @@ static void probe_cpu_model(struct perf_environment *e)
 	fclose(f);
 }
 
+/* vmtest.sh puts xdp_perf.emulated=1 on the guest kernel's command line */
+static bool cmdline_says_emulated(void)
+{
+	char buf[1024];
+
+	if (read_first_line("/proc/cmdline", buf, sizeof(buf)))
+		return false;
+	return strstr(buf, "xdp_perf.emulated=1") != NULL;
+}
+
 /* CPUID hypervisor leaf: "KVMKVMKVM", "TCGTCGTCGTCG" (QEMU emulation), ... */
 static void probe_virt(struct perf_environment *e)
 {
@@ -167,7 +177,7 @@ static void probe_virt(struct perf_environment *e)
 	}
 	snprintf(e->virt, sizeof(e->virt), "%s", sig);
 	e->emulated = !!strstr(sig, "TCG") || strstr(e->cpu_model, "TCG") ||
-		      (forced && *forced == '1');
+		      (forced && *forced == '1') || cmdline_says_emulated();
 }
 
 static void probe_mitigations(struct perf_environment *e)

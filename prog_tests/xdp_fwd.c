@@ -275,11 +275,15 @@ static void test_timing_method(struct xdp_fwd *skel, struct fwd_bench *fb)
 	struct measure_result res;
 	struct fwd_frame f;
 	double t1, t2, fixed, c;
-	__u32 r = 1 << 19;
+	__u32 r = 1 << 21;
 	int i;
 
 	if (!test__start_subtest("timing_method"))
 		return;
+	if (results_env()->emulated) {
+		test__skip("emulated CPU (TCG): timings are not meaningful");
+		return;
+	}
 	base_frame(&f, fb, 64);
 	if (!ASSERT_OK(fwd_bench_measure(fb, fd, 64, &res), "measure 64B")) {
 		test__log("engine: %s", res.error);
@@ -287,16 +291,26 @@ static void test_timing_method(struct xdp_fwd *skel, struct fwd_bench *fb)
 	}
 	ASSERT_DBL_GT(res.ns.ci95_high, res.ns.ci95_low, "CI computed");
 	ASSERT_EQ(res.ns.n, env.reps, "repetitions");
-	/* kernel duration = floor(loop ns / runs): the CPU figure is close */
-	ASSERT_DBL_GE(res.ns.median, res.kernel_ns.median - 1.0,
-		      "CPU-time figure vs kernel duration (low)");
-	ASSERT_DBL_LE(res.ns.median, res.kernel_ns.median + 2.0,
-		      "CPU-time figure vs kernel duration (high)");
+	/*
+	 * The kernel's duration is floor(wall ns of the loop / runs). The CPU
+	 * figure can be lower (interrupt and steal time are not charged to
+	 * the thread) but not higher, beyond the truncation and the
+	 * subtracted per-call cost's uncertainty.
+	 */
+	ASSERT_DBL_LE(res.ns.median, (res.kernel_ns.median + 1.0) * 1.05,
+		      "CPU-time figure vs kernel wall-clock figure");
 
-	/* proportionality, medians of 3 calls each */
-	fixed = res.fixed_us * 1e3;
-	t1 = t2 = 1e30;
-	for (i = 0; i < 3; i++) {
+	/*
+	 * Proportionality. Interference from other tasks only ever adds
+	 * time, so the minimum of several calls is the cleanest estimate of
+	 * each: per-call cost (repeat 2), R runs and 2R runs.
+	 */
+	fixed = t1 = t2 = 1e30;
+	for (i = 0; i < 5; i++) {
+		if (!ASSERT_OK(measure_call_ns(fd, f.buf, f.len, 2, &c, NULL,
+					       NULL), "call 2"))
+			return;
+		fixed = c < fixed ? c : fixed;
 		if (!ASSERT_OK(measure_call_ns(fd, f.buf, f.len, r, &c, NULL,
 					       NULL), "call R"))
 			return;

@@ -7,11 +7,32 @@ set -euo pipefail
 
 PKGS=(make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev pkg-config
       bpftool iproute2 gnuplot-nox ethtool kmod rsync)
-# vmtest: QEMU, a static busybox and cpio for the guest initramfs.
-VMTEST_PKGS=(qemu-system-x86 busybox-static cpio)
+# vmtest: QEMU, a static busybox and cpio for the guest initramfs, xz for
+# the kernel source tarball (netdevsim is built from it).
+VMTEST_PKGS=(qemu-system-x86 busybox-static cpio xz-utils)
+
+# The gcc the distribution's cloud kernel headers were built with (gcc-12
+# on Debian 12): out-of-tree modules must use the same one. Resolved from
+# the package lists: linux-headers-cloud-amd64 -> linux-headers-<abi>
+# -> linux-compiler-gcc-N-<arch> -> gcc-N. Nothing when apt cannot tell.
+vmtest_compiler()
+{
+	local pkg=linux-headers-cloud-amd64 prefix
+
+	for prefix in linux-headers- linux-compiler-gcc- gcc-; do
+		pkg=$(apt-cache depends "$pkg" 2>/dev/null |
+			awk -v p="$prefix" '$1 == "Depends:" && index($2, p) == 1 { print $2; exit }')
+		[ -n "$pkg" ] || return 0
+	done
+	echo "$pkg"
+}
 
 want=("${PKGS[@]}")
-[ "${1:-}" = "--vmtest" ] && want+=("${VMTEST_PKGS[@]}")
+if [ "${1:-}" = "--vmtest" ]; then
+	want+=("${VMTEST_PKGS[@]}")
+	compiler=$(vmtest_compiler)
+	[ -n "$compiler" ] && want+=("$compiler")
+fi
 
 missing=()
 for p in "${want[@]}"; do

@@ -10,20 +10,13 @@
 #   KERNEL_PKG, KERNEL_PKGVER  Debian package and version ("" for a directory)
 #   KERNEL_TREE     a kernel build tree to build modules against ("" if none)
 #   KERNEL_ID       a string that changes whenever the kernel does
+#   KERNEL_DESC     what to call it: "package version" or the image path
 # ARG is empty (the distribution's current cloud kernel), a .deb, a package
 # name (linux-image-...) or a directory holding a vmlinuz and its modules.
 # Debian packages are fetched with apt-get download and unpacked with
 # dpkg-deb -x under $VMTEST_CACHE/kernels: never installed on the host.
 
 VMTEST_KERNEL_META=${VMTEST_KERNEL_META:-linux-image-cloud-amd64}
-
-# apt_depends PKG[=VER] PREFIX: the first dependency whose name starts with
-# PREFIX. The meta packages carry the ABI name, which changes with updates.
-apt_depends()
-{
-	apt-cache depends "$1" 2>/dev/null |
-		awk -v p="$2" '$1 == "Depends:" && index($2, p) == 1 { print $2; exit }'
-}
 
 apt_candidate()
 {
@@ -41,9 +34,10 @@ apt_fetch()
 	mkdir -p "$dir"
 	vmsg "apt-get download $*"
 	# The _apt sandbox user cannot write into the cache: download as root.
-	if ! (cd "$dir" && run_logged apt-get -q -o APT::Sandbox::User=root \
-			download "$@"); then
-		skip "cannot download $* (network down or stale package lists: run apt-get update)"
+	if ! (cd "$dir" && apt-get -q -o APT::Sandbox::User=root download "$@") \
+			>"$VMTEST_TMP/apt.log" 2>&1; then
+		[ "$VMTEST_VERBOSE" = 1 ] && cat "$VMTEST_TMP/apt.log" >&2
+		skip "cannot download $* (no network, or stale package lists: apt-get update)"
 	fi
 }
 
@@ -63,25 +57,36 @@ unpack_debs()
 }
 
 # resolve_kernel_pkg NAME: a meta package (linux-image-cloud-amd64) or a
-# real one; prints "PKG VERSION" of the package carrying the kernel.
+# real one; prints "PKG VERSION" of the package carrying the kernel. A meta
+# package pins its kernel with "Depends: linux-image-<abi>-<flavour> (= V)".
 resolve_kernel_pkg()
 {
-	local pkg=$1 real ver
-
-	real=$(apt_depends "$pkg" linux-image-)
-	[ -n "$real" ] && pkg=$real
-	ver=$(apt_candidate "$pkg")
-	[ -n "$ver" ] || return 1
-	echo "$pkg $ver"
+	apt-cache show --no-all-versions "$1" 2>/dev/null | awk '
+		/^Package: / { pkg = $2 }
+		/^Version: / { ver = $2 }
+		/^Depends: / && match($0, /linux-image-[^ ,]+ \(= [^)]+\)/) {
+			split(substr($0, RSTART, RLENGTH), f, /[ ()=]+/)
+			dep = f[1]; depver = f[2]
+		}
+		END {
+			if (dep != "") print dep, depver
+			else if (pkg != "") print pkg, ver
+			else exit 1
+		}'
 }
 
-# The newest kernel already in the cache: used when apt cannot tell what
-# the current one is (no package lists, offline).
+# The newest kernel already in the cache, of the meta package's flavour
+# (cloud-amd64) when there is one: used when apt cannot tell what the
+# current one is (no package lists, offline).
 cached_kernel()
 {
-	local stamp
+	local flavour=${VMTEST_KERNEL_META#linux-image-} stamp
 
-	stamp=$(ls -t "$VMTEST_CACHE"/kernels/*/info 2>/dev/null | head -n 1)
+	stamp=$(ls -t "$VMTEST_CACHE"/kernels/linux-image-*-"$flavour"_*/info \
+		2>/dev/null | head -n 1)
+	[ -n "$stamp" ] ||
+		stamp=$(ls -t "$VMTEST_CACHE"/kernels/*/info 2>/dev/null |
+			head -n 1)
 	[ -n "$stamp" ] || return 1
 	awk '{ print $1, $2 }' "$stamp"
 }
@@ -129,6 +134,7 @@ kernel_from_deb_pkg()
 	KERNEL_PKG=$pkg
 	KERNEL_PKGVER=$ver
 	KERNEL_ID="$pkg $ver"
+	KERNEL_DESC=$KERNEL_ID
 }
 
 # bzimage_release FILE: the release string an x86 boot image carries (the
@@ -177,6 +183,7 @@ kernel_from_dir()
 	KERNEL_PKG=
 	KERNEL_PKGVER=
 	KERNEL_ID="$(file_id "$KERNEL_IMAGE") $KERNEL_RELEASE"
+	KERNEL_DESC=$KERNEL_IMAGE
 }
 
 kernel_select()

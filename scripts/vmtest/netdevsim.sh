@@ -63,17 +63,17 @@ nsim_source()
 		msg "fetching $pkg $ver (large, once)"
 		need_cmd xz
 		apt_fetch "$VMTEST_TMP/sdebs" "$pkg=$ver"
-		rm -rf "$dir.tmp"
-		mkdir -p "$dir.tmp"
+		rm -rf "$dir.tmp.$$"
+		mkdir -p "$dir.tmp.$$"
 		tarball=./usr/src/$pkg.tar.xz
 		dpkg-deb --fsys-tarfile "$VMTEST_TMP"/sdebs/"${pkg}"_*.deb |
 			tar -xO "$tarball" |
-			tar -xJ -C "$dir.tmp" --strip-components=3 \
+			tar -xJ -C "$dir.tmp.$$" --strip-components=3 \
 				"$pkg/drivers/net/netdevsim" ||
 			die "cannot extract netdevsim from $pkg $ver"
 		rm -rf "$VMTEST_TMP/sdebs" "$dir"
-		echo "$pkg $ver" >"$dir.tmp/info"
-		mv "$dir.tmp" "$dir"
+		echo "$pkg $ver" >"$dir.tmp.$$/info"
+		mv "$dir.tmp.$$" "$dir"
 	fi
 	echo "$dir/netdevsim"
 }
@@ -138,5 +138,10 @@ nsim_prepare()
 		src=$KERNEL_TREE/drivers/net/netdevsim
 	fi
 	nsim_build "$kdir" "$src" "$NSIM_KO"
+	# The headers serve this one build only: the module is cached under
+	# the same kernel version they belong to.
+	[ -n "$KERNEL_PKG" ] &&
+		rm -rf "$VMTEST_CACHE/headers/${KERNEL_RELEASE}_$KERNEL_PKGVER" &&
+		rmdir --ignore-fail-on-non-empty "$VMTEST_CACHE/headers"
 	NSIM_STATUS="out-of-tree module (built)"
 }
