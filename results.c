@@ -26,6 +26,16 @@ struct stored_row {
 
 static struct stored_row *rows;
 static int nr_rows, cap_rows;
+struct stored_fit {
+	char *test, *subtest, *property, *variant, *op, *mode, *what;
+	int frame_size;
+	int points;
+	long n_min, n_max;
+	struct linear_fit fit;
+};
+
+static struct stored_fit *fits;
+static int nr_fits;
 static struct perf_environment environment;
 static bool env_probed;
 
@@ -98,6 +108,168 @@ const char *results_test(int i)
 const char *results_subtest(int i)
 {
 	return i >= 0 && i < nr_rows ? rows[i].subtest : NULL;
+}
+
+/* ---- cost model ---- */
+
+static bool same_str(const char *a, const char *b)
+{
+	return !strcmp(a ?: "", b ?: "");
+}
+
+static bool row_in_sweep(int i, const struct point_key *key)
+{
+	const struct result_row *r = &rows[i].row;
+
+	return same_str(rows[i].test, env.test_name) &&
+	       same_str(rows[i].subtest, env.subtest_name) &&
+	       !strcmp(r->metric, "ns_per_pkt") &&
+	       same_str(r->key.property, key->property) &&
+	       same_str(r->key.variant, key->variant) &&
+	       same_str(r->key.op, key->op) &&
+	       same_str(r->key.mode, key->mode ?: "test_run") &&
+	       r->key.frame_size == key->frame_size && r->key.n >= 0;
+}
+
+int results_fit_sweep(const struct point_key *key, const char *what,
+		      struct linear_fit *fit)
+{
+	double *x = calloc(nr_rows + 1, sizeof(*x));
+	double *y = calloc(nr_rows + 1, sizeof(*y));
+	struct stored_fit *f;
+	long n_min = 0, n_max = 0;
+	int i, n = 0, err;
+
+	if (!x || !y) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < nr_rows; i++) {
+		if (!row_in_sweep(i, key))
+			continue;
+		x[n] = rows[i].row.key.n;
+		y[n] = rows[i].row.st.mean;
+		if (!n || rows[i].row.key.n < n_min)
+			n_min = rows[i].row.key.n;
+		if (!n || rows[i].row.key.n > n_max)
+			n_max = rows[i].row.key.n;
+		n++;
+	}
+	err = stats_linear_fit(x, y, n, fit);
+	if (err)
+		goto out;
+	f = realloc(fits, (nr_fits + 1) * sizeof(*fits));
+	if (!f) {
+		err = -ENOMEM;
+		goto out;
+	}
+	fits = f;
+	f = &fits[nr_fits++];
+	f->test = dup_or_empty(env.test_name);
+	f->subtest = dup_or_empty(env.subtest_name);
+	f->property = dup_or_empty(key->property);
+	f->variant = dup_or_empty(key->variant);
+	f->op = dup_or_empty(key->op);
+	f->mode = dup_or_empty(key->mode ?: "test_run");
+	f->what = dup_or_empty(what);
+	f->frame_size = key->frame_size;
+	f->points = n;
+	f->n_min = n_min;
+	f->n_max = n_max;
+	f->fit = *fit;
+out:
+	free(x);
+	free(y);
+	return err;
+}
+
+int results_fit_count(void)
+{
+	return nr_fits;
+}
+
+void results_print_cost_model(FILE *out)
+{
+	int i;
+
+	if (!nr_fits)
+		return;
+	fprintf(out, "Cost model: ns/pkt = a + b*N (least squares over N; 95%% CI of b)\n");
+	fprintf(out, "  %-34s %6s %10s %23s %8s %8s\n", "sweep", "frame",
+		"b (ns)", "95% CI of b", "a (ns)", "R^2");
+	for (i = 0; i < nr_fits; i++) {
+		const struct stored_fit *f = &fits[i];
+		char name[64], ci[48];
+
+		snprintf(name, sizeof(name), "%s/%s", f->test, f->subtest);
+		snprintf(ci, sizeof(ci), "[%.4f, %.4f]", f->fit.b_ci95_low,
+			 f->fit.b_ci95_high);
+		fprintf(out, "  %-34s %5dB %10.4f %23s %8.2f %8.4f  per %s\n",
+			name, f->frame_size, f->fit.b, ci, f->fit.a, f->fit.r2,
+			f->what);
+	}
+}
+
+static int write_cost_csv(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	fprintf(f, "test,subtest,property,variant,op,frame_size,mode,unit,points,n_min,n_max,a,b,b_ci95_low,b_ci95_high,a_ci95_low,a_ci95_high,se_b,r2\n");
+	for (int i = 0; i < nr_fits; i++) {
+		const struct stored_fit *c = &fits[i];
+
+		fprintf(f, "%s,%s,%s,%s,%s,%d,%s,%s,%d,%ld,%ld,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n",
+			c->test, c->subtest, c->property, c->variant, c->op,
+			c->frame_size, c->mode, c->what, c->points, c->n_min,
+			c->n_max, c->fit.a, c->fit.b, c->fit.b_ci95_low,
+			c->fit.b_ci95_high, c->fit.a_ci95_low,
+			c->fit.a_ci95_high, c->fit.se_b, c->fit.r2);
+	}
+	return fclose(f) ? -errno : 0;
+}
+
+static void json_string(FILE *f, const char *s);
+static void json_env(FILE *f);
+static void json_num(FILE *f, const char *name, double v, bool last);
+
+static int write_cost_json(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	fprintf(f, "{\n  \"format\": \"xdp-perf-cost-model/1\",\n");
+	json_env(f);
+	fprintf(f, "  \"fits\": [\n");
+	for (int i = 0; i < nr_fits; i++) {
+		const struct stored_fit *c = &fits[i];
+		const char *names[] = { "test", "subtest", "property",
+					"variant", "op", "mode", "unit" };
+		const char *vals[] = { c->test, c->subtest, c->property,
+				       c->variant, c->op, c->mode, c->what };
+
+		fprintf(f, "    {");
+		for (int k = 0; k < 7; k++) {
+			fprintf(f, "\"%s\": ", names[k]);
+			json_string(f, vals[k]);
+			fprintf(f, ", ");
+		}
+		fprintf(f, "\"frame_size\": %d, \"points\": %d, \"n_min\": %ld, \"n_max\": %ld, ",
+			c->frame_size, c->points, c->n_min, c->n_max);
+		json_num(f, "a", c->fit.a, false);
+		json_num(f, "b", c->fit.b, false);
+		json_num(f, "b_ci95_low", c->fit.b_ci95_low, false);
+		json_num(f, "b_ci95_high", c->fit.b_ci95_high, false);
+		json_num(f, "a_ci95_low", c->fit.a_ci95_low, false);
+		json_num(f, "a_ci95_high", c->fit.a_ci95_high, false);
+		json_num(f, "se_b", c->fit.se_b, false);
+		json_num(f, "r2", c->fit.r2, true);
+		fprintf(f, "}%s\n", i + 1 < nr_fits ? "," : "");
+	}
+	fprintf(f, "  ]\n}\n");
+	return fclose(f) ? -errno : 0;
 }
 
 /* ---- environment ---- */
@@ -425,6 +597,14 @@ int results_write(const char *dir)
 	if (!err) {
 		snprintf(path, sizeof(path), "%s/data.json", dir);
 		err = write_json(path);
+	}
+	if (!err && nr_fits) {
+		snprintf(path, sizeof(path), "%s/cost-model.csv", dir);
+		err = write_cost_csv(path);
+	}
+	if (!err && nr_fits) {
+		snprintf(path, sizeof(path), "%s/cost-model.json", dir);
+		err = write_cost_json(path);
 	}
 	if (err)
 		fprintf(stderr, "test_perf: cannot write %s: %s\n", path,

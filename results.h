@@ -41,6 +41,20 @@ const struct result_row *results_row(int i);
 const char *results_test(int i);
 const char *results_subtest(int i);
 
+/*
+ * Cost model: ns/pkt = a + b * N fitted (least squares on the points' means)
+ * over the ns_per_pkt points of the current (sub)test that share key's
+ * property, variant, op, frame size and mode. "what" names one unit of N
+ * for the table ("one hash lookup (hit)"). The fit is kept for
+ * cost-model.csv/.json and the printed table. 0, or -EINVAL when fewer than
+ * three distinct N were measured.
+ */
+int results_fit_sweep(const struct point_key *key, const char *what,
+		      struct linear_fit *fit);
+int results_fit_count(void);
+/* Print the cost model table (nothing when no fit was made). */
+void results_print_cost_model(FILE *f);
+
 /* Environment block: kernel, CPU, JIT, mitigations, tool versions, git. */
 struct perf_environment {
 	char kernel[128];
@@ -63,7 +77,10 @@ void results_probe_env(struct perf_environment *e);
 const struct perf_environment *results_env(void);
 void results_print_env(FILE *f, const char *prefix);
 
-/* Write data.csv and data.json into dir (created if missing). */
+/*
+ * Write data.csv and data.json into dir (created if missing), and
+ * cost-model.csv and cost-model.json when fits were made.
+ */
 int results_write(const char *dir);
 
 #endif /* __RESULTS_H */

@@ -982,6 +982,8 @@ static int run_finish_hooks(void)
 {
 	int err = 0;
 
+	if (!env.ktap)
+		results_print_cost_model(stdout);
 	if (env.out_dir && results_count()) {
 		if (results_write(env.out_dir))
 			err = 1;
