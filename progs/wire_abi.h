@@ -30,8 +30,8 @@ struct wire_payload {
 };
 
 /*
- * Generator configuration, in .bss so that a trial can change it without a
- * reload. Addresses are host byte order; host_mask has the host bits set.
+ * Generator configuration (map gen_config, one entry): a trial changes it
+ * without a reload. Addresses in host byte order, host bits set in masks.
  */
 struct wire_gen_cfg {
 	__u8 src_mac[6];
@@ -82,7 +82,7 @@ struct wire_dev_key {
 struct wire_dev_drops {
 	__u64 xmit_drops;	/* xdp_devmap_xmit: ndo_xdp_xmit refused (to_dev) */
 	__u64 redirect_err;	/* xdp_redirect_err: redirect failed (rx dev) */
-	__u64 exception;	/* xdp_exception: aborted, invalid, failed TX */
+	__u64 exception;	/* xdp_exception: aborted or invalid verdict */
 };
 
 /* The sink copies one frame when state goes ARMED -> DONE. */

@@ -27,7 +27,12 @@
 #include <bpf/bpf_endian.h>
 #include "wire_abi.h"
 
-struct wire_gen_cfg gen_cfg;
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct wire_gen_cfg);
+} gen_config SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -77,13 +82,15 @@ int xdp_trafficgen(struct xdp_md *ctx)
 	struct wire_payload *pl = (void *)(udph + 1);
 	struct wire_payload new_pl = {};
 	struct wire_gen_stats *st;
+	struct wire_gen_cfg *cfg;
 	__u32 key = 0, saddr, daddr, sum;
 	__u16 check;
 	const __u16 *old_w, *new_w;
 	int i;
 
 	st = bpf_map_lookup_elem(&gen_stats, &key);
-	if (!st)
+	cfg = bpf_map_lookup_elem(&gen_config, &key);
+	if (!st || !cfg)
 		return XDP_ABORTED;
 	if ((void *)(pl + 1) > data_end) {
 		st->short_frames++;
@@ -95,9 +102,9 @@ int xdp_trafficgen(struct xdp_md *ctx)
 		return XDP_DROP;
 	}
 
-	saddr = random_in(gen_cfg.src_addr, gen_cfg.src_host_mask);
-	daddr = random_in(gen_cfg.dst_addr, gen_cfg.dst_host_mask);
-	new_pl.ts_ns = bpf_ktime_get_ns() - gen_cfg.ts_offset_ns;
+	saddr = random_in(cfg->src_addr, cfg->src_host_mask);
+	daddr = random_in(cfg->dst_addr, cfg->dst_host_mask);
+	new_pl.ts_ns = bpf_ktime_get_ns() - cfg->ts_offset_ns;
 	new_pl.seq = (__u32)st->sent;
 	new_pl.stream = (__u16)bpf_get_smp_processor_id();
 	new_pl.magic = WIRE_MAGIC;
@@ -119,9 +126,9 @@ int xdp_trafficgen(struct xdp_md *ctx)
 	}
 	__builtin_memcpy(pl, &new_pl, sizeof(new_pl));
 
-	__builtin_memcpy(eth->h_dest, gen_cfg.dst_mac, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, gen_cfg.src_mac, ETH_ALEN);
-	iph->ttl = gen_cfg.ttl;
+	__builtin_memcpy(eth->h_dest, cfg->dst_mac, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, cfg->src_mac, ETH_ALEN);
+	iph->ttl = cfg->ttl;
 	iph->saddr = saddr;
 	iph->daddr = daddr;
 	iph->check = 0;

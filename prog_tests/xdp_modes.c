@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The base forwarder on a real data path: generator -> DUT -> sink over veth
+ * pairs in three network namespaces, the DUT program attached in XDP generic
+ * and native mode (offload with --offload-dev, host NICs with --dut-dev).
+ *
+ * Functional subtests first, independent of speed: frames arrive forwarded,
+ * every frame is accounted for at a low rate, the latency histogram agrees
+ * with a delay injected by the generator. Then the measured points: maximum
+ * forwarding rate, RFC 2544 zero-loss rate, latency at fractions of it and
+ * CPU cost, for every frame size. Last, nothing of the run may be left.
+ */
+#include <linux/if_link.h>
+
+#include "test_perf.h"
+#include "results.h"
+#include "wire.h"
+#include "xdp_fwd.skel.h"
+
+/* Far below what any veth path forwards: nothing may be lost. */
+#define LOW_RATE_PPS		20000
+#define LOW_RATE_MS		100
+/* The generator stamps frames this far in the past (latency check). */
+#define INJECTED_DELAY_NS	2000000ULL
+
+struct modes_ctx {
+	struct wire w;
+	bool opened;
+	int open_err;			/* 0, WIRE_SKIP or -errno */
+	char why[256];
+	struct xdp_fwd *skel;
+};
+
+/* The topology is built on first use, so that filtered runs build none. */
+static bool modes_wire(struct modes_ctx *c)
+{
+	if (!c->opened) {
+		c->opened = true;
+		c->open_err = wire_open(&c->w, c->why, sizeof(c->why));
+		if (c->open_err < 0)
+			test__log("wire_open: %s", c->why);
+	}
+	if (c->open_err == WIRE_SKIP)
+		test__skip("%s", c->why);
+	else if (c->open_err)
+		ASSERT_OK(c->open_err, "wire_open");
+	return !c->open_err;
+}
+
+static bool modes_attach(struct modes_ctx *c, enum wire_mode mode)
+{
+	char why[256] = "";
+	int err;
+
+	if (!modes_wire(c))
+		return false;
+	err = wire_dut_attach(&c->w, c->skel->obj, c->skel->progs.xdp_fwd, mode,
+			      why, sizeof(why));
+	if (err == WIRE_SKIP) {
+		test__skip("%s", why);
+		return false;
+	}
+	if (err)
+		test__log("%s", why);
+	return ASSERT_OK(err, "wire_dut_attach");
+}
+
+static bool low_rate_trial(struct modes_ctx *c, unsigned int frame_size,
+			   __u64 delay_ns, bool capture,
+			   struct wire_trial_result *r)
+{
+	struct wire_trial_cfg cfg;
+
+	wire_trial_defaults(&cfg, frame_size, LOW_RATE_PPS, LOW_RATE_MS);
+	cfg.threads = 1;
+	cfg.ts_offset_ns = delay_ns;
+	cfg.capture = capture;
+	if (!ASSERT_OK(wire_trial(&c->w, &cfg, r), "wire_trial"))
+		return false;
+	wire_trial_log("low rate", r);
+	return ASSERT_GT(r->sent, 0, "frames sent");
+}
+
+/* TTL - 1, valid checksums, MACs of DUT port B -> sink, in the prefixes. */
+static void subtest_forwarded(struct modes_ctx *c, enum wire_mode mode)
+{
+	struct wire_trial_result r;
+	int sizes[PERF_MAX_SIZES], n, i;
+	char why[160];
+
+	if (!modes_attach(c, mode))
+		return;
+	n = wire_sizes(sizes, PERF_MAX_SIZES);
+	for (i = 0; i < n; i++) {
+		if (!low_rate_trial(c, sizes[i], 0, true, &r))
+			return;
+		if (!ASSERT_TRUE(r.captured, "sink captured a frame"))
+			return;
+		if (wire_check_forwarded(&c->w, r.cap, r.cap_len, sizes[i],
+					 why, sizeof(why)))
+			test__log("%d B frame: %s", sizes[i], why);
+		ASSERT_OK(wire_check_forwarded(&c->w, r.cap, r.cap_len,
+					       sizes[i], why, sizeof(why)),
+			  "forwarded frame");
+		ASSERT_EQ(r.foreign, 0, "foreign frames at the sink");
+	}
+}
+
+/* Every frame sent is received, in order, with nothing dropped anywhere. */
+static void subtest_accounting(struct modes_ctx *c, enum wire_mode mode)
+{
+	struct wire_trial_result r;
+	int sizes[PERF_MAX_SIZES], n, i;
+
+	if (!modes_attach(c, mode))
+		return;
+	n = wire_sizes(sizes, PERF_MAX_SIZES);
+	for (i = 0; i < n; i++) {
+		if (!low_rate_trial(c, sizes[i], 0, false, &r))
+			return;
+		ASSERT_EQ(r.received, r.sent, "received == sent");
+		ASSERT_EQ(r.unaccounted, 0, "unaccounted frames");
+		ASSERT_EQ(r.kernel_drops, 0, "kernel drops");
+		ASSERT_TRUE(r.have_dut_counts, "DUT counters read");
+		ASSERT_EQ(r.dut_forwarded, r.sent, "DUT forwarded == sent");
+		ASSERT_EQ(r.dut_passed, 0, "DUT passed to its stack");
+		ASSERT_EQ(r.seq_lost, 0, "sequence gaps");
+		/*
+		 * With several queues (--gen-threads > 1) the skb path of
+		 * generic mode spreads flows over them by hash: order holds
+		 * per flow only, and the sink sees one stream's flows mixed.
+		 */
+		if (mode == WIRE_MODE_NATIVE || c->w.topo.nq == 1)
+			ASSERT_EQ(r.reordered, 0, "reordered frames");
+		ASSERT_EQ(r.bad_stream, 0, "unknown streams");
+		ASSERT_EQ(r.foreign, 0, "foreign frames at the sink");
+	}
+}
+
+static void check_order(const struct wire_latency *l)
+{
+	ASSERT_DBL_LE(l->min, l->p50, "min <= p50");
+	ASSERT_DBL_LE(l->p50, l->p90, "p50 <= p90");
+	ASSERT_DBL_LE(l->p90, l->p99, "p90 <= p99");
+	ASSERT_DBL_LE(l->p99, l->p999, "p99 <= p99.9");
+	ASSERT_DBL_LE(l->p999, l->max, "p99.9 <= max");
+}
+
+/*
+ * Percentiles are ordered and every sample is in the histogram; frames
+ * stamped INJECTED_DELAY_NS in the past show at least that latency.
+ */
+static void subtest_latency(struct modes_ctx *c, enum wire_mode mode)
+{
+	struct wire_trial_result plain, delayed;
+
+	if (!modes_attach(c, mode))
+		return;
+	if (!low_rate_trial(c, env.sizes[0], 0, false, &plain))
+		return;
+	ASSERT_EQ(plain.lat.count, plain.received, "histogram samples");
+	ASSERT_EQ(plain.clock_neg, 0, "timestamps in the future");
+	check_order(&plain.lat);
+	if (!low_rate_trial(c, env.sizes[0], INJECTED_DELAY_NS, false, &delayed))
+		return;
+	test__info("latency p50 %.0f ns plain, %.0f ns with %llu ns injected",
+		   plain.lat.p50, delayed.lat.p50, INJECTED_DELAY_NS);
+	ASSERT_EQ(delayed.lat.count, delayed.received, "histogram samples");
+	check_order(&delayed.lat);
+	ASSERT_DBL_GE(delayed.lat.min, INJECTED_DELAY_NS, "min >= injected");
+	ASSERT_DBL_GE(delayed.lat.p50, INJECTED_DELAY_NS, "p50 >= injected");
+}
+
+static void subtest_perf(struct modes_ctx *c, enum wire_mode mode)
+{
+	struct wire_measure_cfg mc = { .search = true, .cpu = true };
+	int sizes[PERF_MAX_SIZES], n, i, r;
+	struct wire_point *pt;
+
+	if (!modes_attach(c, mode))
+		return;
+	pt = calloc(1, sizeof(*pt));
+	if (!ASSERT_OK_PTR(pt, "calloc"))
+		return;
+	n = wire_sizes(sizes, PERF_MAX_SIZES);
+	for (i = 0; i < n && !test__stopping(); i++) {
+		mc.frame_size = sizes[i];
+		if (!ASSERT_OK(wire_measure(&c->w, &mc, pt), "wire_measure"))
+			break;
+		if (!pt->reps)
+			break;		/* stopped by a signal */
+		for (r = 0; r < pt->reps; r++) {
+			ASSERT_DBL_GT(pt->mpps_max[r], 0, "frames forwarded at full load");
+			ASSERT_DBL_LE(pt->mpps_zero_loss[r], pt->offered_max[r] * 1.05,
+				      "zero-loss rate <= offered full load");
+		}
+		/* a validity check: every frame of every trial accounted for */
+		ASSERT_EQ(pt->unaccounted, 0, "unaccounted frames (worst trial)");
+		ASSERT_TRUE(pt->have_prog_stats, "bpf_stats of the DUT program");
+		test__info("%s %d B: %.3f Mpps max, %.3f Mpps zero loss%s, DUT program %.1f ns/pkt",
+			   wire_mode_name(mode), sizes[i], pt->mpps_max[0],
+			   pt->mpps_zero_loss[0],
+			   pt->gen_limited ? " (generator-limited)" : "",
+			   pt->prog_ns[0]);
+		wire_results_add(pt, "base", 0, "redirect", sizes[i], mode, true);
+	}
+	free(pt);
+}
+
+/* The offload build of the base forwarder, bound to --offload-dev. */
+static void subtest_offload(void)
+{
+	char path[512], why[256] = "";
+	struct bpf_program *prog;
+	struct bpf_object *obj;
+	struct bpf_map *map;
+	int ifindex, err;
+
+	if (!wire_opts.offload_dev[0]) {
+		test__skip("no offload-capable NIC named (--offload-dev IFNAME, e.g. a Netronome Agilio port); veth cannot offload");
+		return;
+	}
+	if (test__path(path, sizeof(path), "gen-progs/empty_offload.bpf.o") ||
+	    access(path, R_OK)) {
+		test__skip("%s missing: build the offload variant (make, gen/)",
+			   path);
+		return;
+	}
+	ifindex = if_nametoindex(wire_opts.offload_dev);
+	obj = bpf_object__open_file(path, NULL);
+	if (!ASSERT_OK_PTR(obj, "open offload object"))
+		return;
+	prog = bpf_object__next_program(obj, NULL);
+	bpf_program__set_ifindex(prog, ifindex);
+	bpf_object__for_each_map(map, obj)
+		bpf_map__set_ifindex(map, ifindex);
+	err = bpf_object__load(obj);
+	if (err) {
+		test__skip("%s cannot load the offloaded program: %s",
+			   wire_opts.offload_dev, strerror(errno));
+		goto out;
+	}
+	err = wire_dut_dev_run(obj, prog, WIRE_MODE_OFFLOAD,
+			       wire_opts.offload_dev, NULL, why, sizeof(why));
+	if (err == WIRE_SKIP)
+		test__skip("%s", why);
+	else if (err)
+		test__log("%s", why);
+	if (err != WIRE_SKIP)
+		ASSERT_OK(err, "offload run");
+out:
+	bpf_object__close(obj);
+}
+
+/* Host NICs named by the user, traffic from an external generator. */
+static void subtest_dut_dev(struct modes_ctx *c)
+{
+	static const enum wire_mode modes[] = {
+		WIRE_MODE_GENERIC, WIRE_MODE_NATIVE,
+	};
+	char why[256] = "";
+	unsigned int i;
+	int err;
+
+	if (!wire_opts.dut_in[0]) {
+		test__skip("no --dut-dev IN,OUT given (two-server setup, see README)");
+		return;
+	}
+	/* the forwarder's maps are about to describe host ports */
+	wire_dut_detach(&c->w);
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		err = wire_dut_dev_run(c->skel->obj, c->skel->progs.xdp_fwd,
+				       modes[i], wire_opts.dut_in,
+				       wire_opts.dut_out, why, sizeof(why));
+		if (err == WIRE_SKIP) {
+			test__skip("%s", why);
+			return;
+		}
+		if (err)
+			test__log("%s: %s", wire_mode_name(modes[i]), why);
+		ASSERT_OK(err, "dut-dev run");
+	}
+}
+
+static void subtest_cleanup(struct modes_ctx *c)
+{
+	char why[256] = "";
+	int err;
+
+	wire_close(&c->w);
+	xdp_fwd__destroy(c->skel);
+	c->skel = NULL;
+	if (!c->opened || c->open_err) {
+		test__skip("no wire session was opened");
+		return;
+	}
+	err = wire_check_clean(&c->w, why, sizeof(why));
+	if (err)
+		test__log("%s", why);
+	ASSERT_OK(err, "nothing left behind");
+}
+
+void test_xdp_modes(void)
+{
+	static const enum wire_mode modes[] = {
+		WIRE_MODE_GENERIC, WIRE_MODE_NATIVE,
+	};
+	static const char *const kinds[] = {
+		"forwarded", "accounting", "latency", "perf",
+	};
+	void (*const run[])(struct modes_ctx *, enum wire_mode) = {
+		subtest_forwarded, subtest_accounting, subtest_latency,
+		subtest_perf,
+	};
+	struct modes_ctx *c;
+	unsigned int m, k;
+	char name[64];
+
+	if (!test__need_bpf())
+		return;
+	wire_opts_resolve();
+	c = calloc(1, sizeof(*c));
+	if (!ASSERT_OK_PTR(c, "calloc"))
+		return;
+	c->skel = xdp_fwd__open_and_load();
+	if (!ASSERT_OK_PTR(c->skel, "xdp_fwd__open_and_load"))
+		goto out;
+	for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			snprintf(name, sizeof(name), "%s_%s",
+				 wire_mode_name(modes[m]), kinds[k]);
+			if (test__stopping())
+				break;
+			if (test__start_subtest(name))
+				run[k](c, modes[m]);
+		}
+	}
+	if (test__start_subtest("offload"))
+		subtest_offload();
+	if (test__start_subtest("dut_dev"))
+		subtest_dut_dev(c);
+	if (test__start_subtest("cleanup"))
+		subtest_cleanup(c);
+out:
+	wire_close(&c->w);
+	xdp_fwd__destroy(c->skel);
+	free(c);
+}

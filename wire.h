@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Real-wire runs: a generator, a DUT and a sink in three network namespaces
+ * joined by veth pairs, traffic made in the kernel with BPF_PROG_RUN +
+ * BPF_F_TEST_XDP_LIVE_FRAMES, and the measurements the study asks for
+ * (maximum forwarding rate, RFC 2544 zero-loss throughput, latency
+ * percentiles, CPU cost), every packet accounted for.
+ *
+ *   [gen ns] gen --veth-- dut_a [dut ns] dut_b --veth-- sink [sink ns]
+ *
+ * The README section "Wire mode" (.notes/wire-readme.md) has the method.
+ */
+#ifndef __WIRE_HARNESS_H
+#define __WIRE_HARNESS_H
+
+#include <stdbool.h>
+#include <net/if.h>
+#include <linux/types.h>
+
+#include "netns.h"
+#include "stats.h"
+#include "wire_abi.h"
+#include "xdp_fwd.h"
+
+struct bpf_object;
+struct bpf_program;
+struct bpf_link;
+
+enum wire_mode {
+	WIRE_MODE_GENERIC,	/* XDP_FLAGS_SKB_MODE */
+	WIRE_MODE_NATIVE,	/* XDP_FLAGS_DRV_MODE */
+	WIRE_MODE_OFFLOAD,	/* XDP_FLAGS_HW_MODE */
+	WIRE_MODE_MAX
+};
+
+const char *wire_mode_name(enum wire_mode mode);
+__u32 wire_mode_flags(enum wire_mode mode);
+
+enum wire_ns { WIRE_NS_GEN, WIRE_NS_DUT, WIRE_NS_SINK, WIRE_NS_MAX };
+enum wire_dev { WIRE_DEV_GEN, WIRE_DEV_DUT_A, WIRE_DEV_DUT_B, WIRE_DEV_SINK,
+		WIRE_DEV_MAX };
+
+#define WIRE_MAX_LATENCY_AT	8
+#define WIRE_MAX_THREADS	64
+#define WIRE_MAX_PROGS		256	/* programs one session attaches */
+#define WIRE_MAX_REPS		64	/* repetitions of one point */
+
+/* Command-line options of the wire tests (see wire_opts_resolve()). */
+struct wire_opts {
+	double rate_pps;		/* --rate: offered load cap, 0 = max */
+	double duration_ms;		/* --duration: full-load trials */
+	double trial_ms;		/* --trial-ms: search and latency trials */
+	int gen_threads;		/* --gen-threads */
+	int gen_batch;			/* --gen-batch: live frames per batch */
+	double loss_tolerance;		/* --loss-tolerance, as a fraction */
+	double latency_at[WIRE_MAX_LATENCY_AT];	/* --latency-at, fractions */
+	int nr_latency_at;
+	char offload_dev[IFNAMSIZ];	/* --offload-dev, "" = none */
+	char dut_in[IFNAMSIZ];		/* --dut-dev IN,OUT, "" = none */
+	char dut_out[IFNAMSIZ];
+};
+
+extern struct wire_opts wire_opts;
+
+/* Fill what the user left unset from the profile (quick or full). */
+void wire_opts_resolve(void);
+/* Repetitions of a wire point: env.reps, at most 3 in the quick profile. */
+int wire_reps(void);
+/* Frame sizes of wire runs: env.sizes, only the extremes in --quick. */
+int wire_sizes(int *sizes, int max);
+
+struct wire_topo {
+	char tag[24];
+	char ns[WIRE_NS_MAX][NETNS_NAME_MAX];
+	__u32 ns_ino[WIRE_NS_MAX];
+	char ifname[WIRE_DEV_MAX][IFNAMSIZ];
+	int ifindex[WIRE_DEV_MAX];
+	unsigned char mac[WIRE_DEV_MAX][6];
+	int nq;				/* queues per veth */
+};
+
+/* The program under test, attached to DUT port A. */
+struct wire_dut {
+	int prog_fd;
+	__u32 prog_id;
+	enum wire_mode mode;
+	int link_fd;			/* bpf_link, or -1 */
+	bool netlink_attached;		/* fallback when links are refused */
+	const char *ns;			/* NULL: host namespace (--dut-dev) */
+	int ifindex;			/* where it is attached */
+	int out_ifindex;
+	/* maps of programs built on xdp_fwd_base.bpf.h, -1 otherwise */
+	int cfg_fd, ports_fd, stats_fd, tx_ports_fd;
+	bool stats_percpu;
+	int pass_link_fd;		/* XDP_PASS on OUT for --dut-dev native */
+};
+
+struct wire {
+	bool open;			/* between wire_open() and wire_close() */
+	struct wire_topo topo;
+	bool have_topo;
+	struct bpf_object *gen_obj;	/* progs/xdp_trafficgen.bpf.o */
+	struct bpf_object *sink_obj;	/* progs/xdp_sink.bpf.o */
+	struct wire_gen_cfg gen_cfg;	/* what map gen_config holds */
+	int gen_link_fd, sink_link_fd;
+	struct bpf_link *tp_links[3];
+	bool have_tracepoints;
+	struct wire_dut dut;
+	bool dut_attached;
+	int nr_cpus;			/* possible CPUs: per-CPU map values */
+	int gen_cpus[WIRE_MAX_THREADS];	/* where generator threads run */
+	int nr_gen_cpus;
+	int ksoftirqd[WIRE_MAX_THREADS];	/* pid of ksoftirqd/<gen cpu>, 0 */
+	/* programs this session loaded: the cleanup check looks them up */
+	__u32 prog_ids[WIRE_MAX_PROGS];
+	int nr_prog_ids;
+};
+
+/* wire_open() results other than 0 and -errno. */
+#define WIRE_SKIP	1
+
+/*
+ * Build the topology, load and attach generator, sink and drop counters.
+ * Returns 0, WIRE_SKIP (environment cannot do it: no root, no veth, no
+ * live frames) or -errno; why says what happened in either case.
+ */
+int wire_open(struct wire *w, char *why, size_t len);
+/* Detach, unload, remove the namespaces. Idempotent. */
+void wire_close(struct wire *w);
+
+/*
+ * Attach prog of obj at DUT port A in mode and configure it when it is
+ * built on the base forwarder (ports, MACs, devmap A -> B). 0, WIRE_SKIP
+ * (mode not possible here) or -errno, with why.
+ */
+int wire_dut_attach(struct wire *w, struct bpf_object *obj,
+		    struct bpf_program *prog, enum wire_mode mode,
+		    char *why, size_t len);
+void wire_dut_detach(struct wire *w);
+
+struct wire_trial_cfg {
+	unsigned int frame_size;	/* bytes on the wire incl. FCS */
+	double rate_pps;		/* offered load, 0 = as fast as possible */
+	double duration_ms;
+	int threads;
+	int batch;			/* live frames per batch, <= 256 */
+	__u64 ts_offset_ns;		/* stamp frames this much in the past */
+	bool capture;			/* sink copies one frame */
+	bool bpf_stats;			/* run-time stats on for this trial */
+};
+
+/* Percentiles of one trial's histogram, in ns. */
+struct wire_latency {
+	__u64 count;
+	double min, p50, p90, p99, p999, max;
+};
+
+struct wire_trial_result {
+	double elapsed_s;		/* generator wall time */
+	/*
+	 * CPU time the generator threads got over their wall time (softirq
+	 * work done on their stack included): well below 1 at full load
+	 * means something else ran on their CPUs.
+	 */
+	double gen_cpu_share;
+	/* ksoftirqd of those CPUs: softirq work deferred to it, same scale */
+	double ksoftirqd_share;
+	long gen_vol_switches;		/* generator threads blocked */
+	long gen_invol_switches;	/* ... preempted */
+	__u64 sent;			/* frames the generator transmitted */
+	__u64 received;			/* frames of ours at the sink */
+	__u64 foreign;			/* other frames at the sink */
+	/* DUT verdicts (programs built on the base forwarder) */
+	bool have_dut_counts;
+	__u64 dut_seen, dut_forwarded, dut_passed;
+	__u64 dut_reason[FWD_REASON_MAX];	/* enum fwd_reason counts */
+	/* kernel drops, by where they were counted */
+	__u64 drop_xmit;		/* ndo_xdp_xmit queue full */
+	__u64 drop_xmit_dev[WIRE_DEV_MAX];	/* ... by sending device */
+	__u64 drop_redirect;		/* failed redirects */
+	__u64 drop_exception;		/* aborted / invalid / failed TX */
+	__u64 drop_skb;			/* veth skb path (generic mode) */
+	__u64 drop_rx;			/* veth receive path */
+	__u64 kernel_drops;		/* sum of the above */
+	/* sent - received - passed - kernel drops: 0 when all accounted */
+	__s64 unaccounted;
+	__u64 seq_lost;			/* sequence numbers never seen */
+	__u64 reordered;
+	__u64 bad_stream, clock_neg;
+	double offered_pps, delivered_pps, loss_ratio;
+	struct wire_latency lat;
+	/* CPU */
+	bool have_prog_stats;
+	double prog_ns_per_pkt;		/* DUT program, bpf_stats */
+	double prog_core_pct;
+	double host_ns_per_pkt;		/* sys+irq+softirq of all CPUs */
+	double host_core_pct;
+	/* the frame the sink captured */
+	bool captured;
+	__u32 cap_len;
+	__u8 cap[WIRE_CAPTURE_LEN];
+};
+
+int wire_trial(struct wire *w, const struct wire_trial_cfg *cfg,
+	       struct wire_trial_result *res);
+/* Defaults for a trial of frame_size at rate_pps from wire_opts. */
+void wire_trial_defaults(struct wire_trial_cfg *cfg, unsigned int frame_size,
+			 double rate_pps, double duration_ms);
+/* One line with what a trial counted, for -v and failures. */
+void wire_trial_log(const char *what, const struct wire_trial_result *res);
+
+/* Gbit/s of frames of frame_size at pps, FCS included, no preamble/IFG. */
+double wire_gbps(double pps, unsigned int frame_size);
+
+/*
+ * The frame the generator sends for frame_size (what the sink should see
+ * forwarded, apart from the per-frame fields), and checks of a captured one.
+ */
+int wire_check_forwarded(const struct wire *w, const __u8 *frame, __u32 len,
+			 unsigned int frame_size, char *why, size_t why_len);
+
+/* Everything measured for one (program, mode, frame size) point. */
+struct wire_point {
+	int reps;
+	double mpps_max[WIRE_MAX_REPS], gbps_max[WIRE_MAX_REPS];
+	double loss_max[WIRE_MAX_REPS], offered_max[WIRE_MAX_REPS];
+	double mpps_zero_loss[WIRE_MAX_REPS], gbps_zero_loss[WIRE_MAX_REPS];
+	/* p50 p90 p99 p999 max at each --latency-at load */
+	double lat[WIRE_MAX_LATENCY_AT][5][WIRE_MAX_REPS];
+	int lat_reps[WIRE_MAX_LATENCY_AT];
+	double prog_ns[WIRE_MAX_REPS], prog_pct[WIRE_MAX_REPS];
+	double host_ns[WIRE_MAX_REPS], host_pct[WIRE_MAX_REPS];
+	double gen_cpu_pct[WIRE_MAX_REPS];	/* gen_cpu_share at full load */
+	double ksoftirqd_pct[WIRE_MAX_REPS];	/* ksoftirqd_share, same */
+	__s64 unaccounted;		/* worst over all trials */
+	bool gen_limited;		/* no loss even at full offered load */
+	bool have_prog_stats;
+};
+
+struct wire_measure_cfg {
+	unsigned int frame_size;
+	bool search;			/* RFC 2544 search and latency points */
+	bool cpu;			/* bpf_stats trial */
+};
+
+/*
+ * Measure a point wire_reps() times: full-load trial, RFC 2544 binary
+ * search, latency at the wire_opts fractions, CPU trial. 0 or -errno.
+ */
+int wire_measure(struct wire *w, const struct wire_measure_cfg *mc,
+		 struct wire_point *pt);
+/* Record a measured point with results_add(): mode column = wire mode. */
+void wire_results_add(const struct wire_point *pt, const char *property,
+		      long n, const char *variant, unsigned int frame_size,
+		      enum wire_mode mode, bool search);
+
+/*
+ * The DUT on named host interfaces, traffic from an external generator:
+ * attach, read counters for wire_opts.duration_ms, report rates and CPU.
+ */
+int wire_dut_dev_run(struct bpf_object *obj, struct bpf_program *prog,
+		     enum wire_mode mode, const char *in, const char *out,
+		     char *why, size_t len);
+
+/*
+ * After wire_close(): nothing of this session left (namespaces, links,
+ * programs held by a pin or link). 0 or -EBUSY with why.
+ */
+int wire_check_clean(const struct wire *w, char *why, size_t len);
+
+#endif /* __WIRE_HARNESS_H */
