@@ -53,7 +53,8 @@ HARNESS_OBJS	:= $(patsubst $(SRCDIR)/%.c,$(BUILD)/%.o,$(HARNESS_SRCS))
 TEST_OBJS	:= $(patsubst $(SRCDIR)/prog_tests/%.c,$(BUILD)/prog_tests/%.o,$(TEST_SRCS))
 HDRS		:= $(wildcard $(SRCDIR)/*.h $(SRCDIR)/progs/*.h)
 
-# Generated sweep programs (gen/sweep.mk lists them), see gen/README.
+# Generated sweep programs: gen/gen.mk builds the points of gen/sweep.conf
+# (see gen/README.md) into gen-progs/.
 -include $(SRCDIR)/gen/gen.mk
 
 # lib.mk prefixes these with $(OUTPUT)/ and installs them with rsync.
@@ -115,8 +116,10 @@ report: all
 compare: all
 	$(OUTPUT)/test_perf --compare $(A) $(B) $(ARGS)
 
+# The suite as built here (OUTPUT), run in Debian's cloud kernel under
+# QEMU; VMTEST_ARGS="-k KERNEL -- COMMAND" for another kernel or command.
 vmtest: all
-	$(SRCDIR)/vmtest.sh $(VMTEST_ARGS)
+	$(SRCDIR)/vmtest.sh -o $(OUTPUT) $(VMTEST_ARGS)
 
 help:
 	@echo "make             build test_perf, the BPF objects and the sweep programs"
@@ -129,6 +132,9 @@ help:
 
 ifneq ($(KSFT_DIR),)
 # lib.mk brings run_tests, install and clean as every kselftest has them.
+# Its install copies TEST_GEN_FILES: the list goes with them, as it does
+# in a standalone install (the kernel's top-level install writes its own).
+TEST_GEN_FILES	+= kselftest-list.txt
 EXTRA_CLEAN	:= $(BUILD)
 include $(KSFT_DIR)/lib.mk
 else
@@ -137,13 +143,17 @@ INSTALL_PATH	?= $(OUTPUT)/kselftest_install
 run_tests: all
 	$(Q)cd $(OUTPUT) && $(SRCDIR)/run_tests.sh
 
+# The layout of an installed kselftest collection; it runs from there
+# (test_perf finds its objects beside itself). Generated sources stay out.
 install: all $(OUTPUT)/kselftest-list.txt
 	$(Q)mkdir -p $(INSTALL_PATH)/bpf
 	$(Q)install -m 0755 $(OUTPUT)/test_perf $(SRCDIR)/run_tests.sh $(INSTALL_PATH)/
 	$(Q)install -m 0644 $(SRCDIR)/config $(SRCDIR)/settings $(OUTPUT)/kselftest-list.txt \
 		$(INSTALL_PATH)/
 	$(Q)install -m 0644 $(BPF_OBJS) $(INSTALL_PATH)/bpf/
-	$(Q)$(if $(GEN_TARGETS),cp -r $(GEN_OUTDIR) $(INSTALL_PATH)/)
+	$(if $(GEN_TARGETS),$(Q)mkdir -p $(INSTALL_PATH)/$(notdir $(GEN_OUTDIR)))
+	$(if $(GEN_TARGETS),$(Q)install -m 0644 $(GEN_OBJS) $(GEN_OUTDIR)/sweep.conf \
+		$(INSTALL_PATH)/$(notdir $(GEN_OUTDIR))/)
 	@echo "installed into $(INSTALL_PATH)"
 
 clean:

@@ -1,0 +1,1049 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Property specifications of generated programs: parsing, names, the sweep
+ * file and the instruction-count formulas (see gen_spec.h). Shared by
+ * gen/xdpgen and test_perf; plain C, no libbpf.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/bpf.h>
+
+#include "gen_spec.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const prop_names[GEN_P_MAX] = {
+	[GEN_P_INSNS] = "insns",
+	[GEN_P_ALU] = "alu",
+	[GEN_P_BRANCHES] = "branches",
+	[GEN_P_PAYLOAD] = "payload",
+	[GEN_P_MAP] = "map",
+	[GEN_P_LOOP] = "loop",
+	[GEN_P_TAILCALLS] = "tailcalls",
+};
+
+static const char *const pattern_names[GEN_PAT_MAX] = {
+	[GEN_PAT_NOT_TAKEN] = "not-taken",
+	[GEN_PAT_TAKEN] = "taken",
+	[GEN_PAT_ALTERNATE] = "alternate",
+};
+
+static const char *const map_type_names[GEN_MAP_MAX] = {
+	[GEN_MAP_ARRAY] = "array",
+	[GEN_MAP_PERCPU_ARRAY] = "percpu_array",
+	[GEN_MAP_HASH] = "hash",
+	[GEN_MAP_PERCPU_HASH] = "percpu_hash",
+	[GEN_MAP_LRU_HASH] = "lru_hash",
+	[GEN_MAP_LPM_TRIE] = "lpm_trie",
+};
+
+static const __u32 map_type_bpf[GEN_MAP_MAX] = {
+	[GEN_MAP_ARRAY] = BPF_MAP_TYPE_ARRAY,
+	[GEN_MAP_PERCPU_ARRAY] = BPF_MAP_TYPE_PERCPU_ARRAY,
+	[GEN_MAP_HASH] = BPF_MAP_TYPE_HASH,
+	[GEN_MAP_PERCPU_HASH] = BPF_MAP_TYPE_PERCPU_HASH,
+	[GEN_MAP_LRU_HASH] = BPF_MAP_TYPE_LRU_HASH,
+	[GEN_MAP_LPM_TRIE] = BPF_MAP_TYPE_LPM_TRIE,
+};
+
+static const char *const map_op_names[GEN_OP_MAX] = {
+	[GEN_OP_LOOKUP] = "lookup",
+	[GEN_OP_UPDATE] = "update",
+};
+
+static const char *const loop_kind_names[GEN_LOOP_MAX] = {
+	[GEN_LOOP_BPF_LOOP] = "bpf_loop",
+	[GEN_LOOP_BOUNDED] = "bounded",
+};
+
+static const char *const alu_op_names[GEN_ALU_MAX] = {
+	[GEN_ALU_ADD] = "add",
+	[GEN_ALU_SUB] = "sub",
+	[GEN_ALU_MUL] = "mul",
+	[GEN_ALU_DIV] = "div",
+	[GEN_ALU_MOD] = "mod",
+	[GEN_ALU_AND] = "and",
+	[GEN_ALU_OR] = "or",
+	[GEN_ALU_XOR] = "xor",
+	[GEN_ALU_LSH] = "lsh",
+	[GEN_ALU_RSH] = "rsh",
+	[GEN_ALU_ARSH] = "arsh",
+	[GEN_ALU_NEG] = "neg",
+	[GEN_ALU_BSWAP] = "bswap",
+};
+
+static const __u8 alu_op_bpf[GEN_ALU_MAX] = {
+	[GEN_ALU_ADD] = BPF_ADD,
+	[GEN_ALU_SUB] = BPF_SUB,
+	[GEN_ALU_MUL] = BPF_MUL,
+	[GEN_ALU_DIV] = BPF_DIV,
+	[GEN_ALU_MOD] = BPF_MOD,
+	[GEN_ALU_AND] = BPF_AND,
+	[GEN_ALU_OR] = BPF_OR,
+	[GEN_ALU_XOR] = BPF_XOR,
+	[GEN_ALU_LSH] = BPF_LSH,
+	[GEN_ALU_RSH] = BPF_RSH,
+	[GEN_ALU_ARSH] = BPF_ARSH,
+	[GEN_ALU_NEG] = BPF_NEG,
+	[GEN_ALU_BSWAP] = BPF_END,
+};
+
+const char *gen_prop_name(enum gen_prop prop)
+{
+	return (unsigned int)prop < GEN_P_MAX ? prop_names[prop] : "?";
+}
+
+const char *gen_pattern_name(enum gen_pattern pattern)
+{
+	return (unsigned int)pattern < GEN_PAT_MAX ? pattern_names[pattern] : "?";
+}
+
+const char *gen_map_type_name(enum gen_map_type type)
+{
+	return (unsigned int)type < GEN_MAP_MAX ? map_type_names[type] : "?";
+}
+
+const char *gen_map_op_name(enum gen_map_op op)
+{
+	return (unsigned int)op < GEN_OP_MAX ? map_op_names[op] : "?";
+}
+
+const char *gen_loop_kind_name(enum gen_loop_kind kind)
+{
+	return (unsigned int)kind < GEN_LOOP_MAX ? loop_kind_names[kind] : "?";
+}
+
+const char *gen_alu_op_name(enum gen_alu_op op)
+{
+	return (unsigned int)op < GEN_ALU_MAX ? alu_op_names[op] : "?";
+}
+
+__u32 gen_map_type_bpf(enum gen_map_type type)
+{
+	return (unsigned int)type < GEN_MAP_MAX ? map_type_bpf[type] : 0;
+}
+
+__u8 gen_alu_op_bpf(enum gen_alu_op op)
+{
+	return (unsigned int)op < GEN_ALU_MAX ? alu_op_bpf[op] : 0;
+}
+
+/* ---- parsing ------------------------------------------------------- */
+
+struct parse_ctx {
+	char *err;
+	size_t err_len;
+	unsigned int seen;	/* bit per option, to refuse duplicates */
+};
+
+static int fail(struct parse_ctx *pc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(struct parse_ctx *pc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (pc->err && pc->err_len) {
+		va_start(ap, fmt);
+		vsnprintf(pc->err, pc->err_len, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+/* Option text for messages: printable, bounded, whatever argv holds. */
+static const char *shown(const char *s, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 4 < len; i++)
+		buf[i] = isprint((unsigned char)s[i]) ? s[i] : '?';
+	buf[i] = '\0';
+	if (s[i])
+		snprintf(buf + i, len - i, "...");
+	return buf;
+}
+
+/* Decimal without sign, at most max; 0 or -EINVAL with the message set. */
+static int parse_num(struct parse_ctx *pc, const char *opt, const char *s,
+		     long min, long max, long *out)
+{
+	unsigned long long v = 0;
+	bool too_big = false;
+	char buf[40];
+	const char *p;
+
+	if (!*s)
+		return fail(pc, "%s: empty value, expected a number in %ld..%ld",
+			    opt, min, max);
+	for (p = s; *p; p++) {
+		if (!isdigit((unsigned char)*p))
+			return fail(pc, "%s: '%s' is not a decimal number (%ld..%ld)",
+				    opt, shown(s, buf, sizeof(buf)), min, max);
+		/* Stop accumulating once above max: no overflow, any length. */
+		if (v > (unsigned long long)max)
+			too_big = true;
+		else
+			v = v * 10 + (unsigned long long)(*p - '0');
+	}
+	if (too_big || v > (unsigned long long)max || (long long)v < min)
+		return fail(pc, "%s: %s is out of range %ld..%ld",
+			    opt, shown(s, buf, sizeof(buf)), min, max);
+	*out = (long)v;
+	return 0;
+}
+
+static int parse_name(struct parse_ctx *pc, const char *opt, const char *s,
+		      const char *const *names, int nr, int *out)
+{
+	char buf[40], list[160] = "";
+	int i;
+
+	for (i = 0; i < nr; i++)
+		if (!strcmp(s, names[i])) {
+			*out = i;
+			return 0;
+		}
+	for (i = 0; i < nr; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+			 "%s%s", i ? ", " : "", names[i]);
+	return fail(pc, "%s: unknown value '%s' (one of: %s)", opt,
+		    shown(s, buf, sizeof(buf)), list);
+}
+
+/* "TYPE:N" -> the part before ':' in name (bounded) and N. */
+static int split_colon(struct parse_ctx *pc, const char *opt, const char *s,
+		       char *name, size_t name_len, const char **num)
+{
+	const char *colon = strchr(s, ':');
+	char buf[40];
+
+	if (!colon || (size_t)(colon - s) >= name_len)
+		return fail(pc, "%s: '%s' is not of the form NAME:N", opt,
+			    shown(s, buf, sizeof(buf)));
+	memcpy(name, s, colon - s);
+	name[colon - s] = '\0';
+	*num = colon + 1;
+	return 0;
+}
+
+enum opt_id {
+	OPT_INSNS, OPT_BRANCHES, OPT_PATTERN, OPT_MAP, OPT_MAP_OP,
+	OPT_MAP_ENTRIES, OPT_KEY_SIZE, OPT_MISS, OPT_PAYLOAD, OPT_TAILCALLS,
+	OPT_LOOP, OPT_LOOP_KIND, OPT_ALU, OPT_OFFLOAD, OPT_MAX
+};
+
+static const struct {
+	const char *name;
+	bool has_arg;
+} options[OPT_MAX] = {
+	[OPT_INSNS] = { "--insns", true },
+	[OPT_BRANCHES] = { "--branches", true },
+	[OPT_PATTERN] = { "--pattern", true },
+	[OPT_MAP] = { "--map", true },
+	[OPT_MAP_OP] = { "--map-op", true },
+	[OPT_MAP_ENTRIES] = { "--map-entries", true },
+	[OPT_KEY_SIZE] = { "--key-size", true },
+	[OPT_MISS] = { "--miss", false },
+	[OPT_PAYLOAD] = { "--payload", true },
+	[OPT_TAILCALLS] = { "--tailcalls", true },
+	[OPT_LOOP] = { "--loop", true },
+	[OPT_LOOP_KIND] = { "--loop-kind", true },
+	[OPT_ALU] = { "--alu", true },
+	[OPT_OFFLOAD] = { "--offload", false },
+};
+
+static int parse_alu(struct parse_ctx *pc, struct gen_spec *spec,
+		     const char *arg)
+{
+	char name[16], buf[40];
+	const char *num;
+	size_t len;
+	int op, err;
+
+	err = split_colon(pc, "--alu", arg, name, sizeof(name), &num);
+	if (err)
+		return err;
+	len = strlen(name);
+	if (len < 3 || (strcmp(name + len - 2, "32") && strcmp(name + len - 2, "64")))
+		return fail(pc, "--alu: '%s' needs a width suffix, e.g. mul64 or add32",
+			    shown(name, buf, sizeof(buf)));
+	spec->alu64 = name[len - 2] == '6';
+	name[len - 2] = '\0';
+	err = parse_name(pc, "--alu", name, alu_op_names, GEN_ALU_MAX, &op);
+	if (err)
+		return err;
+	spec->alu_op = op;
+	return parse_num(pc, "--alu", num, 0, GEN_ALU_N_MAX, &spec->alu_n);
+}
+
+static int parse_map(struct parse_ctx *pc, struct gen_spec *spec,
+		     const char *arg)
+{
+	char name[16];
+	const char *num;
+	int type, err;
+
+	err = split_colon(pc, "--map", arg, name, sizeof(name), &num);
+	if (err)
+		return err;
+	err = parse_name(pc, "--map", name, map_type_names, GEN_MAP_MAX, &type);
+	if (err)
+		return err;
+	spec->map_type = type;
+	return parse_num(pc, "--map", num, 0, GEN_MAP_N_MAX, &spec->map_n);
+}
+
+static int parse_option(struct parse_ctx *pc, struct gen_spec *spec,
+			enum opt_id id, const char *arg)
+{
+	long v = 0;
+	int i = 0, err;
+
+	switch (id) {
+	case OPT_INSNS:
+		spec->props |= 1u << GEN_P_INSNS;
+		return parse_num(pc, "--insns", arg, 0, GEN_INSNS_MAX, &spec->insns);
+	case OPT_BRANCHES:
+		spec->props |= 1u << GEN_P_BRANCHES;
+		return parse_num(pc, "--branches", arg, 0, GEN_BRANCHES_MAX,
+				 &spec->branches);
+	case OPT_PATTERN:
+		err = parse_name(pc, "--pattern", arg, pattern_names, GEN_PAT_MAX, &i);
+		spec->pattern = i;
+		return err;
+	case OPT_MAP:
+		spec->props |= 1u << GEN_P_MAP;
+		return parse_map(pc, spec, arg);
+	case OPT_MAP_OP:
+		err = parse_name(pc, "--map-op", arg, map_op_names, GEN_OP_MAX, &i);
+		spec->map_op = i;
+		return err;
+	case OPT_MAP_ENTRIES:
+		err = parse_num(pc, "--map-entries", arg, 1, GEN_MAP_ENTRIES_MAX, &v);
+		if (err)
+			return err;
+		if (v & (v - 1))
+			return fail(pc, "--map-entries: %ld is not a power of two", v);
+		spec->map_entries = v;
+		return 0;
+	case OPT_KEY_SIZE:
+		err = parse_num(pc, "--key-size", arg, 1, GEN_KEY_SIZE_MAX, &v);
+		spec->key_size = (int)v;
+		return err;
+	case OPT_MISS:
+		spec->miss = true;
+		return 0;
+	case OPT_PAYLOAD:
+		spec->props |= 1u << GEN_P_PAYLOAD;
+		err = parse_num(pc, "--payload", arg, 0, GEN_PAYLOAD_MAX, &spec->payload);
+		if (!err && spec->payload % 8)
+			return fail(pc, "--payload: %ld is not a multiple of 8",
+				    spec->payload);
+		return err;
+	case OPT_TAILCALLS:
+		spec->props |= 1u << GEN_P_TAILCALLS;
+		err = parse_num(pc, "--tailcalls", arg, 0, GEN_TAILCALLS_MAX, &v);
+		spec->tailcalls = (int)v;
+		return err;
+	case OPT_LOOP:
+		spec->props |= 1u << GEN_P_LOOP;
+		return parse_num(pc, "--loop", arg, 0, GEN_BPF_LOOP_MAX, &spec->loop);
+	case OPT_LOOP_KIND:
+		err = parse_name(pc, "--loop-kind", arg, loop_kind_names,
+				 GEN_LOOP_MAX, &i);
+		spec->loop_kind = i;
+		return err;
+	case OPT_ALU:
+		spec->props |= 1u << GEN_P_ALU;
+		return parse_alu(pc, spec, arg);
+	case OPT_OFFLOAD:
+		spec->offload = true;
+		return 0;
+	case OPT_MAX:
+		break;
+	}
+	return fail(pc, "internal error: option %d", id);
+}
+
+/* Sub-options need their property; defaults that depend on the type. */
+static int check_dependencies(struct parse_ctx *pc, struct gen_spec *spec)
+{
+	static const struct {
+		enum opt_id opt;
+		enum gen_prop needs;
+	} deps[] = {
+		{ OPT_PATTERN, GEN_P_BRANCHES },
+		{ OPT_MAP_OP, GEN_P_MAP },
+		{ OPT_MAP_ENTRIES, GEN_P_MAP },
+		{ OPT_KEY_SIZE, GEN_P_MAP },
+		{ OPT_MISS, GEN_P_MAP },
+		{ OPT_LOOP_KIND, GEN_P_LOOP },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(deps); i++)
+		if ((pc->seen & (1u << deps[i].opt)) && !gen_has(spec, deps[i].needs))
+			return fail(pc, "%s needs --%s", options[deps[i].opt].name,
+				    prop_names[deps[i].needs]);
+	if (gen_has(spec, GEN_P_MAP) && !(pc->seen & (1u << OPT_KEY_SIZE)))
+		spec->key_size = spec->map_type == GEN_MAP_LPM_TRIE ?
+				 GEN_DEF_LPM_KEY_SIZE : GEN_DEF_KEY_SIZE;
+	return 0;
+}
+
+static int check_map(struct parse_ctx *pc, const struct gen_spec *spec)
+{
+	const char *type = map_type_names[spec->map_type];
+	long keys;
+	int width;
+
+	switch (spec->map_type) {
+	case GEN_MAP_ARRAY:
+	case GEN_MAP_PERCPU_ARRAY:
+		if (spec->key_size != 4)
+			return fail(pc, "--key-size: %s keys are 4 bytes, not %d",
+				    type, spec->key_size);
+		break;
+	case GEN_MAP_LPM_TRIE:
+		if (spec->key_size < 5)
+			return fail(pc, "--key-size: lpm_trie keys are a 4 B prefix length plus 1..%d data bytes, so 5..%d, not %d",
+				    GEN_KEY_SIZE_MAX - 4, GEN_KEY_SIZE_MAX,
+				    spec->key_size);
+		break;
+	default:
+		break;
+	}
+	width = gen_key_index_width(spec);
+	keys = width >= 4 ? 1L << 32 : 1L << (8 * width);
+	if (spec->map_entries > keys / (spec->miss ? 2 : 1))
+		return fail(pc, "--map-entries: %ld %s keys do not fit a %d-byte key index%s (at most %ld)",
+			    spec->map_entries, spec->miss ? "missing" : "distinct",
+			    width, spec->miss ? " beside the present ones" : "",
+			    keys / (spec->miss ? 2 : 1));
+	return 0;
+}
+
+static int check_offload(struct parse_ctx *pc, const struct gen_spec *spec)
+{
+	if (gen_has(spec, GEN_P_TAILCALLS))
+		return fail(pc, "--offload: tail calls cannot be offloaded to nfp");
+	if (gen_has(spec, GEN_P_LOOP) && spec->loop_kind == GEN_LOOP_BPF_LOOP)
+		return fail(pc, "--offload: bpf_loop cannot be offloaded to nfp (the helper is not supported; use --loop-kind bounded)");
+	if (gen_has(spec, GEN_P_MAP) && spec->map_type != GEN_MAP_ARRAY &&
+	    spec->map_type != GEN_MAP_HASH)
+		return fail(pc, "--offload: %s maps cannot be offloaded to nfp (ARRAY and HASH only)",
+			    map_type_names[spec->map_type]);
+	if (gen_has(spec, GEN_P_MAP) && spec->key_size > GEN_OFFLOAD_KEY_SIZE_MAX)
+		return fail(pc, "--offload: a %d-byte key is too large for nfp firmware (xdpgen allows up to %d)",
+			    spec->key_size, GEN_OFFLOAD_KEY_SIZE_MAX);
+	if (!gen_has(spec, GEN_P_ALU))
+		return 0;
+	if (spec->alu_op == GEN_ALU_MUL && spec->alu64)
+		return fail(pc, "--offload: 64-bit multiply cannot be offloaded to nfp (32-bit only: use mul32)");
+	if (spec->alu_op == GEN_ALU_DIV && spec->alu64)
+		return fail(pc, "--offload: 64-bit division cannot be offloaded to nfp (32-bit division by a constant only: use div32)");
+	if (spec->alu_op == GEN_ALU_MOD)
+		return fail(pc, "--offload: modulo cannot be offloaded to nfp (it divides by a constant only)");
+	return 0;
+}
+
+static int check_spec(struct parse_ctx *pc, struct gen_spec *spec)
+{
+	long total;
+	int err;
+
+	err = check_dependencies(pc, spec);
+	if (err)
+		return err;
+	if (gen_has(spec, GEN_P_MAP)) {
+		err = check_map(pc, spec);
+		if (err)
+			return err;
+	}
+	if (gen_has(spec, GEN_P_LOOP) && spec->loop_kind == GEN_LOOP_BOUNDED &&
+	    spec->loop > GEN_BOUNDED_LOOP_MAX)
+		return fail(pc, "--loop: %ld is out of range 0..%d for a bounded loop (the verifier walks every iteration)",
+			    spec->loop, GEN_BOUNDED_LOOP_MAX);
+	if (spec->offload) {
+		err = check_offload(pc, spec);
+		if (err)
+			return err;
+	}
+	total = gen_expected_insns(spec);
+	if (total > GEN_EXT_INSNS_MAX)
+		return fail(pc, "%ld extra instructions in all, above %d: the verifier walks them twice within its budget of 1000000",
+			    total, GEN_EXT_INSNS_MAX);
+	total = gen_expected_cond_jumps(spec);
+	if (total > GEN_COND_JUMPS_MAX)
+		return fail(pc, "%ld extra conditional jumps in all, above the %d the verifier can keep pending",
+			    total, GEN_COND_JUMPS_MAX);
+	return 0;
+}
+
+static int find_option(const char *arg, const char **value)
+{
+	size_t len;
+	int i;
+
+	*value = NULL;
+	for (i = 0; i < OPT_MAX; i++) {
+		len = strlen(options[i].name);
+		if (strncmp(arg, options[i].name, len))
+			continue;
+		if (!arg[len])
+			return i;
+		if (arg[len] == '=' && options[i].has_arg) {
+			*value = arg + len + 1;
+			return i;
+		}
+	}
+	return -1;
+}
+
+int gen_spec_parse(struct gen_spec *spec, int argc, char *const argv[],
+		   char *err, size_t err_len)
+{
+	struct parse_ctx pc = { .err = err, .err_len = err_len };
+	const char *value;
+	char buf[40];
+	int i, id, ret;
+
+	memset(spec, 0, sizeof(*spec));
+	spec->map_entries = GEN_DEF_MAP_ENTRIES;
+	if (err && err_len)
+		err[0] = '\0';
+	for (i = 0; i < argc; i++) {
+		if (!argv[i])
+			return fail(&pc, "argument %d is missing", i);
+		id = find_option(argv[i], &value);
+		if (id < 0)
+			return fail(&pc, "unknown option '%s' (see --help)",
+				    shown(argv[i], buf, sizeof(buf)));
+		if (pc.seen & (1u << id))
+			return fail(&pc, "%s given twice", options[id].name);
+		pc.seen |= 1u << id;
+		if (options[id].has_arg && !value) {
+			if (i + 1 >= argc || !argv[i + 1])
+				return fail(&pc, "%s needs a value", options[id].name);
+			value = argv[++i];
+		}
+		ret = parse_option(&pc, spec, id, value ? value : "");
+		if (ret)
+			return ret;
+	}
+	return check_spec(&pc, spec);
+}
+
+#define GEN_MAX_TOKENS 64
+
+int gen_spec_parse_str(struct gen_spec *spec, const char *args,
+		       char *err, size_t err_len)
+{
+	char *copy, *tok, *save = NULL, *argv[GEN_MAX_TOKENS];
+	int argc = 0, ret;
+
+	copy = strdup(args ? args : "");
+	if (!copy) {
+		if (err && err_len)
+			snprintf(err, err_len, "out of memory");
+		return -ENOMEM;
+	}
+	for (tok = strtok_r(copy, " \t\r\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\r\n", &save)) {
+		if (argc == GEN_MAX_TOKENS) {
+			free(copy);
+			if (err && err_len)
+				snprintf(err, err_len, "more than %d arguments",
+					 GEN_MAX_TOKENS);
+			return -EINVAL;
+		}
+		argv[argc++] = tok;
+	}
+	ret = gen_spec_parse(spec, argc, argv, err, err_len);
+	free(copy);
+	return ret;
+}
+
+static void append(char *buf, size_t len, size_t *pos, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void append(char *buf, size_t len, size_t *pos, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*pos >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *pos, len - *pos, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*pos += (size_t)n;
+}
+
+int gen_spec_format(const struct gen_spec *spec, char *buf, size_t len)
+{
+	size_t pos = 0;
+
+	if (!len)
+		return -EINVAL;
+	buf[0] = '\0';
+	if (gen_has(spec, GEN_P_INSNS))
+		append(buf, len, &pos, " --insns %ld", spec->insns);
+	if (gen_has(spec, GEN_P_ALU))
+		append(buf, len, &pos, " --alu %s%d:%ld", alu_op_names[spec->alu_op],
+		       spec->alu64 ? 64 : 32, spec->alu_n);
+	if (gen_has(spec, GEN_P_BRANCHES))
+		append(buf, len, &pos, " --branches %ld --pattern %s",
+		       spec->branches, pattern_names[spec->pattern]);
+	if (gen_has(spec, GEN_P_PAYLOAD))
+		append(buf, len, &pos, " --payload %ld", spec->payload);
+	if (gen_has(spec, GEN_P_MAP))
+		append(buf, len, &pos, " --map %s:%ld --map-op %s --map-entries %ld --key-size %d%s",
+		       map_type_names[spec->map_type], spec->map_n,
+		       map_op_names[spec->map_op], spec->map_entries,
+		       spec->key_size, spec->miss ? " --miss" : "");
+	if (gen_has(spec, GEN_P_LOOP))
+		append(buf, len, &pos, " --loop %ld --loop-kind %s", spec->loop,
+		       loop_kind_names[spec->loop_kind]);
+	if (gen_has(spec, GEN_P_TAILCALLS))
+		append(buf, len, &pos, " --tailcalls %d", spec->tailcalls);
+	if (spec->offload)
+		append(buf, len, &pos, " --offload");
+	if (pos >= len)
+		return -ENOSPC;
+	if (pos)
+		memmove(buf, buf + 1, pos);	/* drop the leading space */
+	return 0;
+}
+
+int gen_spec_primary(const struct gen_spec *spec)
+{
+	int p;
+
+	for (p = 0; p < GEN_P_MAX; p++)
+		if (gen_has(spec, p))
+			return p;
+	return -1;
+}
+
+long gen_spec_n(const struct gen_spec *spec)
+{
+	switch (gen_spec_primary(spec)) {
+	case GEN_P_INSNS:
+		return spec->insns;
+	case GEN_P_ALU:
+		return spec->alu_n;
+	case GEN_P_BRANCHES:
+		return spec->branches;
+	case GEN_P_PAYLOAD:
+		return spec->payload;
+	case GEN_P_MAP:
+		return spec->map_n;
+	case GEN_P_LOOP:
+		return spec->loop;
+	case GEN_P_TAILCALLS:
+		return spec->tailcalls;
+	default:
+		return -1;
+	}
+}
+
+const char *gen_spec_variant(const struct gen_spec *spec, char *buf, size_t len)
+{
+	const char *s;
+	size_t i;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	switch (gen_spec_primary(spec)) {
+	case GEN_P_ALU:
+		snprintf(buf, len, "%s%d", alu_op_names[spec->alu_op],
+			 spec->alu64 ? 64 : 32);
+		break;
+	case GEN_P_BRANCHES:
+		s = pattern_names[spec->pattern];
+		for (i = 0; s[i] && i + 1 < len; i++)
+			buf[i] = s[i] == '-' ? '_' : s[i];
+		buf[i] = '\0';
+		break;
+	case GEN_P_MAP:
+		snprintf(buf, len, "%s_%s_%s", map_type_names[spec->map_type],
+			 map_op_names[spec->map_op], spec->miss ? "miss" : "hit");
+		break;
+	case GEN_P_LOOP:
+		snprintf(buf, len, "%s", loop_kind_names[spec->loop_kind]);
+		break;
+	default:
+		break;
+	}
+	return buf;
+}
+
+/* ---- keys ---------------------------------------------------------- */
+
+int gen_key_index_offset(const struct gen_spec *spec)
+{
+	return spec->map_type == GEN_MAP_LPM_TRIE ? 4 : 0;
+}
+
+int gen_key_index_width(const struct gen_spec *spec)
+{
+	int bytes = spec->key_size - gen_key_index_offset(spec);
+
+	if (bytes >= 4)
+		return 4;
+	return bytes == 3 ? 2 : bytes;
+}
+
+void gen_map_key(const struct gen_spec *spec, __u64 index, void *key)
+{
+	unsigned char *k = key;
+	int i, off = gen_key_index_offset(spec);
+	__u32 plen;
+
+	memset(k, 0, spec->key_size);
+	if (spec->map_type == GEN_MAP_LPM_TRIE) {
+		plen = 8 * (spec->key_size - 4);
+		memcpy(k, &plen, sizeof(plen));
+	}
+	for (i = 0; i < gen_key_index_width(spec); i++)
+		k[off + i] = (unsigned char)(index >> (8 * i));
+}
+
+long gen_map_max_entries(const struct gen_spec *spec)
+{
+	if (spec->map_type == GEN_MAP_LRU_HASH)
+		return GEN_LRU_SLACK(spec->map_entries);
+	return spec->map_entries;
+}
+
+/* ---- formulas ------------------------------------------------------ *
+ * Each term mirrors one emitter of gen/xdpgen.c; xdpgen counts what it
+ * writes and refuses to write a program that disagrees with these.
+ */
+
+long gen_alu_prologue_insns(const struct gen_spec *spec)
+{
+	switch (spec->alu_op) {
+	case GEN_ALU_MUL:
+		return 2;			/* r2 = seed | 1 */
+	case GEN_ALU_DIV:
+	case GEN_ALU_MOD:
+		if (spec->offload)
+			return 2;		/* inflater only */
+		return spec->alu64 ? 6 : 5;	/* divisor and inflater */
+	case GEN_ALU_LSH:
+	case GEN_ALU_RSH:
+	case GEN_ALU_ARSH:
+		return 3;			/* r2 = (seed & 7) | 1 */
+	default:
+		return 0;
+	}
+}
+
+long gen_alu_op_insns(const struct gen_spec *spec)
+{
+	/* Division and modulo re-inflate the dividend after each operation. */
+	return spec->alu_op == GEN_ALU_DIV || spec->alu_op == GEN_ALU_MOD ? 2 : 1;
+}
+
+/* Extra xlated instructions the verifier adds per operation. */
+static long alu_xlated_delta(const struct gen_spec *spec)
+{
+	if (spec->offload)
+		return 0;			/* constant divisor: no check */
+	if (spec->alu_op == GEN_ALU_DIV)
+		return 3;			/* jne src, 0; w = 0; ja; div */
+	if (spec->alu_op == GEN_ALU_MOD)
+		return spec->alu64 ? 1 : 3;	/* jeq src, 0 (+ ja; mov32) */
+	return 0;
+}
+
+static long key_area(const struct gen_spec *spec)
+{
+	return (spec->key_size + 7) / 8 * 8;
+}
+
+long gen_map_prologue_insns(const struct gen_spec *spec)
+{
+	return 1 + key_area(spec) / 8 +
+	       (spec->map_type == GEN_MAP_LPM_TRIE ? 2 : 0) +
+	       (spec->map_op == GEN_OP_UPDATE ? 1 : 0);
+}
+
+long gen_map_access_insns(const struct gen_spec *spec)
+{
+	long n = 3 + (spec->miss ? 1 : 0) + 1 + 2 + 2;	/* index, key, r1, r2 */
+
+	return n + (spec->map_op == GEN_OP_LOOKUP ? 4 : 5);
+}
+
+/*
+ * What the verifier of Linux 6.18 makes of one bpf_map_lookup_elem() call
+ * (map_gen_lookup), as instructions and conditional jumps added: array 7
+ * instructions in place of the call (bounds check, index scaling), per-CPU
+ * array 9 (and this CPU's offset), hash 3 (call __htab_map_lookup_elem,
+ * null check, value offset), per-CPU hash 5, LRU hash 6 (sets the entry's
+ * reference bit). lpm_trie lookups and all updates stay one call, to the
+ * map's own function instead of the helper. Measured on the loaded
+ * programs of the sweep (gen/README.md).
+ */
+static const struct {
+	long insns, cond_jumps;
+} lookup_inline[GEN_MAP_MAX] = {
+	[GEN_MAP_ARRAY] = { 6, 1 },
+	[GEN_MAP_PERCPU_ARRAY] = { 8, 1 },
+	[GEN_MAP_HASH] = { 2, 1 },
+	[GEN_MAP_PERCPU_HASH] = { 4, 1 },
+	[GEN_MAP_LRU_HASH] = { 5, 2 },
+	[GEN_MAP_LPM_TRIE] = { 0, 0 },
+};
+
+long gen_map_access_xlated_delta(const struct gen_spec *spec)
+{
+	if (spec->map_op != GEN_OP_LOOKUP)
+		return 0;
+	return lookup_inline[spec->map_type].insns;
+}
+
+/* Runtime counter update after a loop: lookup, null check, two adds. */
+static long counter_update_insns(const struct gen_spec *spec)
+{
+	/* key (2), r2 (2), r1 (2), call, null check, then the adds */
+	return 8 + (spec->offload ? 4 : 7);
+}
+
+long gen_loop_insns(const struct gen_spec *spec)
+{
+	long body;
+
+	if (spec->loop_kind == GEN_LOOP_BPF_LOOP)
+		body = 14 + 8;		/* call site + callback subprogram */
+	else
+		body = 8;
+	return body + counter_update_insns(spec);
+}
+
+/* Counter lookup inlined: ARRAY (offload) or PERCPU_ARRAY. */
+static long counter_lookup_delta(const struct gen_spec *spec)
+{
+	return spec->offload ? lookup_inline[GEN_MAP_ARRAY].insns :
+			       lookup_inline[GEN_MAP_PERCPU_ARRAY].insns;
+}
+
+long gen_expected_insns(const struct gen_spec *spec)
+{
+	long n = 0;
+
+	if (gen_has(spec, GEN_P_INSNS))
+		n += spec->insns;
+	if (gen_has(spec, GEN_P_ALU))
+		n += gen_alu_prologue_insns(spec) + spec->alu_n * gen_alu_op_insns(spec);
+	if (gen_has(spec, GEN_P_BRANCHES))
+		n += 2 + 2 * spec->branches;
+	if (gen_has(spec, GEN_P_PAYLOAD))
+		n += 2 + 4 * (spec->payload / 8);
+	if (gen_has(spec, GEN_P_MAP))
+		n += gen_map_prologue_insns(spec) + spec->map_n * gen_map_access_insns(spec);
+	if (gen_has(spec, GEN_P_LOOP))
+		n += gen_loop_insns(spec);
+	return n;
+}
+
+long gen_expected_cond_jumps(const struct gen_spec *spec)
+{
+	long n = 0;
+
+	if (gen_has(spec, GEN_P_BRANCHES))
+		n += spec->branches;
+	if (gen_has(spec, GEN_P_PAYLOAD))
+		n += spec->payload / 8;
+	if (gen_has(spec, GEN_P_MAP) && spec->map_op == GEN_OP_LOOKUP)
+		n += spec->map_n;
+	if (gen_has(spec, GEN_P_LOOP))
+		n += spec->loop_kind == GEN_LOOP_BOUNDED ? 2 : 1;
+	return n;
+}
+
+/*
+ * bpf_loop inlined (inline_bpf_loop): the call becomes 19 instructions, 3
+ * of them conditional jumps, and the call site keeps r1..r4 setup.
+ */
+#define BPF_LOOP_INLINE_DELTA		18
+#define BPF_LOOP_INLINE_COND_JUMPS	3
+/* Bounded loop of 0 iterations: the never-run body (4) and the jump are dead. */
+#define BOUNDED_LOOP_DEAD_INSNS		5
+
+long gen_expected_xlated_insns(const struct gen_spec *spec)
+{
+	long n = gen_expected_insns(spec);
+
+	if (gen_has(spec, GEN_P_ALU))
+		n += spec->alu_n * alu_xlated_delta(spec);
+	if (gen_has(spec, GEN_P_MAP))
+		n += spec->map_n * gen_map_access_xlated_delta(spec);
+	if (gen_has(spec, GEN_P_LOOP)) {
+		n += counter_lookup_delta(spec);
+		if (spec->loop_kind == GEN_LOOP_BPF_LOOP)
+			n += BPF_LOOP_INLINE_DELTA;
+		else if (spec->loop == 0)
+			n -= BOUNDED_LOOP_DEAD_INSNS;
+	}
+	return n;
+}
+
+long gen_expected_xlated_cond_jumps(const struct gen_spec *spec)
+{
+	long n = gen_expected_cond_jumps(spec);
+
+	if (gen_has(spec, GEN_P_ALU) && !spec->offload &&
+	    (spec->alu_op == GEN_ALU_DIV || spec->alu_op == GEN_ALU_MOD))
+		n += spec->alu_n;
+	if (gen_has(spec, GEN_P_MAP) && spec->map_op == GEN_OP_LOOKUP)
+		n += spec->map_n * lookup_inline[spec->map_type].cond_jumps;
+	if (gen_has(spec, GEN_P_LOOP)) {
+		n += spec->offload ? lookup_inline[GEN_MAP_ARRAY].cond_jumps :
+				     lookup_inline[GEN_MAP_PERCPU_ARRAY].cond_jumps;
+		if (spec->loop_kind == GEN_LOOP_BPF_LOOP)
+			n += BPF_LOOP_INLINE_COND_JUMPS;
+		else if (spec->loop == 0)
+			n -= 1;
+	}
+	return n;
+}
+
+long gen_hop_insns(void)
+{
+	return 28;
+}
+
+long gen_hop_xlated_insns(void)
+{
+	return gen_hop_insns() + 2 * lookup_inline[GEN_MAP_PERCPU_ARRAY].insns;
+}
+
+/* ---- sweep file ---------------------------------------------------- */
+
+static bool valid_name(const char *s)
+{
+	if (!*s || strlen(s) >= sizeof(((struct gen_point *)0)->name))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+			return false;
+	return true;
+}
+
+static int parse_point(char *line, struct gen_point *pt, char *err,
+		       size_t err_len)
+{
+	char *name, *profile, *args, msg[200];
+	size_t n;
+
+	name = line + strspn(line, " \t");
+	n = strcspn(name, " \t");
+	profile = name + n + strspn(name + n, " \t");
+	name[n] = '\0';
+	n = strcspn(profile, " \t");
+	args = profile + n + strspn(profile + n, " \t");
+	profile[n] = '\0';
+	if (!valid_name(name)) {
+		snprintf(err, err_len, "bad point name '%.40s' (letters, digits, _ and -, at most 63)",
+			 name);
+		return -EINVAL;
+	}
+	if (strcmp(profile, "quick") && strcmp(profile, "full")) {
+		snprintf(err, err_len, "point %s: profile must be quick or full, not '%.20s'",
+			 name, profile);
+		return -EINVAL;
+	}
+	if (strlen(args) >= sizeof(pt->args)) {
+		snprintf(err, err_len, "point %s: arguments longer than %zu characters",
+			 name, sizeof(pt->args) - 1);
+		return -EINVAL;
+	}
+	memset(pt, 0, sizeof(*pt));
+	strcpy(pt->name, name);
+	strcpy(pt->args, args);
+	pt->quick = !strcmp(profile, "quick");
+	if (gen_spec_parse_str(&pt->spec, args, msg, sizeof(msg))) {
+		snprintf(err, err_len, "point %s: %s", name, msg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int gen_sweep_read(const char *path, struct gen_point **points, int *nr,
+		   char *err, size_t err_len)
+{
+	struct gen_point *pts = NULL, *tmp;
+	char line[512], msg[300];
+	int n = 0, cap = 0, lineno = 0, ret = 0;
+	FILE *f;
+
+	*points = NULL;
+	*nr = 0;
+	f = fopen(path, "r");
+	if (!f) {
+		ret = -errno;
+		snprintf(err, err_len, "%s: %s", path, strerror(errno));
+		return ret;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			snprintf(err, err_len, "%s:%d: line too long", path, lineno);
+			ret = -EINVAL;
+			break;
+		}
+		line[strcspn(line, "#\r\n")] = '\0';
+		if (!line[strspn(line, " \t")])
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			tmp = realloc(pts, cap * sizeof(*pts));
+			if (!tmp) {
+				ret = -ENOMEM;
+				snprintf(err, err_len, "out of memory");
+				break;
+			}
+			pts = tmp;
+		}
+		ret = parse_point(line, &pts[n], msg, sizeof(msg));
+		if (!ret && gen_sweep_find(pts, n, pts[n].name)) {
+			snprintf(msg, sizeof(msg), "point %s defined twice", pts[n].name);
+			ret = -EINVAL;
+		}
+		if (ret) {
+			snprintf(err, err_len, "%s:%d: %s", path, lineno, msg);
+			break;
+		}
+		n++;
+	}
+	fclose(f);
+	if (ret) {
+		free(pts);
+		return ret;
+	}
+	*points = pts;
+	*nr = n;
+	return 0;
+}
+
+const struct gen_point *gen_sweep_find(const struct gen_point *points, int nr,
+				       const char *name)
+{
+	int i;
+
+	for (i = 0; i < nr; i++)
+		if (!strcmp(points[i].name, name))
+			return &points[i];
+	return NULL;
+}

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A few points of each property sweep on the wire, in XDP generic and
+ * native mode, so that what a property costs in a microbenchmark can be
+ * set beside what it costs on a data path.
+ *
+ * The programs are gen/xdpgen's (gen-progs/NAME.bpf.o, listed in
+ * gen-progs/sweep.conf): for every property the first variant of the sweep
+ * and three of its N (smallest, middle, largest of the profile), plus the
+ * empty program as baseline. Each point is first checked on the wire at a
+ * low rate (every frame forwarded, the property's runtime counters moved
+ * by exactly what the spec says: tail call hops, loop iterations), then
+ * measured: full-load rate and CPU cost. The offload variants (off_*) run
+ * on --offload-dev when one is named.
+ */
+#define _GNU_SOURCE		/* qsort_r */
+#include <stdlib.h>
+#include <linux/if_link.h>
+
+#include "test_perf.h"
+#include "results.h"
+#include "wire.h"
+#include "xlated.h"
+
+#define SWEEP_CONF		"gen-progs/sweep.conf"
+#define POINTS_PER_PROP		3
+#define LOW_RATE_PPS		20000
+#define LOW_RATE_MS		100
+
+struct props_ctx {
+	struct wire w;
+	bool opened;
+	int open_err;
+	char why[256];
+	struct gen_point *points;
+	int nr_points;
+	/* per property: indexes into points of the selected ones */
+	int sel[GEN_P_MAX][POINTS_PER_PROP];
+	int nr_sel[GEN_P_MAX];
+	int empty;		/* index of the empty program, -1 if none */
+};
+
+static bool props_wire(struct props_ctx *c)
+{
+	if (!c->opened) {
+		c->opened = true;
+		c->open_err = wire_open(&c->w, c->why, sizeof(c->why));
+		if (c->open_err < 0)
+			test__log("wire_open: %s", c->why);
+	}
+	if (c->open_err == WIRE_SKIP)
+		test__skip("%s", c->why);
+	else if (c->open_err)
+		ASSERT_OK(c->open_err, "wire_open");
+	return !c->open_err;
+}
+
+static bool in_profile(const struct gen_point *p)
+{
+	return p->quick || !env.quick;
+}
+
+static int cmp_n(const void *a, const void *b, void *arg)
+{
+	const struct gen_point *pts = arg;
+	long na = gen_spec_n(&pts[*(const int *)a].spec);
+	long nb = gen_spec_n(&pts[*(const int *)b].spec);
+
+	return na < nb ? -1 : na > nb;
+}
+
+/*
+ * For property prop: the points of its first variant in the profile,
+ * sorted by N; keep the smallest, the middle and the largest.
+ */
+static void select_prop(struct props_ctx *c, enum gen_prop prop)
+{
+	char variant[64], first[64] = "";
+	int idx[512], n = 0, i;
+
+	for (i = 0; i < c->nr_points && n < 512; i++) {
+		const struct gen_point *p = &c->points[i];
+
+		if (p->spec.offload || !in_profile(p) ||
+		    gen_spec_primary(&p->spec) != (int)prop)
+			continue;
+		gen_spec_variant(&p->spec, variant, sizeof(variant));
+		if (!n)
+			snprintf(first, sizeof(first), "%s", variant);
+		if (strcmp(first, variant))
+			continue;
+		idx[n++] = i;
+	}
+	if (!n)
+		return;
+	qsort_r(idx, n, sizeof(idx[0]), cmp_n, c->points);
+	c->sel[prop][c->nr_sel[prop]++] = idx[0];
+	if (n > 2)
+		c->sel[prop][c->nr_sel[prop]++] = idx[n / 2];
+	if (n > 1)
+		c->sel[prop][c->nr_sel[prop]++] = idx[n - 1];
+}
+
+static int props_read_sweep(struct props_ctx *c, char *err, size_t len)
+{
+	char path[512];
+	int i, ret;
+
+	c->empty = -1;
+	if (test__path(path, sizeof(path), SWEEP_CONF))
+		return -ENAMETOOLONG;
+	ret = gen_sweep_read(path, &c->points, &c->nr_points, err, len);
+	if (ret)
+		return ret;
+	for (i = 0; i < c->nr_points; i++)
+		if (c->empty < 0 && !c->points[i].spec.offload &&
+		    gen_spec_primary(&c->points[i].spec) < 0)
+			c->empty = i;
+	for (i = 0; i < GEN_P_MAX; i++)
+		select_prop(c, i);
+	return 0;
+}
+
+static struct bpf_object *load_point(const struct gen_point *p)
+{
+	struct bpf_object *obj;
+	char path[512], rel[128];
+
+	snprintf(rel, sizeof(rel), "gen-progs/%s.bpf.o", p->name);
+	if (test__path(path, sizeof(path), rel))
+		return NULL;
+	obj = bpf_object__open_file(path, NULL);
+	if (!ASSERT_OK_PTR(obj, p->name))
+		return NULL;
+	if (!ASSERT_OK(bpf_object__load(obj), "load") ||
+	    !ASSERT_OK(gen_prepare(obj, &p->spec), "gen_prepare")) {
+		bpf_object__close(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+/* Every frame forwarded, and the property's own counters agree. */
+static bool check_point(struct props_ctx *c, struct bpf_object *obj,
+			const struct gen_point *p, unsigned int frame_size)
+{
+	struct gen_counters before, after;
+	struct wire_trial_result r;
+	struct wire_trial_cfg cfg;
+	bool counters;
+	char why[256];
+
+	counters = !gen_read_counters(obj, &before);
+	wire_trial_defaults(&cfg, frame_size, LOW_RATE_PPS, LOW_RATE_MS);
+	if (!ASSERT_OK(wire_trial(&c->w, &cfg, &r), "wire_trial"))
+		return false;
+	wire_trial_log(p->name, &r);
+	if (!ASSERT_GT(r.sent, 0, "frames sent") ||
+	    !ASSERT_EQ(r.received, r.sent, "received == sent") ||
+	    !ASSERT_EQ(r.dut_forwarded, r.sent, "DUT forwarded == sent") ||
+	    !ASSERT_EQ(r.unaccounted, 0, "unaccounted frames"))
+		return false;
+	if (!counters)
+		return true;
+	if (!ASSERT_OK(gen_read_counters(obj, &after), "gen_read_counters"))
+		return false;
+	if (gen_check_counters(&p->spec, &before, &after, r.dut_seen, why,
+			       sizeof(why))) {
+		test__log("%s: %s", p->name, why);
+		return ASSERT_TRUE(false, "runtime counters of the property");
+	}
+	return true;
+}
+
+static void run_point(struct props_ctx *c, const struct gen_point *p,
+		      enum wire_mode mode)
+{
+	struct wire_measure_cfg mc = { .cpu = true };
+	int sizes[PERF_MAX_SIZES], nr = wire_sizes(sizes, PERF_MAX_SIZES);
+	int primary = gen_spec_primary(&p->spec);
+	struct wire_point *pt = NULL;
+	struct bpf_object *obj;
+	char why[256] = "", variant[64];
+	int err;
+
+	/* payload bytes exist only in long frames */
+	mc.frame_size = primary == GEN_P_PAYLOAD ? sizes[nr - 1] : sizes[0];
+	obj = load_point(p);
+	if (!obj)
+		return;
+	err = wire_dut_attach(&c->w, obj, gen_entry_prog(obj), mode, why,
+			      sizeof(why));
+	if (err == WIRE_SKIP) {
+		test__skip("%s", why);
+		goto out;
+	}
+	if (err)
+		test__log("%s", why);
+	if (!ASSERT_OK(err, "wire_dut_attach") ||
+	    !check_point(c, obj, p, mc.frame_size))
+		goto out;
+	pt = calloc(1, sizeof(*pt));
+	if (!ASSERT_OK_PTR(pt, "calloc") ||
+	    !ASSERT_OK(wire_measure(&c->w, &mc, pt), "wire_measure") ||
+	    !pt->reps)
+		goto out;
+	ASSERT_EQ(pt->unaccounted, 0, "unaccounted frames (worst trial)");
+	test__info("%s %s %u B: %.3f Mpps, DUT program %.1f ns/pkt",
+		   wire_mode_name(mode), p->name, mc.frame_size,
+		   pt->mpps_max[0], pt->prog_ns[0]);
+	gen_spec_variant(&p->spec, variant, sizeof(variant));
+	wire_results_add(pt, primary < 0 ? "empty" : gen_prop_name(primary),
+			 primary < 0 ? 0 : gen_spec_n(&p->spec), variant,
+			 mc.frame_size, mode, false);
+out:
+	free(pt);
+	wire_dut_detach(&c->w);
+	bpf_object__close(obj);
+}
+
+static void subtest_prop(struct props_ctx *c, enum wire_mode mode, int prop)
+{
+	int i;
+
+	if (!props_wire(c))
+		return;
+	if (prop < 0) {
+		if (c->empty < 0)
+			test__skip("no empty program in %s", SWEEP_CONF);
+		else
+			run_point(c, &c->points[c->empty], mode);
+		return;
+	}
+	if (!c->nr_sel[prop]) {
+		test__skip("no %s point in %s for this profile",
+			   gen_prop_name(prop), SWEEP_CONF);
+		return;
+	}
+	for (i = 0; i < c->nr_sel[prop] && !test__stopping(); i++)
+		run_point(c, &c->points[c->sel[prop][i]], mode);
+}
+
+/* off_* points on an offload-capable NIC, external generator. */
+static void subtest_offload(struct props_ctx *c)
+{
+	int ifindex, i, err, ran = 0;
+	struct bpf_program *prog;
+	struct bpf_object *obj;
+	struct bpf_map *map;
+	char path[512], rel[128], why[256];
+
+	if (!wire_opts.offload_dev[0]) {
+		test__skip("no offload-capable NIC named (--offload-dev IFNAME); veth cannot offload");
+		return;
+	}
+	ifindex = if_nametoindex(wire_opts.offload_dev);
+	for (i = 0; i < c->nr_points && !test__stopping(); i++) {
+		const struct gen_point *p = &c->points[i];
+
+		if (!p->spec.offload || !in_profile(p))
+			continue;
+		snprintf(rel, sizeof(rel), "gen-progs/%s.bpf.o", p->name);
+		if (test__path(path, sizeof(path), rel))
+			continue;
+		obj = bpf_object__open_file(path, NULL);
+		if (!ASSERT_OK_PTR(obj, p->name))
+			continue;
+		prog = gen_entry_prog(obj);
+		bpf_program__set_ifindex(prog, ifindex);
+		bpf_object__for_each_map(map, obj)
+			bpf_map__set_ifindex(map, ifindex);
+		if (!ASSERT_OK(bpf_object__load(obj), "offload load") ||
+		    !ASSERT_OK(gen_prepare(obj, &p->spec), "gen_prepare")) {
+			bpf_object__close(obj);
+			continue;
+		}
+		err = wire_dut_dev_run(obj, prog, WIRE_MODE_OFFLOAD,
+				       wire_opts.offload_dev, NULL, why,
+				       sizeof(why));
+		bpf_object__close(obj);
+		if (err == WIRE_SKIP) {
+			test__skip("%s", why);
+			return;
+		}
+		if (err)
+			test__log("%s: %s", p->name, why);
+		ASSERT_OK(err, "offload run");
+		ran++;
+	}
+	if (!ran)
+		test__skip("no offload point (off_*) in %s for this profile",
+			   SWEEP_CONF);
+}
+
+/* After the last point: no namespace, link, pin or program left. */
+static void subtest_cleanup(struct props_ctx *c)
+{
+	char why[256] = "";
+	int err;
+
+	wire_close(&c->w);
+	if (!c->opened || c->open_err) {
+		test__skip("no wire session was opened");
+		return;
+	}
+	err = wire_check_clean(&c->w, why, sizeof(why));
+	if (err)
+		test__log("%s", why);
+	ASSERT_OK(err, "nothing left behind");
+}
+
+void test_wire_props(void)
+{
+	static const enum wire_mode modes[] = {
+		WIRE_MODE_GENERIC, WIRE_MODE_NATIVE,
+	};
+	struct props_ctx *c;
+	char err[256] = "", name[64];
+	unsigned int m;
+	int prop;
+
+	if (!test__need_bpf())
+		return;
+	wire_opts_resolve();
+	c = calloc(1, sizeof(*c));
+	if (!ASSERT_OK_PTR(c, "calloc"))
+		return;
+	if (props_read_sweep(c, err, sizeof(err))) {
+		test__skip("cannot read %s (%s): build the sweep programs (make)",
+			   SWEEP_CONF, err[0] ? err : "missing");
+		goto out;
+	}
+	for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		for (prop = -1; prop < GEN_P_MAX && !test__stopping(); prop++) {
+			snprintf(name, sizeof(name), "%s_%s",
+				 wire_mode_name(modes[m]),
+				 prop < 0 ? "empty" : gen_prop_name(prop));
+			if (test__start_subtest(name))
+				subtest_prop(c, modes[m], prop);
+		}
+	}
+	if (test__start_subtest("offload"))
+		subtest_offload(c);
+	if (test__start_subtest("cleanup"))
+		subtest_cleanup(c);
+out:
+	wire_close(&c->w);
+	free(c->points);
+	free(c);
+}
