@@ -82,12 +82,13 @@ void results_add_measure(const struct point_key *key,
 	results_add(key, "mpps", "Mpps", &res->mpps);
 	if (key->n >= 0)
 		snprintf(n, sizeof(n), " N=%ld", key->n);
-	test__info("  %s%s%s%s %dB: %.3f ns/pkt [%.3f, %.3f] median %.3f sd %.3f, %.2f Mpps (%d reps x %u runs, kernel %.0f ns)",
+	test__info("  %s%s%s%s %dB: %.3f ns/pkt [%.3f, %.3f] median %.3f sd %.3f, %.2f Mpps (%d reps x %u runs, kernel %.0f ns, call %.1f us%s)",
 		   key->variant && *key->variant ? key->variant : "",
 		   key->op && *key->op ? "/" : "", key->op ?: "", n,
 		   key->frame_size, ns->mean, ns->ci95_low, ns->ci95_high,
 		   ns->median, ns->stddev, res->mpps.mean, ns->n, res->repeat,
-		   res->kernel_ns.median);
+		   res->kernel_ns.median, res->fixed_us,
+		   res->pinned ? "" : ", not pinned");
 }
 
 int results_count(void)

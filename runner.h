@@ -48,6 +48,7 @@ struct measure_result {
 	double fixed_us;		/* per-call CPU cost subtracted */
 	__u32 verdict;			/* verdict of the validation run */
 	__u64 runs;			/* timed runs in all */
+	bool pinned;			/* held in the dispatcher while timed */
 	char error[160];		/* why the point is invalid */
 };
 
@@ -57,6 +58,13 @@ struct measure_result {
  * saying why, and nothing timed when validation failed.
  */
 int measure_point(const struct measure_spec *spec, struct measure_result *res);
+
+/*
+ * Hold a program in the XDP dispatcher (attached to the loopback of a
+ * private namespace) so that test_run calls do not swap it in and out:
+ * a link fd to close when done, or -errno.
+ */
+int engine_pin_prog(int prog_fd);
 
 /* Thread CPU time of one test_run call with the given repeat, in ns. */
 int measure_call_ns(int prog_fd, const void *pkt, __u32 len, __u32 repeat,
