@@ -54,7 +54,7 @@ static const int quick_sizes[] = { 64, 512, 1500 };
 
 struct perf_env env = {
 	.reps = 30,
-	.target_ms = 20.0,
+	.target_ms = 10.0,
 	.cpu = -1,
 	.seed = 1,
 };
@@ -696,8 +696,8 @@ static void usage(FILE *f)
 "Measurement:\n"
 "  --reps N         repetitions per point (default 30; --quick: 5)\n"
 "  --sizes LIST     frame sizes in bytes incl. FCS (default 64,128,256,512,1024,1280,1500)\n"
-"  --quick          CI profile: 5 reps, sizes 64,512,1500, 10 ms loops, short sweeps\n"
-"  --target-ms MS   timed loop per repetition (default 20; --quick: 10)\n"
+"  --quick          CI profile: 5 reps, sizes 64,512,1500, short sweeps\n"
+"  --target-ms MS   timed loop per repetition (default 10)\n"
 "  --cpu N          CPU to measure on (default: the last one)\n"
 "  --seed N         seed of packet addresses and payloads (default 1)\n"
 "  --src PREFIX     source addresses (default 198.18.0.0/16)\n"
@@ -773,7 +773,7 @@ static void parse_prefix_opt(const char *opt, const char *arg,
 			"the range reserved for benchmarks\n", opt, arg);
 }
 
-static bool reps_set, sizes_set, target_set;
+static bool reps_set, sizes_set;
 
 static void parse_core_opt(int c, const char *arg)
 {
@@ -822,7 +822,6 @@ static void parse_core_opt(int c, const char *arg)
 		    env.target_ms > 10000)
 			perf_usage_error("--target-ms wants a number in [0.1, 10000], not '%s'",
 					 arg);
-		target_set = true;
 		break;
 	}
 }
@@ -852,8 +851,6 @@ static void apply_profile(void)
 {
 	if (env.quick && !reps_set)
 		env.reps = 5;
-	if (env.quick && !target_set)
-		env.target_ms = 10.0;
 	if (!sizes_set) {
 		const int *s = env.quick ? quick_sizes : default_sizes;
 		int n = env.quick ? 3 : 7;

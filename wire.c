@@ -204,6 +204,7 @@ static int parse_rate(const char *arg)
 
 static int parse_duration(const char *arg)
 {
+	wire_opts.duration_set = true;
 	wire_opts.duration_ms = 1e3 * parse_number("duration", arg, 0.01, 3600,
 						   false, "seconds");
 	return 0;
@@ -2024,7 +2025,8 @@ static int measure_rep(struct wire *w, const struct wire_measure_cfg *mc,
 	int err;
 
 	wire_trial_defaults(&cfg, mc->frame_size, wire_opts.rate_pps,
-			    wire_opts.duration_ms);
+			    mc->duration_ms > 0 ? mc->duration_ms :
+						  wire_opts.duration_ms);
 	err = wire_trial(w, &cfg, &full);
 	if (err)
 		return err;

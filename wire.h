@@ -49,6 +49,7 @@ enum wire_dev { WIRE_DEV_GEN, WIRE_DEV_DUT_A, WIRE_DEV_DUT_B, WIRE_DEV_SINK,
 struct wire_opts {
 	double rate_pps;		/* --rate: offered load cap, 0 = max */
 	double duration_ms;		/* --duration: full-load trials */
+	bool duration_set;		/* given on the command line */
 	double trial_ms;		/* --trial-ms: search and latency trials */
 	int gen_threads;		/* --gen-threads */
 	int gen_batch;			/* --gen-batch: live frames per batch */
@@ -241,6 +242,7 @@ struct wire_measure_cfg {
 	unsigned int frame_size;
 	bool search;			/* RFC 2544 search and latency points */
 	bool cpu;			/* bpf_stats trial */
+	double duration_ms;		/* trials; 0: wire_opts.duration_ms */
 };
 
 /*

@@ -506,6 +506,78 @@ struct bpf_object *gen_object_load(const char *dir, const char *name)
 	return obj;
 }
 
+/*
+ * One lookup of a map of the given type, as raw instructions (no compiler
+ * in the way): what the verifier writes in place of the call is the xlated
+ * length minus the written one.
+ */
+static int probe_lookup_inline(enum gen_map_type type, long *insns,
+			       long *cond_jumps)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, mopts);
+	struct bpf_insn prog[] = {
+		{ .code = BPF_ST | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_10,
+		  .off = -8, .imm = 0 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_2,
+		  .src_reg = BPF_REG_10 },
+		{ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = BPF_REG_2,
+		  .imm = -8 },
+		{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_1,
+		  .src_reg = BPF_PSEUDO_MAP_FD },
+		{ 0 },
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_map_lookup_elem },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	const int nr = sizeof(prog) / sizeof(prog[0]);
+	struct xlated_prog xp;
+	__u32 key_size = 4;
+	int map_fd, prog_fd, err;
+
+	if (type == GEN_MAP_LPM_TRIE) {
+		mopts.map_flags = BPF_F_NO_PREALLOC;
+		key_size = 8;
+	}
+	map_fd = bpf_map_create(gen_map_type_bpf(type), "xdpperf_probe",
+				key_size, 8, 16, &mopts);
+	if (map_fd < 0)
+		return -errno;
+	prog[3].imm = map_fd;
+	prog_fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "xdpperf_probe", "GPL",
+				prog, nr, NULL);
+	err = prog_fd < 0 ? -errno : xlated_load(prog_fd, &xp);
+	if (!err) {
+		*insns = (long)xp.nr_insns - nr;
+		*cond_jumps = xp.cond_jumps;
+		xlated_free(&xp);
+	}
+	if (prog_fd >= 0)
+		close(prog_fd);
+	close(map_fd);
+	return err;
+}
+
+int xlated_calibrate_inlining(void)
+{
+	static int done;
+	long insns, jumps;
+	int t, err;
+
+	if (done)
+		return done < 0 ? done : 0;
+	for (t = 0; t < GEN_MAP_MAX; t++) {
+		err = probe_lookup_inline(t, &insns, &jumps);
+		if (err) {
+			done = err;
+			return err;
+		}
+		gen_set_lookup_inline(t, insns, jumps);
+	}
+	done = 1;
+	return 0;
+}
+
 int gen_load_baseline(const char *dir, bool offload, struct xlated_prog *empty)
 {
 	struct bpf_program *prog;
@@ -513,6 +585,9 @@ int gen_load_baseline(const char *dir, bool offload, struct xlated_prog *empty)
 	int err;
 
 	memset(empty, 0, sizeof(*empty));
+	err = xlated_calibrate_inlining();
+	if (err)
+		return err;
 	obj = gen_object_load(dir, offload ? "empty_offload" : "empty");
 	if (!obj)
 		return -errno;

@@ -109,6 +109,14 @@ const char *xlated_helper_name(int helper_id);
 /* One line per count, for -v logs. */
 void xlated_print(FILE *f, const struct xlated_prog *xp);
 
+/*
+ * Measure what the running kernel's verifier writes in place of a lookup
+ * call for each map type (probe programs) and give it to the formulas of
+ * gen_spec.h (gen_set_lookup_inline). Done once; gen_load_baseline() calls
+ * it. 0 or -errno.
+ */
+int xlated_calibrate_inlining(void);
+
 /* ---- generated programs ------------------------------------------- */
 
 /* Open and load DIR/NAME.bpf.o (DIR: gen-progs); NULL with errno set. */

@@ -786,8 +786,8 @@ long gen_map_access_insns(const struct gen_spec *spec)
 }
 
 /*
- * What the verifier of Linux 6.18 makes of one bpf_map_lookup_elem() call
- * (map_gen_lookup), as instructions and conditional jumps added: array 7
+ * What the verifier makes of one bpf_map_lookup_elem() call (map_gen_lookup),
+ * as instructions and conditional jumps added. Defaults: Linux 6.18, array 7
  * instructions in place of the call (bounds check, index scaling), per-CPU
  * array 9 (and this CPU's offset), hash 3 (call __htab_map_lookup_elem,
  * null check, value offset), per-CPU hash 5, LRU hash 6 (sets the entry's
@@ -795,7 +795,7 @@ long gen_map_access_insns(const struct gen_spec *spec)
  * map's own function instead of the helper. Measured on the loaded
  * programs of the sweep (gen/README.md).
  */
-static const struct {
+static struct {
 	long insns, cond_jumps;
 } lookup_inline[GEN_MAP_MAX] = {
 	[GEN_MAP_ARRAY] = { 6, 1 },
@@ -805,6 +805,20 @@ static const struct {
 	[GEN_MAP_LRU_HASH] = { 5, 2 },
 	[GEN_MAP_LPM_TRIE] = { 0, 0 },
 };
+
+/*
+ * Kernels differ (6.1 inlines no per-CPU lookup): the harness measures the
+ * running kernel with a probe program and sets the table
+ * (xlated_calibrate_inlining()).
+ */
+void gen_set_lookup_inline(enum gen_map_type type, long insns,
+			   long cond_jumps)
+{
+	if (type >= GEN_MAP_MAX)
+		return;
+	lookup_inline[type].insns = insns;
+	lookup_inline[type].cond_jumps = cond_jumps;
+}
 
 long gen_map_access_xlated_delta(const struct gen_spec *spec)
 {

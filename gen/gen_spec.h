@@ -229,6 +229,13 @@ long gen_alu_op_insns(const struct gen_spec *spec);	/* per operation */
 long gen_map_prologue_insns(const struct gen_spec *spec);
 long gen_map_access_insns(const struct gen_spec *spec);	/* per access */
 long gen_map_access_xlated_delta(const struct gen_spec *spec);
+/*
+ * Instructions and conditional jumps the verifier adds in place of one
+ * lookup call of a map type. Defaults are Linux 6.18's; the harness sets
+ * what the running kernel does (measured with a probe program).
+ */
+void gen_set_lookup_inline(enum gen_map_type type, long insns,
+			   long cond_jumps);
 long gen_loop_insns(const struct gen_spec *spec);
 
 /*

@@ -175,7 +175,15 @@ static bool check_point(struct props_ctx *c, struct bpf_object *obj,
 static void run_point(struct props_ctx *c, const struct gen_point *p,
 		      enum wire_mode mode)
 {
-	struct wire_measure_cfg mc = { .cpu = true };
+	/*
+	 * Many points, each a comparison with its microbenchmark: 100 ms
+	 * trials (~0.6 million frames) keep 30 repetitions of all of them
+	 * inside the evaluation's budget, unless --duration says otherwise.
+	 */
+	struct wire_measure_cfg mc = {
+		.cpu = true,
+		.duration_ms = wire_opts.duration_set ? 0 : 100,
+	};
 	int sizes[PERF_MAX_SIZES], nr = wire_sizes(sizes, PERF_MAX_SIZES);
 	int primary = gen_spec_primary(&p->spec);
 	struct wire_point *pt = NULL;

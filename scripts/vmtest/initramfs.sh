@@ -222,6 +222,8 @@ build_base()
 		ln -s "usr/$d" "$stage/$d"
 	done
 	mkdir -p "$stage"/{dev,proc,sys,tmp,run,root,mnt,boot,var/tmp}
+	# tests drop privileges (uid 65534) and still need a scratch dir
+	chmod 1777 "$stage/tmp" "$stage/var/tmp"
 	for bin in $(host_bins); do
 		stage_file "$stage" "$bin"
 		stage_libs "$stage" "$bin"
@@ -231,8 +233,10 @@ build_base()
 	stage_file "$stage" "$bin" /usr/lib/vmtest/debug_exit
 	stage_libs "$stage" "$bin"
 	install -m 0755 "$VMTEST_DIR/init" "$stage/init"
-	echo "root:x:0:0:root:/root:/bin/sh" >"$stage/etc/passwd"
-	echo "root:x:0:" >"$stage/etc/group"
+	printf '%s\n' "root:x:0:0:root:/root:/bin/sh" \
+		"nobody:x:65534:65534:nobody:/nonexistent:/bin/false" \
+		>"$stage/etc/passwd"
+	printf '%s\n' "root:x:0:" "nogroup:x:65534:" >"$stage/etc/group"
 	stage_modules "$stage"
 	# Tests compare their needs with the kernel's config.
 	[ -n "$KERNEL_CONFIG" ] &&
@@ -326,6 +330,12 @@ initramfs_suite()
 	echo "$KERNEL_DESC" >"$stage/etc/vmtest/kernel"
 	echo "$VMTEST_COPY_BACK_MAX" >"$stage/etc/vmtest/copy_back_max"
 	echo "exec $(shell_quote "$@")" >"$stage/etc/vmtest/cmd"
+	# a suite under /tmp brings its parents: keep the base's modes
+	for f in tmp var/tmp; do
+		if [ -d "$stage/$f" ]; then
+			chmod 1777 "$stage/$f"
+		fi
+	done
 	make_cpio "$stage" "$out"
 	rm -rf "$stage"
 }
