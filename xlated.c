@@ -511,6 +511,12 @@ struct bpf_object *gen_object_load(const char *dir, const char *name)
  * in the way): what the verifier writes in place of the call is the xlated
  * length minus the written one.
  */
+/* Map types whose lookups the verifier inlines without any call. */
+static bool lookup_without_call[GEN_MAP_MAX] = {
+	[GEN_MAP_ARRAY] = true,
+	[GEN_MAP_PERCPU_ARRAY] = true,	/* since 6.10; 6.1 calls */
+};
+
 static int probe_lookup_inline(enum gen_map_type type, long *insns,
 			       long *cond_jumps)
 {
@@ -550,6 +556,7 @@ static int probe_lookup_inline(enum gen_map_type type, long *insns,
 	if (!err) {
 		*insns = (long)xp.nr_insns - nr;
 		*cond_jumps = xp.cond_jumps;
+		lookup_without_call[type] = xp.helper_calls == 0;
 		xlated_free(&xp);
 	}
 	if (prog_fd >= 0)
@@ -881,8 +888,7 @@ static int check_branches(const struct gen_spec *spec,
 /* Lookups the verifier inlines without any call (map_gen_lookup). */
 static bool lookup_fully_inlined(const struct gen_spec *spec)
 {
-	return spec->map_type == GEN_MAP_ARRAY ||
-	       spec->map_type == GEN_MAP_PERCPU_ARRAY;
+	return lookup_without_call[spec->map_type];
 }
 
 static int check_map(const struct gen_spec *spec, const struct xlated_prog *xp,
