@@ -1344,7 +1344,13 @@ static bool is_rate_metric(const char *metric)
 	return starts_with(metric, "mpps") && !strstr(metric, "offered");
 }
 
-static void read_line_rate(struct doc *d, const struct figure *fg)
+/*
+ * Wire series measured at a single frame size (the property sweeps' wire
+ * points) would each give a sentence: they are counted, and read in their
+ * tables; the reading keeps to programs measured across frame sizes.
+ */
+static void read_line_rate(struct doc *d, const struct figure *fg,
+			   int *nr_single)
 {
 	for (int j = 0; j < fg->pl.nr_series; j++) {
 		const struct plot_series *s = &fg->pl.series[j];
@@ -1355,6 +1361,10 @@ static void read_line_rate(struct doc *d, const struct figure *fg)
 		if (!is_rate_metric(fg->meta[j].metric) ||
 		    !is_wire_mode(fg->meta[j].mode))
 			continue;
+		if (s->nr < 2) {
+			++*nr_single;
+			continue;
+		}
 		for (int k = 0; k < s->nr; k++) {
 			double rate = report_line_rate_mpps(s->xy[k].x);
 
@@ -1414,17 +1424,17 @@ static void read_mode_ratio(struct doc *d, const struct figure *fg,
 				hi = fmax(hi, sb->xy[k].y / xa->y);
 				n++;
 			}
-			if (n)
+			if (n >= 2)
 				doc_item(d, "%s: %s %s is %.2fx to %.2fx that of %s over %d frame sizes.",
 					 fg->subject, modes[b], what, lo, hi,
 					 modes[a], n);
 		}
 }
 
-/* 35000 ns reads better as 35.0 us. */
+/* 3500 ns reads better as 3.5 us. */
 static void fmt_time(char *buf, size_t len, double v, const char *unit)
 {
-	if (!strcmp(unit, "ns") && v >= 10000)
+	if (!strcmp(unit, "ns") && v >= 1000)
 		snprintf(buf, len, "%.1f us", v / 1000);
 	else
 		snprintf(buf, len, "%.3g %s", v, unit);
@@ -1490,7 +1500,7 @@ static void read_noise(struct doc *d, const struct dataset *ds)
 static void write_reading(struct report_ctx *c, struct doc *d)
 {
 	struct fit_row *fits = NULL;
-	int nr_fits = collect_fits(c, &fits);
+	int nr_fits = collect_fits(c, &fits), nr_single = 0;
 
 	doc_heading(d, 2, "Automatic reading");
 	doc_para(d, "Generated from the data by rules (see the README); read it with the plots and the caveats below.");
@@ -1504,7 +1514,7 @@ static void write_reading(struct report_ctx *c, struct doc *d)
 		const struct figure *fg = &c->figs[i];
 
 		if (fg->kind == FIG_TPUT) {
-			read_line_rate(d, fg);
+			read_line_rate(d, fg, &nr_single);
 			read_mode_ratio(d, fg, "mpps", "throughput");
 			read_mode_ratio(d, fg, "mpps_max", "maximum rate");
 			read_mode_ratio(d, fg, "mpps_zero_loss",
@@ -1518,6 +1528,9 @@ static void write_reading(struct report_ctx *c, struct doc *d)
 			read_latency(d, fg);
 		}
 	}
+	if (nr_single)
+		doc_item(d, "%d wire rates measured at a single frame size (the property sweeps' wire points) are in the tables below, not read here.",
+			 nr_single);
 	read_noise(d, c->ds);
 	doc_list_end(d);
 	free(fits);
