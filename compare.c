@@ -52,19 +52,6 @@ static const char *const critical_env[] = {
 /* Never compared: differs on every run. */
 static const char *const ignored_env[] = { "date" };
 
-static void set_err(char *err, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
-
 const char *cmp_verdict_str(enum cmp_verdict v)
 {
 	return verdict_names[v];
@@ -274,7 +261,7 @@ int cmp_run(struct dataset *old, struct dataset *new,
 	res->old = old;
 	res->new = new;
 	if (ds_emulated(old) != ds_emulated(new)) {
-		set_err(err, err_len,
+		perf_msg(err, err_len,
 			"%s was measured on an %s CPU and %s on a %s one: emulated timings measure the emulator's code translation, not the kernel, so every point would differ for reasons unrelated to the change; compare emulated results only with emulated ones",
 			old->source, ds_emulated(old) ? "emulated" : "native",
 			new->source, ds_emulated(new) ? "emulated" : "native");
@@ -289,7 +276,7 @@ int cmp_run(struct dataset *old, struct dataset *new,
 	diff_env(res);
 	ret = match_points(res);
 	if (ret) {
-		set_err(err, err_len, "out of memory");
+		perf_msg(err, err_len, "out of memory");
 		cmp_free(res);
 	}
 	return ret;
@@ -636,7 +623,7 @@ int cmp_write(const char *dir, const struct cmp_result *res, char *err,
 	int ret = write_csv(dir, res), plot;
 
 	if (ret) {
-		set_err(err, err_len, "cannot write %s/compare.csv: %s", dir,
+		perf_msg(err, err_len, "cannot write %s/compare.csv: %s", dir,
 			strerror(-ret));
 		return ret;
 	}
@@ -646,7 +633,7 @@ int cmp_write(const char *dir, const struct cmp_result *res, char *err,
 			strerror(-plot), dir);
 	ret = write_md(dir, res, plot == 0);
 	if (ret)
-		set_err(err, err_len, "cannot write %s/compare.md: %s", dir,
+		perf_msg(err, err_len, "cannot write %s/compare.md: %s", dir,
 			strerror(-ret));
 	return ret;
 }

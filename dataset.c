@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "test_perf.h"
 #include "dataset.h"
 #include "results.h"
 
@@ -39,20 +40,9 @@ struct jparser {
 	size_t err_len;
 };
 
-static void set_err(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
-
 static int jerr(struct jparser *jp, const char *what)
 {
-	set_err(jp->err, jp->err_len, "JSON error at byte %ld: %s",
+	perf_msg(jp->err, jp->err_len, "JSON error at byte %ld: %s",
 		(long)(jp->p - jp->start), what);
 	return -EINVAL;
 }
@@ -507,12 +497,12 @@ static int read_fields(const struct jv *obj, struct ds_field **fields,
 	if (!obj)
 		return 0;
 	if (obj->type != JV_OBJ) {
-		set_err(err, err_len, "\"%s\" is not an object", what);
+		perf_msg(err, err_len, "\"%s\" is not an object", what);
 		return -EINVAL;
 	}
 	for (int i = 0; i < obj->n; i++) {
 		if (jv_text(&obj->items[i], text, sizeof(text))) {
-			set_err(err, err_len, "%s.%s is not a scalar", what,
+			perf_msg(err, err_len, "%s.%s is not a scalar", what,
 				obj->keys[i]);
 			return -EINVAL;
 		}
@@ -561,7 +551,7 @@ static int json_point(const struct jv *o, struct ds_point *p, int idx,
 	int nr_nums = point_nums(p, nums);
 
 	if (o->type != JV_OBJ) {
-		set_err(err, err_len, "points[%d] is not an object", idx);
+		perf_msg(err, err_len, "points[%d] is not an object", idx);
 		return -EINVAL;
 	}
 	for (int i = 0; i < 8; i++) {
@@ -571,7 +561,7 @@ static int json_point(const struct jv *o, struct ds_point *p, int idx,
 			return -ENOMEM;
 	}
 	if (!p->test[0] || !p->metric[0]) {
-		set_err(err, err_len, "points[%d] has no test or metric", idx);
+		perf_msg(err, err_len, "points[%d] has no test or metric", idx);
 		return -EINVAL;
 	}
 	v = jv_get(o, "n");
@@ -599,7 +589,7 @@ static int ds_from_json(const struct jv *root, struct dataset *ds, char *err,
 	fmt = jv_get(root, "format");
 	if (!fmt || fmt->type != JV_STR ||
 	    strncmp(fmt->str, DATA_FORMAT, strlen(DATA_FORMAT))) {
-		set_err(err, err_len, "not an xdp-perf data file (\"format\" is not %s*)",
+		perf_msg(err, err_len, "not an xdp-perf data file (\"format\" is not %s*)",
 			DATA_FORMAT);
 		return -EINVAL;
 	}
@@ -612,7 +602,7 @@ static int ds_from_json(const struct jv *root, struct dataset *ds, char *err,
 		return ret;
 	pts = jv_get(root, "points");
 	if (!pts || pts->type != JV_ARR) {
-		set_err(err, err_len, "no \"points\" array");
+		perf_msg(err, err_len, "no \"points\" array");
 		return -EINVAL;
 	}
 	for (int i = 0; i < pts->n; i++) {
@@ -652,19 +642,19 @@ static char *read_file(const char *file, size_t *len, char *err,
 	long size;
 
 	if (!f) {
-		set_err(err, err_len, "cannot open %s: %s", file,
+		perf_msg(err, err_len, "cannot open %s: %s", file,
 			strerror(errno));
 		return NULL;
 	}
 	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 ||
 	    fseek(f, 0, SEEK_SET)) {
-		set_err(err, err_len, "cannot read %s: %s", file,
+		perf_msg(err, err_len, "cannot read %s: %s", file,
 			strerror(errno));
 		goto out;
 	}
 	buf = malloc(size + 1);
 	if (!buf || fread(buf, 1, size, f) != (size_t)size) {
-		set_err(err, err_len, "cannot read %s", file);
+		perf_msg(err, err_len, "cannot read %s", file);
 		free(buf);
 		buf = NULL;
 		goto out;
@@ -691,7 +681,7 @@ int ds_load_json(const char *file, struct dataset *ds, char *err,
 	ret = ds_parse_json(text, len, ds, sub, sizeof(sub));
 	free(text);
 	if (ret) {
-		set_err(err, err_len, "%s: %s", file, sub);
+		perf_msg(err, err_len, "%s: %s", file, sub);
 		return ret;
 	}
 	snprintf(ds->source, sizeof(ds->source), "%s", file);
@@ -780,7 +770,7 @@ static int csv_header(char *line, int *col, char *err, size_t err_len)
 			if (!strcmp(cells[j], csv_cols[i]))
 				col[i] = j;
 		if (col[i] < 0 && strcmp(csv_cols[i], "outliers")) {
-			set_err(err, err_len, "no column '%s' in the header",
+			perf_msg(err, err_len, "no column '%s' in the header",
 				csv_cols[i]);
 			return -EINVAL;
 		}
@@ -799,12 +789,12 @@ int ds_load_csv(const char *file, struct dataset *ds, char *err,
 	memset(ds, 0, sizeof(*ds));
 	f = fopen(file, "r");
 	if (!f) {
-		set_err(err, err_len, "cannot open %s: %s", file,
+		perf_msg(err, err_len, "cannot open %s: %s", file,
 			strerror(errno));
 		return -errno;
 	}
 	if (getline(&line, &cap, f) < 0) {
-		set_err(err, err_len, "%s: empty file", file);
+		perf_msg(err, err_len, "%s: empty file", file);
 		ret = -EINVAL;
 		goto out;
 	}
@@ -820,7 +810,7 @@ int ds_load_csv(const char *file, struct dataset *ds, char *err,
 		if (line[strspn(line, "\r\n")] == '\0')
 			continue;
 		if (split_csv(line, cells, 64) != nr_cols) {
-			set_err(err, err_len, "%s:%d: %s", file, lineno,
+			perf_msg(err, err_len, "%s:%d: %s", file, lineno,
 				"wrong number of fields");
 			ret = -EINVAL;
 			goto out;
@@ -828,7 +818,7 @@ int ds_load_csv(const char *file, struct dataset *ds, char *err,
 		p = ds_new_point(ds);
 		ret = p ? csv_row(cells, col, p) : -ENOMEM;
 		if (ret) {
-			set_err(err, err_len, "%s:%d: bad row", file, lineno);
+			perf_msg(err, err_len, "%s:%d: bad row", file, lineno);
 			goto out;
 		}
 	}
@@ -848,7 +838,7 @@ int ds_load(const char *path, struct dataset *ds, char *err, size_t err_len)
 	size_t len = strlen(path);
 
 	if (stat(path, &sb)) {
-		set_err(err, err_len, "%s: %s", path, strerror(errno));
+		perf_msg(err, err_len, "%s: %s", path, strerror(errno));
 		return -ENOENT;
 	}
 	if (S_ISDIR(sb.st_mode)) {
@@ -1006,7 +996,7 @@ int ds_sort(struct dataset *ds, char *err, size_t err_len)
 		if (ds_key_cmp(&ds->pts[i - 1], &ds->pts[i]))
 			continue;
 		ds_key_str(&ds->pts[i], key, sizeof(key));
-		set_err(err, err_len, "%s: point measured twice: %s",
+		perf_msg(err, err_len, "%s: point measured twice: %s",
 			ds->source, key);
 		return -EEXIST;
 	}

@@ -44,40 +44,6 @@
 
 /* ---- small helpers ---- */
 
-static void set_err(char *err, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
-
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX];
-	size_t len = strlen(path);
-
-	if (len >= sizeof(buf))
-		return -ENAMETOOLONG;
-	memcpy(buf, path, len + 1);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 static bool file_exists(const char *dir, const char *name)
 {
 	char path[PATH_MAX];
@@ -2013,7 +1979,7 @@ static void render_all(struct report_ctx *c)
 		snprintf(c->no_plots, sizeof(c->no_plots), "%s", why);
 		return;
 	}
-	if (mkdir_p(c->plot_dir)) {
+	if (results_mkdir_p(c->plot_dir)) {
 		snprintf(c->no_plots, sizeof(c->no_plots), "cannot create %s: %s",
 			 c->plot_dir, strerror(errno));
 		return;
@@ -2051,7 +2017,7 @@ int report_build(const char *dir, const struct dataset *ds, char *err,
 	for (int k = 0; k < NR_FIG_KINDS && !ret; k++)
 		ret = build_kind(&c, k);
 	if (ret) {
-		set_err(err, err_len, "out of memory building the figures");
+		perf_msg(err, err_len, "out of memory building the figures");
 		goto out;
 	}
 	render_all(&c);
@@ -2059,14 +2025,14 @@ int report_build(const char *dir, const struct dataset *ds, char *err,
 		 ds_env(ds, "kernel") ?: ds->source);
 	ret = doc_open(&d, dir, "report", title);
 	if (ret) {
-		set_err(err, err_len, "cannot write %s/report.md: %s", dir,
+		perf_msg(err, err_len, "cannot write %s/report.md: %s", dir,
 			strerror(-ret));
 		goto out;
 	}
 	write_doc(&c, &d);
 	ret = doc_close(&d);
 	if (ret)
-		set_err(err, err_len, "cannot write the report in %s: %s", dir,
+		perf_msg(err, err_len, "cannot write the report in %s: %s", dir,
 			strerror(-ret));
 out:
 	free_ctx(&c);
@@ -2097,7 +2063,7 @@ static int report_start(void)
 			 date, u.release);
 		env.out_dir = default_out;
 	}
-	err = mkdir_p(env.out_dir);
+	err = results_mkdir_p(env.out_dir);
 	if (err)
 		perf_usage_error("cannot create the result directory %s: %s",
 				 env.out_dir, strerror(-err));

@@ -231,7 +231,6 @@ static int write_cost_csv(const char *path)
 	return fclose(f) ? -errno : 0;
 }
 
-static void json_string(FILE *f, const char *s);
 static void json_env(FILE *f);
 static void json_num(FILE *f, const char *name, double v, bool last);
 
@@ -254,7 +253,7 @@ static int write_cost_json(const char *path)
 		fprintf(f, "    {");
 		for (int k = 0; k < 7; k++) {
 			fprintf(f, "\"%s\": ", names[k]);
-			json_string(f, vals[k]);
+			results_json_string(f, vals[k]);
 			fprintf(f, ", ");
 		}
 		fprintf(f, "\"frame_size\": %d, \"points\": %d, \"n_min\": %ld, \"n_max\": %ld, ",
@@ -434,7 +433,7 @@ void results_print_env(FILE *f, const char *prefix)
 
 /* ---- files ---- */
 
-static int mkdir_p(const char *dir)
+int results_mkdir_p(const char *dir)
 {
 	char path[4096], *p;
 
@@ -452,7 +451,7 @@ static int mkdir_p(const char *dir)
 	return 0;
 }
 
-static void json_string(FILE *f, const char *s)
+void results_json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; s && *s; s++) {
@@ -471,25 +470,25 @@ static void json_env(FILE *f)
 	const struct perf_environment *e = results_env();
 
 	fprintf(f, "  \"environment\": {\"kernel\": ");
-	json_string(f, e->kernel);
+	results_json_string(f, e->kernel);
 	fprintf(f, ", \"cpu_model\": ");
-	json_string(f, e->cpu_model);
+	results_json_string(f, e->cpu_model);
 	fprintf(f, ", \"nr_cpus\": %d, \"jit_enable\": %d, \"jit_harden\": %d, \"bpf_stats\": %d,\n    \"mitigations\": ",
 		e->nr_cpus, e->jit_enable, e->jit_harden, e->bpf_stats);
-	json_string(f, e->mitigations);
+	results_json_string(f, e->mitigations);
 	fprintf(f, ",\n    \"clang\": ");
-	json_string(f, e->clang);
+	results_json_string(f, e->clang);
 	fprintf(f, ", \"libbpf\": ");
-	json_string(f, e->libbpf);
+	results_json_string(f, e->libbpf);
 	fprintf(f, ", \"git_rev\": ");
-	json_string(f, e->git_rev);
+	results_json_string(f, e->git_rev);
 	fprintf(f, ", \"date\": ");
-	json_string(f, e->date);
+	results_json_string(f, e->date);
 	fprintf(f, ", \"hostname\": ");
-	json_string(f, e->hostname);
+	results_json_string(f, e->hostname);
 	fprintf(f, ", \"emulated\": %s, \"virt\": ",
 		e->emulated ? "true" : "false");
-	json_string(f, e->virt);
+	results_json_string(f, e->virt);
 	fprintf(f, "},\n");
 }
 
@@ -518,21 +517,21 @@ static void json_point(FILE *f, int i)
 	const struct sample_stats *s = &r->st;
 
 	fprintf(f, "    {\"test\": ");
-	json_string(f, rows[i].test);
+	results_json_string(f, rows[i].test);
 	fprintf(f, ", \"subtest\": ");
-	json_string(f, rows[i].subtest);
+	results_json_string(f, rows[i].subtest);
 	fprintf(f, ", \"property\": ");
-	json_string(f, r->key.property);
+	results_json_string(f, r->key.property);
 	fprintf(f, ", \"n\": %ld, \"variant\": ", r->key.n);
-	json_string(f, r->key.variant);
+	results_json_string(f, r->key.variant);
 	fprintf(f, ", \"op\": ");
-	json_string(f, r->key.op);
+	results_json_string(f, r->key.op);
 	fprintf(f, ", \"frame_size\": %d, \"mode\": ", r->key.frame_size);
-	json_string(f, r->key.mode);
+	results_json_string(f, r->key.mode);
 	fprintf(f, ", \"metric\": ");
-	json_string(f, r->metric);
+	results_json_string(f, r->metric);
 	fprintf(f, ", \"unit\": ");
-	json_string(f, r->unit);
+	results_json_string(f, r->unit);
 	fprintf(f, ", \"reps\": %d, ", s->n);
 	json_num(f, "mean", s->mean, false);
 	json_num(f, "median", s->median, false);
@@ -587,7 +586,7 @@ int results_write(const char *dir)
 	char path[4096];
 	int err;
 
-	err = mkdir_p(dir);
+	err = results_mkdir_p(dir);
 	if (err) {
 		fprintf(stderr, "test_perf: cannot create %s: %s\n", dir,
 			strerror(-err));

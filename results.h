@@ -77,6 +77,11 @@ void results_probe_env(struct perf_environment *e);
 const struct perf_environment *results_env(void);
 void results_print_env(FILE *f, const char *prefix);
 
+/* A JSON string literal of s (quotes, escapes). */
+void results_json_string(FILE *f, const char *s);
+/* mkdir -p; 0 or -errno. */
+int results_mkdir_p(const char *dir);
+
 /*
  * Write data.csv and data.json into dir (created if missing), and
  * cost-model.csv and cost-model.json when fits were made.

@@ -513,20 +513,6 @@ static void run_test(const struct prog_test_def *def, int num, int ktap_idx)
 	env.test_name = NULL;
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static int write_json_summary(int pass, int sub_pass, int skip, int fail)
 {
 	FILE *f = fopen(json_path, "w");
@@ -544,23 +530,23 @@ static int write_json_summary(int pass, int sub_pass, int skip, int fail)
 		const struct test_result *r = &results[i];
 
 		fprintf(f, "%s\n {\"name\": ", i ? "," : "");
-		json_str(f, r->def->name);
+		results_json_string(f, r->def->name);
 		fprintf(f, ", \"number\": %d, \"result\": \"%s\", "
 			"\"failed\": %s, \"message\": ", r->num,
 			state_str(r->state),
 			r->state == ST_FAIL ? "true" : "false");
-		json_str(f, r->reason);
+		results_json_string(f, r->reason);
 		fprintf(f, ", \"subtests\": [");
 		for (j = 0; j < r->nr_subs; j++) {
 			const struct subtest_result *s = &r->subs[j];
 
 			fprintf(f, "%s{\"name\": ", j ? ", " : "");
-			json_str(f, s->name);
+			results_json_string(f, s->name);
 			fprintf(f, ", \"number\": %d, \"result\": \"%s\", "
 				"\"failed\": %s, \"message\": ", s->num,
 				state_str(s->state),
 				s->state == ST_FAIL ? "true" : "false");
-			json_str(f, s->reason);
+			results_json_string(f, s->reason);
 			fputc('}', f);
 		}
 		fprintf(f, "]}");
@@ -717,6 +703,17 @@ static void usage(FILE *f)
 	fprintf(f,
 "\nExit: 0 all passed, 1 a test failed, 2 no test matched or bad usage,\n"
 "4 (with --ktap) everything skipped, 128+N stopped by signal N.\n");
+}
+
+void perf_msg(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!buf || !len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
 }
 
 void perf_usage_error(const char *fmt, ...)

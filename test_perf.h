@@ -94,6 +94,10 @@ struct perf_option {
 
 #define PERF_OPTION(id, ...)							static const struct perf_option __perf_opt_##id				__attribute__((used, section("perf_options"),					       aligned(sizeof(void *)))) = { __VA_ARGS__ }
 
+/* snprintf into an error buffer that may be NULL or empty. */
+void perf_msg(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* One-line usage error on stderr and exit 2. */
 void perf_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));

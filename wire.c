@@ -88,20 +88,6 @@ __u32 wire_mode_flags(enum wire_mode mode)
 	}
 }
 
-static void why_set(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void why_set(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-}
-
 static double mono_ns(void)
 {
 	struct timespec ts;
@@ -432,7 +418,7 @@ static int topo_veths(struct wire_topo *t, char *why, size_t len)
 				     t->ns[WIRE_NS_SINK], t->ifname[WIRE_DEV_SINK],
 				     t->nq);
 	if (err) {
-		why_set(why, len, "cannot create veth pairs (kernel without CONFIG_VETH?): ip link add failed");
+		perf_msg(why, len, "cannot create veth pairs (kernel without CONFIG_VETH?): ip link add failed");
 		return WIRE_SKIP;
 	}
 	return 0;
@@ -464,7 +450,7 @@ static int topo_read_devs(struct wire_topo *t, char *why, size_t len)
 	}
 	return 0;
 fail:
-	why_set(why, len, "cannot set up the veth topology: %s", strerror(-err));
+	perf_msg(why, len, "cannot set up the veth topology: %s", strerror(-err));
 	return err;
 }
 
@@ -491,7 +477,7 @@ static int topo_create(struct wire_topo *t, int nq, char *why, size_t len)
 	for (i = 0; i < WIRE_NS_MAX; i++) {
 		err = netns_create(t->ns[i]);
 		if (err) {
-			why_set(why, len, err == -ENOENT ?
+			perf_msg(why, len, err == -ENOENT ?
 				"ip(8) from iproute2 is not installed" :
 				"cannot create network namespaces (ip netns add failed)");
 			topo_destroy(t);
@@ -573,12 +559,12 @@ static struct bpf_object *open_obj(const char *rel, char *why, size_t len)
 	char path[512];
 
 	if (test__path(path, sizeof(path), rel)) {
-		why_set(why, len, "path of %s too long", rel);
+		perf_msg(why, len, "path of %s too long", rel);
 		return NULL;
 	}
 	obj = bpf_object__open_file(path, NULL);
 	if (!obj) {
-		why_set(why, len, "cannot open %s: %s (run make first)", path,
+		perf_msg(why, len, "cannot open %s: %s (run make first)", path,
 			strerror(errno));
 		return NULL;
 	}
@@ -622,7 +608,7 @@ static int sink_load(struct wire *w, char *why, size_t len)
 			bpf_program__set_autoload(prog, w->have_tracepoints);
 	}
 	if (bpf_object__load(obj)) {
-		why_set(why, len, "cannot load %s: %s", SINK_OBJ,
+		perf_msg(why, len, "cannot load %s: %s", SINK_OBJ,
 			strerror(errno));
 		return -errno;
 	}
@@ -632,7 +618,7 @@ static int sink_load(struct wire *w, char *why, size_t len)
 		prog = bpf_object__find_program_by_name(obj, tp_progs[i]);
 		w->tp_links[i] = prog ? bpf_program__attach(prog) : NULL;
 		if (!w->tp_links[i]) {
-			why_set(why, len, "cannot attach %s: %s", tp_progs[i],
+			perf_msg(why, len, "cannot attach %s: %s", tp_progs[i],
 				strerror(errno));
 			return -errno;
 		}
@@ -689,7 +675,7 @@ static int gen_load(struct wire *w, char *why, size_t len)
 		return -ENOENT;
 	w->gen_obj = obj;
 	if (bpf_object__load(obj)) {
-		why_set(why, len, "cannot load %s: %s", GEN_OBJ, strerror(errno));
+		perf_msg(why, len, "cannot load %s: %s", GEN_OBJ, strerror(errno));
 		return -errno;
 	}
 	cfg = &w->gen_cfg;
@@ -705,7 +691,7 @@ static int gen_load(struct wire *w, char *why, size_t len)
 	cfg->ts_offset_ns = 0;
 	err = gen_cfg_push(w);
 	if (err)
-		why_set(why, len, "cannot write gen_config: %s", strerror(-err));
+		perf_msg(why, len, "cannot write gen_config: %s", strerror(-err));
 	return err;
 }
 
@@ -741,7 +727,7 @@ static int attach_ends(struct wire *w, char *why, size_t len)
 				 obj_prog_fd(sink_obj(w), "xdp_sink"),
 				 XDP_FLAGS_DRV_MODE, &w->sink_link_fd, &netlink);
 	if (err) {
-		why_set(why, len, "cannot attach XDP in native mode to veth: %s",
+		perf_msg(why, len, "cannot attach XDP in native mode to veth: %s",
 			strerror(-err));
 		return err == -EOPNOTSUPP || err == -EINVAL ? WIRE_SKIP : err;
 	}
@@ -750,7 +736,7 @@ static int attach_ends(struct wire *w, char *why, size_t len)
 	for (i = 0; w->have_tracepoints && i < WIRE_DEV_MAX; i++) {
 		err = drops_register(w, t->ns_ino[dev_ns[i]], t->ifindex[i]);
 		if (err) {
-			why_set(why, len, "cannot fill wire_drops: %s",
+			perf_msg(why, len, "cannot fill wire_drops: %s",
 				strerror(-err));
 			return err;
 		}
@@ -818,30 +804,30 @@ int wire_check_forwarded(const struct wire *w, const __u8 *f, __u32 len,
 	__u32 saddr, daddr;
 
 	if (len != PKT_BUF_LEN(frame_size))
-		return why_set(why, why_len, "length %u, sent %u", len,
+		return perf_msg(why, why_len, "length %u, sent %u", len,
 			       PKT_BUF_LEN(frame_size)), -1;
 	if (memcmp(f, t->mac[WIRE_DEV_SINK], 6) ||
 	    memcmp(f + 6, t->mac[WIRE_DEV_DUT_B], 6))
-		return why_set(why, why_len, "MACs not rewritten to DUT port B -> sink"), -1;
+		return perf_msg(why, why_len, "MACs not rewritten to DUT port B -> sink"), -1;
 	if (f[12] != 0x08 || f[13] != 0x00 || ip[0] != 0x45 || ip[9] != IPPROTO_UDP)
-		return why_set(why, why_len, "not the IPv4/UDP frame sent"), -1;
+		return perf_msg(why, why_len, "not the IPv4/UDP frame sent"), -1;
 	if (ip[8] != GEN_TTL - 1)
-		return why_set(why, why_len, "TTL %u, sent %u: expected %u",
+		return perf_msg(why, why_len, "TTL %u, sent %u: expected %u",
 			       ip[8], GEN_TTL, GEN_TTL - 1), -1;
 	if (pkt_csum(ip, 20))
-		return why_set(why, why_len, "IPv4 header checksum invalid"), -1;
+		return perf_msg(why, why_len, "IPv4 header checksum invalid"), -1;
 	saddr = (__u32)ip[12] << 24 | ip[13] << 16 | ip[14] << 8 | ip[15];
 	daddr = (__u32)ip[16] << 24 | ip[17] << 16 | ip[18] << 8 | ip[19];
 	if (!pkt_prefix_contains(&env.src_prefix, saddr) ||
 	    !pkt_prefix_contains(&env.dst_prefix, daddr))
-		return why_set(why, why_len, "addresses outside --src/--dst"), -1;
+		return perf_msg(why, why_len, "addresses outside --src/--dst"), -1;
 	memcpy(&pl, f + WIRE_PAYLOAD_OFF, sizeof(pl));
 	if (pl.magic != WIRE_MAGIC)
-		return why_set(why, why_len, "payload magic lost"), -1;
+		return perf_msg(why, why_len, "payload magic lost"), -1;
 	/* The whole UDP datagram is in the capture only for short frames. */
 	if (len <= WIRE_CAPTURE_LEN &&
 	    udp4_checksum(ip, udp, len - 34) != 0)
-		return why_set(why, why_len, "UDP checksum invalid"), -1;
+		return perf_msg(why, why_len, "UDP checksum invalid"), -1;
 	return 0;
 }
 
@@ -868,24 +854,24 @@ static int probe_live_frames(struct wire *w, char *why, size_t len)
 
 	err = build_template(w, PKT_MIN_FRAME, pkt, &n);
 	if (err)
-		return why_set(why, len, "cannot build a frame"), err;
+		return perf_msg(why, len, "cannot build a frame"), err;
 	ctx.data_end = n;
 	opts.data_size_in = n;
 	err = netns_enter(w->topo.ns[WIRE_NS_GEN], &saved);
 	if (err)
-		return why_set(why, len, "cannot enter %s", w->topo.ns[WIRE_NS_GEN]),
+		return perf_msg(why, len, "cannot enter %s", w->topo.ns[WIRE_NS_GEN]),
 		       err;
 	if (bpf_prog_test_run_opts(obj_prog_fd(gen_obj(w), "xdp_trafficgen"),
 				   &opts))
 		err = -errno;
 	netns_leave(saved);
 	if (err == -EINVAL || err == -EOPNOTSUPP || err == -ENOTSUPP) {
-		why_set(why, len, "kernel without BPF_F_TEST_XDP_LIVE_FRAMES (5.18+): %s",
+		perf_msg(why, len, "kernel without BPF_F_TEST_XDP_LIVE_FRAMES (5.18+): %s",
 			strerror(-err));
 		return WIRE_SKIP;
 	}
 	if (err)
-		why_set(why, len, "live-frames test_run failed: %s", strerror(-err));
+		perf_msg(why, len, "live-frames test_run failed: %s", strerror(-err));
 	return err;
 }
 
@@ -899,13 +885,13 @@ int wire_open(struct wire *w, char *why, size_t len)
 	w->dut.link_fd = w->dut.pass_link_fd = -1;
 	wire_opts_resolve();
 	if (geteuid() != 0) {
-		why_set(why, len, "wire tests need root (namespaces, veth, XDP attach)");
+		perf_msg(why, len, "wire tests need root (namespaces, veth, XDP attach)");
 		return WIRE_SKIP;
 	}
 	w->nr_cpus = libbpf_num_possible_cpus();
 	ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (w->nr_cpus <= 0 || ncpu <= 0)
-		return why_set(why, len, "cannot count CPUs"), -EINVAL;
+		return perf_msg(why, len, "cannot count CPUs"), -EINVAL;
 	/* Thread i on the measuring CPU (env.cpu), then downwards. */
 	for (i = 0; i < wire_opts.gen_threads; i++)
 		w->gen_cpus[i] = ((env.cpu >= 0 ? env.cpu : ncpu - 1) - i +
@@ -1056,7 +1042,7 @@ int wire_dut_attach(struct wire *w, struct bpf_object *obj,
 
 	wire_dut_detach(w);
 	if (mode == WIRE_MODE_OFFLOAD) {
-		why_set(why, len, "veth cannot offload XDP programs");
+		perf_msg(why, len, "veth cannot offload XDP programs");
 		return WIRE_SKIP;
 	}
 	memset(d, 0, sizeof(*d));
@@ -1071,7 +1057,7 @@ int wire_dut_attach(struct wire *w, struct bpf_object *obj,
 			    t->mac[WIRE_DEV_DUT_A], t->mac[WIRE_DEV_GEN],
 			    t->mac[WIRE_DEV_DUT_B], t->mac[WIRE_DEV_SINK]);
 	if (err) {
-		why_set(why, len, "cannot configure the forwarder maps: %s",
+		perf_msg(why, len, "cannot configure the forwarder maps: %s",
 			strerror(-err));
 		return err;
 	}
@@ -1083,14 +1069,14 @@ int wire_dut_attach(struct wire *w, struct bpf_object *obj,
 	err = netns_set_gro(ns, t->ifname[WIRE_DEV_DUT_A],
 			    mode == WIRE_MODE_GENERIC);
 	if (err) {
-		why_set(why, len, "cannot switch GRO on port A: %s",
+		perf_msg(why, len, "cannot switch GRO on port A: %s",
 			strerror(-err));
 		return err;
 	}
 	err = xdp_attach(ns, d->ifindex, d->prog_fd, wire_mode_flags(mode),
 			 &d->link_fd, &d->netlink_attached);
 	if (err) {
-		why_set(why, len, "cannot attach the DUT program in %s mode: %s",
+		perf_msg(why, len, "cannot attach the DUT program in %s mode: %s",
 			wire_mode_name(mode), strerror(-err));
 		return err == -EOPNOTSUPP ? WIRE_SKIP : err;
 	}
@@ -2251,12 +2237,12 @@ static int devrun_attach_pass(struct wire_dut *d, int out_idx,
 		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p),
 						     "xdp_wire_pass"));
 	if (bpf_object__load(*pass_obj))
-		return why_set(why, len, "cannot load xdp_wire_pass: %s",
+		return perf_msg(why, len, "cannot load xdp_wire_pass: %s",
 			       strerror(errno)), -errno;
 	err = xdp_attach(NULL, out_idx, obj_prog_fd(*pass_obj, "xdp_wire_pass"),
 			 XDP_FLAGS_DRV_MODE, &d->pass_link_fd, &netlink);
 	if (err)
-		why_set(why, len, "cannot attach XDP to the egress port: %s",
+		perf_msg(why, len, "cannot attach XDP to the egress port: %s",
 			strerror(-err));
 	return err;
 }
@@ -2270,7 +2256,7 @@ static int devrun_setup(struct wire_dut *d, struct bpf_object *obj,
 	int in_idx = if_nametoindex(in), out_idx = if_nametoindex(out), err;
 
 	if (!in_idx || !out_idx)
-		return why_set(why, len, "no interface %s here", in_idx ? out : in),
+		return perf_msg(why, len, "no interface %s here", in_idx ? out : in),
 		       WIRE_SKIP;
 	d->ifindex = in_idx;
 	d->out_ifindex = out_idx;
@@ -2278,14 +2264,14 @@ static int devrun_setup(struct wire_dut *d, struct bpf_object *obj,
 	if (!err)
 		err = netns_mac(NULL, out, mac_out);
 	if (err)
-		return why_set(why, len, "cannot read MACs: %s", strerror(-err)),
+		return perf_msg(why, len, "cannot read MACs: %s", strerror(-err)),
 		       err;
 	dut_find_maps(d, obj);
 	/* next hops unknown: broadcast reaches a back-to-back generator port */
 	err = dut_configure(d, NULL, in_idx, out_idx, mac_in, bcast, mac_out,
 			    bcast);
 	if (err)
-		why_set(why, len, "cannot configure the forwarder maps: %s",
+		perf_msg(why, len, "cannot configure the forwarder maps: %s",
 			strerror(-err));
 	return err;
 }
@@ -2319,7 +2305,7 @@ int wire_dut_dev_run(struct bpf_object *obj, struct bpf_program *prog,
 	err = xdp_attach(NULL, d.ifindex, d.prog_fd, wire_mode_flags(mode),
 			 &d.link_fd, &d.netlink_attached);
 	if (err) {
-		why_set(why, len, "cannot attach to %s in %s mode: %s", in,
+		perf_msg(why, len, "cannot attach to %s in %s mode: %s", in,
 			wire_mode_name(mode), strerror(-err));
 		goto out;
 	}
@@ -2338,7 +2324,7 @@ int wire_dut_dev_run(struct bpf_object *obj, struct bpf_program *prog,
 	for (rep = 0, sum = 0; rep < s->n; rep++)
 		sum += d.stats_fd >= 0 ? s->mpps_fwd[rep] : s->mpps_in[rep];
 	if (!sum) {
-		why_set(why, len, "no frame forwarded from %s during the run: start the external generator first",
+		perf_msg(why, len, "no frame forwarded from %s during the run: start the external generator first",
 			in);
 		err = WIRE_SKIP;
 		goto out;
@@ -2422,24 +2408,24 @@ int wire_check_clean(const struct wire *w, char *why, size_t len)
 
 	for (i = 0; i < WIRE_NS_MAX; i++)
 		if (w->topo.ns[i][0] && netns_exists(w->topo.ns[i]))
-			return why_set(why, len, "namespace %s left behind",
+			return perf_msg(why, len, "namespace %s left behind",
 				       w->topo.ns[i]), -EBUSY;
 	for (i = 0; i < WIRE_DEV_MAX; i++)
 		if (w->topo.ifname[i][0] && if_nametoindex(w->topo.ifname[i]))
-			return why_set(why, len, "interface %s in the host namespace",
+			return perf_msg(why, len, "interface %s in the host namespace",
 				       w->topo.ifname[i]), -EBUSY;
 	if (link_holding(w, &link_id, &prog_id))
-		return why_set(why, len, "bpf link %u still holds program %u",
+		return perf_msg(why, len, "bpf link %u still holds program %u",
 			       link_id, prog_id), -EBUSY;
 	if (pins_left(pin, sizeof(pin)))
-		return why_set(why, len, "pin /sys/fs/bpf/%s left behind", pin),
+		return perf_msg(why, len, "pin /sys/fs/bpf/%s left behind", pin),
 		       -EBUSY;
 	/* programs are freed after an RCU grace period: give it time */
 	for (i = 0; i < w->nr_prog_ids; i++) {
 		for (tries = 0; tries < 300 && prog_alive(w->prog_ids[i]); tries++)
 			usleep(10000);
 		if (prog_alive(w->prog_ids[i]))
-			return why_set(why, len, "program %u still loaded (held by a pin, link or fd)",
+			return perf_msg(why, len, "program %u still loaded (held by a pin, link or fd)",
 				       w->prog_ids[i]), -EBUSY;
 	}
 	return 0;
