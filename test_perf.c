@@ -698,7 +698,10 @@ static void usage(FILE *f)
 
 		snprintf(lhs, sizeof(lhs), "--%s%s%s", o->name,
 			 o->arg ? " " : "", o->arg ?: "");
-		fprintf(f, "  %-16s %s\n", lhs, o->help);
+		if (strlen(lhs) > 16)
+			fprintf(f, "  %s\n  %-16s %s\n", lhs, "", o->help);
+		else
+			fprintf(f, "  %-16s %s\n", lhs, o->help);
 	}
 	fprintf(f,
 "\nExit: 0 all passed, 1 a test failed, 2 no test matched or bad usage,\n"
