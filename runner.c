@@ -397,6 +397,8 @@ int fwd_bench_init(struct fwd_bench *fb, struct bpf_object *obj, bool use_tx)
 	fb->tx_ports_fd = map_fd(obj, "fwd_tx_ports", false);
 	if (fb->cfg_fd < 0 || fb->ports_fd < 0 || fb->stats_fd < 0)
 		return -ENOENT;	/* not built on xdp_fwd_base.bpf.h */
+	fb->stats_percpu = bpf_map__type(bpf_object__find_map_by_name(obj,
+				"fwd_stats")) == BPF_MAP_TYPE_PERCPU_ARRAY;
 	for (port = 0; port < FWD_PORT_MAX; port++) {
 		if (bpf_map_update_elem(fb->ports_fd, &port, &bench_ports[port], 0))
 			return -errno;
@@ -409,31 +411,27 @@ int fwd_bench_init(struct fwd_bench *fb, struct bpf_object *obj, bool use_tx)
 	return err;
 }
 
-int fwd_bench_count(struct fwd_bench *fb, __u32 reason, __u64 *value)
+int fwd_stats_sum(int stats_fd, bool percpu, __u32 reason, __u64 *value)
 {
-	int nr_cpus = libbpf_num_possible_cpus();
-	__u64 *vals;
-	bool percpu;
-	int i;
+	int i, n = percpu ? libbpf_num_possible_cpus() : 1;
+	__u64 *vals = calloc(n, sizeof(*vals));
 
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
-
-	if (bpf_obj_get_info_by_fd(fb->stats_fd, &info, &len))
-		return -errno;
-	percpu = info.type == BPF_MAP_TYPE_PERCPU_ARRAY;
-	vals = calloc(percpu ? nr_cpus : 1, sizeof(*vals));
 	if (!vals)
 		return -ENOMEM;
-	if (bpf_map_lookup_elem(fb->stats_fd, &reason, vals)) {
+	if (bpf_map_lookup_elem(stats_fd, &reason, vals)) {
 		free(vals);
 		return -errno;
 	}
 	*value = 0;
-	for (i = 0; i < (percpu ? nr_cpus : 1); i++)
+	for (i = 0; i < n; i++)
 		*value += vals[i];
 	free(vals);
 	return 0;
+}
+
+int fwd_bench_count(struct fwd_bench *fb, __u32 reason, __u64 *value)
+{
+	return fwd_stats_sum(fb->stats_fd, fb->stats_percpu, reason, value);
 }
 
 int fwd_bench_frame(struct fwd_bench *fb, unsigned int frame_size,

@@ -78,11 +78,14 @@ int measure_call_ns(int prog_fd, const void *pkt, __u32 len, __u32 repeat,
 struct fwd_bench {
 	struct bpf_object *obj;
 	int cfg_fd, ports_fd, stats_fd, tx_ports_fd;
+	bool stats_percpu;		/* PERCPU_ARRAY; ARRAY in offload builds */
 	bool use_tx;
 };
 
 int fwd_bench_init(struct fwd_bench *fb, struct bpf_object *obj, bool use_tx);
-/* Sum over CPUs of fwd_stats[reason]. */
+/* fwd_stats[reason] of any forwarder-based object, summed over CPUs. */
+int fwd_stats_sum(int stats_fd, bool percpu, __u32 reason, __u64 *value);
+/* The same for the object of fb. */
 int fwd_bench_count(struct fwd_bench *fb, __u32 reason, __u64 *value);
 /* Fill pkt (PKT_BUF_LEN(frame_size) bytes) and what the forwarder makes of it. */
 int fwd_bench_frame(struct fwd_bench *fb, unsigned int frame_size,

@@ -33,6 +33,7 @@
 
 #include "test_perf.h"
 #include "results.h"
+#include "runner.h"
 #include "wire.h"
 
 /* The kernel's "operation not supported" for BPF (not in uapi errno.h). */
@@ -1010,24 +1011,15 @@ static int dut_configure(struct wire_dut *d, const char *ns, int in, int out,
 
 static int dut_count(const struct wire_dut *d, __u64 *reasons)
 {
-	__u64 *vals;
 	__u32 key;
-	int n, i;
 
 	memset(reasons, 0, FWD_REASON_MAX * sizeof(*reasons));
 	if (d->stats_fd < 0)
 		return -ENOENT;
-	n = d->stats_percpu ? libbpf_num_possible_cpus() : 1;
-	vals = calloc(n, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	for (key = 0; key < FWD_REASON_MAX; key++) {
-		if (bpf_map_lookup_elem(d->stats_fd, &key, vals))
-			continue;
-		for (i = 0; i < n; i++)
-			reasons[key] += vals[i];
-	}
-	free(vals);
+	for (key = 0; key < FWD_REASON_MAX; key++)
+		if (fwd_stats_sum(d->stats_fd, d->stats_percpu, key,
+				  &reasons[key]))
+			reasons[key] = 0;
 	return 0;
 }
 

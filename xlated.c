@@ -782,24 +782,36 @@ int gen_prepare(struct bpf_object *obj, const struct gen_spec *spec)
 	return err ?: gen_populate_tailcalls(obj, spec);
 }
 
-int gen_read_counters(struct bpf_object *obj, struct gen_counters *sum)
+/*
+ * xdpgen_counters: its fd and a zeroed buffer for one value per CPU (one
+ * value in offload builds, a plain ARRAY). Free *vals when 0 is returned.
+ */
+static int counters_map(struct bpf_object *obj, int *fd,
+			struct gen_counters **vals, int *nr)
 {
 	struct bpf_map *map = bpf_object__find_map_by_name(obj, "xdpgen_counters");
+
+	if (!map)
+		return -ENOENT;
+	*fd = bpf_map__fd(map);
+	*nr = bpf_map__type(map) == BPF_MAP_TYPE_PERCPU_ARRAY ?
+	      libbpf_num_possible_cpus() : 1;
+	if (*fd < 0 || *nr < 1)
+		return -EBADF;
+	*vals = calloc(*nr, sizeof(**vals));
+	return *vals ? 0 : -ENOMEM;
+}
+
+int gen_read_counters(struct bpf_object *obj, struct gen_counters *sum)
+{
 	struct gen_counters *vals;
-	int nr, i, fd;
+	int nr, i, fd, err;
 	__u32 key = 0;
 
 	memset(sum, 0, sizeof(*sum));
-	if (!map)
-		return -ENOENT;
-	fd = bpf_map__fd(map);
-	nr = bpf_map__type(map) == BPF_MAP_TYPE_PERCPU_ARRAY ?
-	     libbpf_num_possible_cpus() : 1;
-	if (fd < 0 || nr < 1)
-		return -EBADF;
-	vals = calloc(nr, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
+	err = counters_map(obj, &fd, &vals, &nr);
+	if (err)
+		return err;
 	if (bpf_map_lookup_elem(fd, &key, vals)) {
 		free(vals);
 		return -errno;
@@ -816,21 +828,13 @@ int gen_read_counters(struct bpf_object *obj, struct gen_counters *sum)
 
 int gen_reset_counters(struct bpf_object *obj)
 {
-	struct bpf_map *map = bpf_object__find_map_by_name(obj, "xdpgen_counters");
 	struct gen_counters *vals;
-	int nr, fd, err = 0;
+	int nr, fd, err;
 	__u32 key = 0;
 
-	if (!map)
-		return -ENOENT;
-	fd = bpf_map__fd(map);
-	nr = bpf_map__type(map) == BPF_MAP_TYPE_PERCPU_ARRAY ?
-	     libbpf_num_possible_cpus() : 1;
-	if (fd < 0 || nr < 1)
-		return -EBADF;
-	vals = calloc(nr, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
+	err = counters_map(obj, &fd, &vals, &nr);
+	if (err)
+		return err;
 	if (bpf_map_update_elem(fd, &key, vals, BPF_ANY))
 		err = -errno;
 	free(vals);
