@@ -44,9 +44,10 @@ static char *dup_or_empty(const char *s)
 	return strdup(s ?: "");
 }
 
-void results_add(const struct point_key *key, const char *metric,
-		 const char *unit, const struct sample_stats *st)
+void results_add(const struct point_key *key, enum metric_id metric,
+		 const struct sample_stats *st)
 {
+	const struct metric_def *m = metric_def(metric);
 	struct stored_row *r;
 
 	if (nr_rows == cap_rows) {
@@ -67,8 +68,8 @@ void results_add(const struct point_key *key, const char *metric,
 	r->row.key.op = dup_or_empty(key->op);
 	r->row.key.frame_size = key->frame_size;
 	r->row.key.mode = dup_or_empty(key->mode ?: "test_run");
-	r->row.metric = dup_or_empty(metric);
-	r->row.unit = dup_or_empty(unit);
+	r->row.metric = dup_or_empty(m->name);
+	r->row.unit = dup_or_empty(m->unit);
 	r->row.st = *st;
 }
 
@@ -78,8 +79,8 @@ void results_add_measure(const struct point_key *key,
 	const struct sample_stats *ns = &res->ns;
 	char n[32] = "";
 
-	results_add(key, "ns_per_pkt", "ns", &res->ns);
-	results_add(key, "mpps", "Mpps", &res->mpps);
+	results_add(key, METRIC_NS_PER_PKT, &res->ns);
+	results_add(key, METRIC_MPPS, &res->mpps);
 	if (key->n >= 0)
 		snprintf(n, sizeof(n), " N=%ld", key->n);
 	test__info("  %s%s%s%s %dB: %.3f ns/pkt [%.3f, %.3f] median %.3f sd %.3f, %.2f Mpps (%d reps x %u runs, kernel %.0f ns, call %.1f us%s)",

@@ -7,6 +7,7 @@
 #define __RESULTS_H
 
 #include <stdio.h>
+#include "metrics.h"
 #include "stats.h"
 
 struct measure_result;
@@ -29,8 +30,8 @@ struct result_row {
 };
 
 /* Record one metric of the current (sub)test. */
-void results_add(const struct point_key *key, const char *metric,
-		 const char *unit, const struct sample_stats *st);
+void results_add(const struct point_key *key, enum metric_id metric,
+		 const struct sample_stats *st);
 /* Record ns_per_pkt and mpps of a microbenchmark point. */
 void results_add_measure(const struct point_key *key,
 			 const struct measure_result *res);

@@ -2058,22 +2058,22 @@ int wire_measure(struct wire *w, const struct wire_measure_cfg *mc,
 	return 0;
 }
 
-static void add_metric(const struct point_key *key, const char *metric,
-		       const char *unit, const double *x, int n)
+static void add_metric(const struct point_key *key, enum metric_id metric,
+		       const double *x, int n)
 {
 	struct sample_stats st;
 
 	if (n >= 1 && !stats_compute(x, n, &st))
-		results_add(key, metric, unit, &st);
+		results_add(key, metric, &st);
 }
 
 void wire_results_add(const struct wire_point *pt, const char *property,
 		      long n, const char *variant, unsigned int frame_size,
 		      enum wire_mode mode, bool search)
 {
-	static const char *const lat_names[5] = {
-		"latency_p50", "latency_p90", "latency_p99", "latency_p999",
-		"latency_max",
+	static const enum metric_id lat_metrics[5] = {
+		METRIC_LATENCY_P50, METRIC_LATENCY_P90, METRIC_LATENCY_P99,
+		METRIC_LATENCY_P999, METRIC_LATENCY_MAX,
 	};
 	struct point_key key = {
 		.property = property, .n = n, .variant = variant ?: "",
@@ -2083,29 +2083,29 @@ void wire_results_add(const struct wire_point *pt, const char *property,
 	char op[32];
 	int i, j;
 
-	add_metric(&key, "mpps_max", "Mpps", pt->mpps_max, pt->reps);
-	add_metric(&key, "gbps_max", "Gbit/s", pt->gbps_max, pt->reps);
-	add_metric(&key, "mpps_offered_max", "Mpps", pt->offered_max, pt->reps);
-	add_metric(&key, "loss_pct_max", "%", pt->loss_max, pt->reps);
-	add_metric(&key, "cpu_host_ns", "ns", pt->host_ns, pt->reps);
-	add_metric(&key, "cpu_host_pct", "%", pt->host_pct, pt->reps);
-	add_metric(&key, "gen_cpu_pct", "%", pt->gen_cpu_pct, pt->reps);
-	add_metric(&key, "ksoftirqd_pct", "%", pt->ksoftirqd_pct, pt->reps);
+	add_metric(&key, METRIC_MPPS_MAX, pt->mpps_max, pt->reps);
+	add_metric(&key, METRIC_GBPS_MAX, pt->gbps_max, pt->reps);
+	add_metric(&key, METRIC_MPPS_OFFERED_MAX, pt->offered_max, pt->reps);
+	add_metric(&key, METRIC_LOSS_PCT_MAX, pt->loss_max, pt->reps);
+	add_metric(&key, METRIC_CPU_HOST_NS, pt->host_ns, pt->reps);
+	add_metric(&key, METRIC_CPU_HOST_PCT, pt->host_pct, pt->reps);
+	add_metric(&key, METRIC_GEN_CPU_PCT, pt->gen_cpu_pct, pt->reps);
+	add_metric(&key, METRIC_KSOFTIRQD_PCT, pt->ksoftirqd_pct, pt->reps);
 	if (pt->have_prog_stats) {
-		add_metric(&key, "cpu_prog_ns", "ns", pt->prog_ns, pt->reps);
-		add_metric(&key, "cpu_prog_pct", "%", pt->prog_pct, pt->reps);
+		add_metric(&key, METRIC_CPU_PROG_NS, pt->prog_ns, pt->reps);
+		add_metric(&key, METRIC_CPU_PROG_PCT, pt->prog_pct, pt->reps);
 	}
 	if (!search)
 		return;
-	add_metric(&key, "mpps_zero_loss", "Mpps", pt->mpps_zero_loss, pt->reps);
-	add_metric(&key, "gbps_zero_loss", "Gbit/s", pt->gbps_zero_loss,
+	add_metric(&key, METRIC_MPPS_ZERO_LOSS, pt->mpps_zero_loss, pt->reps);
+	add_metric(&key, METRIC_GBPS_ZERO_LOSS, pt->gbps_zero_loss,
 		   pt->reps);
 	for (i = 0; i < wire_opts.nr_latency_at; i++) {
 		snprintf(op, sizeof(op), "load_%.0fpct",
 			 100 * wire_opts.latency_at[i]);
 		key.op = op;
 		for (j = 0; j < 5; j++)
-			add_metric(&key, lat_names[j], "ns", pt->lat[i][j],
+			add_metric(&key, lat_metrics[j], pt->lat[i][j],
 				   pt->lat_reps[i]);
 	}
 }
@@ -2202,15 +2202,15 @@ static void devrun_results(const struct devrun_samples *s, enum wire_mode mode)
 		.mode = wire_mode_name(mode),
 	};
 
-	add_metric(&key, "mpps_in", "Mpps", s->mpps_in, s->n);
-	add_metric(&key, "mpps_fwd", "Mpps", s->mpps_fwd, s->n);
-	add_metric(&key, "mpps_out", "Mpps", s->mpps_out, s->n);
-	add_metric(&key, "gbps_out", "Gbit/s", s->gbps_out, s->n);
-	add_metric(&key, "drop_pct_in", "%", s->drop_pct_in, s->n);
-	add_metric(&key, "cpu_host_ns", "ns", s->host_ns, s->n);
-	add_metric(&key, "cpu_host_pct", "%", s->host_pct, s->n);
-	add_metric(&key, "cpu_prog_ns", "ns", s->prog_ns, s->nr_prog);
-	add_metric(&key, "cpu_prog_pct", "%", s->prog_pct, s->nr_prog);
+	add_metric(&key, METRIC_MPPS_IN, s->mpps_in, s->n);
+	add_metric(&key, METRIC_MPPS_FWD, s->mpps_fwd, s->n);
+	add_metric(&key, METRIC_MPPS_OUT, s->mpps_out, s->n);
+	add_metric(&key, METRIC_GBPS_OUT, s->gbps_out, s->n);
+	add_metric(&key, METRIC_DROP_PCT_IN, s->drop_pct_in, s->n);
+	add_metric(&key, METRIC_CPU_HOST_NS, s->host_ns, s->n);
+	add_metric(&key, METRIC_CPU_HOST_PCT, s->host_pct, s->n);
+	add_metric(&key, METRIC_CPU_PROG_NS, s->prog_ns, s->nr_prog);
+	add_metric(&key, METRIC_CPU_PROG_PCT, s->prog_pct, s->nr_prog);
 }
 
 /* XDP_PASS on OUT: some drivers transmit redirected frames only then. */

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The metric registry (see metrics.h). */
+#include <string.h>
+
+#include "metrics.h"
+#include "util.h"
+
+#define LOWER	METRIC_LOWER_BETTER
+#define HIGHER	METRIC_HIGHER_BETTER
+#define NODIR	METRIC_DIR_NONE
+#define PRIM	METRIC_PRIMARY
+#define DIAG	METRIC_DIAGNOSTIC
+
+static const struct metric_def metrics[METRIC__COUNT] = {
+	[METRIC_NS_PER_PKT] = { "ns_per_pkt", "ns", LOWER, PRIM,
+		"time per packet (BPF_PROG_TEST_RUN)" },
+	/* 1000 / ns_per_pkt: the same information, tested once */
+	[METRIC_MPPS] = { "mpps", "Mpps", HIGHER, DIAG,
+		"packets per second (1000 / ns per packet)" },
+	[METRIC_MPPS_MAX] = { "mpps_max", "Mpps", HIGHER, PRIM,
+		"forwarding rate at full offered load" },
+	[METRIC_GBPS_MAX] = { "gbps_max", "Gbit/s", HIGHER, DIAG,
+		"bit rate at full offered load" },
+	[METRIC_MPPS_OFFERED_MAX] = { "mpps_offered_max", "Mpps", NODIR, DIAG,
+		"offered load of the full-load trial" },
+	[METRIC_LOSS_PCT_MAX] = { "loss_pct_max", "%", LOWER, DIAG,
+		"loss at full offered load" },
+	[METRIC_MPPS_ZERO_LOSS] = { "mpps_zero_loss", "Mpps", HIGHER, PRIM,
+		"zero-loss throughput (RFC 2544)" },
+	[METRIC_GBPS_ZERO_LOSS] = { "gbps_zero_loss", "Gbit/s", HIGHER, DIAG,
+		"zero-loss bit rate" },
+	[METRIC_LATENCY_P50] = { "latency_p50", "ns", LOWER, PRIM,
+		"one-way latency, median" },
+	[METRIC_LATENCY_P90] = { "latency_p90", "ns", LOWER, DIAG,
+		"one-way latency, 90th percentile" },
+	[METRIC_LATENCY_P99] = { "latency_p99", "ns", LOWER, PRIM,
+		"one-way latency, 99th percentile" },
+	[METRIC_LATENCY_P999] = { "latency_p999", "ns", LOWER, DIAG,
+		"one-way latency, 99.9th percentile" },
+	/* one frame's worst case: a scheduling event, not a property */
+	[METRIC_LATENCY_MAX] = { "latency_max", "ns", LOWER, DIAG,
+		"one-way latency, maximum" },
+	[METRIC_CPU_HOST_NS] = { "cpu_host_ns", "ns", LOWER, PRIM,
+		"host CPU time per packet" },
+	[METRIC_CPU_HOST_PCT] = { "cpu_host_pct", "%", NODIR, DIAG,
+		"host CPU busy share" },
+	[METRIC_CPU_PROG_NS] = { "cpu_prog_ns", "ns", LOWER, PRIM,
+		"program time per packet (bpf_stats)" },
+	[METRIC_CPU_PROG_PCT] = { "cpu_prog_pct", "%", NODIR, DIAG,
+		"program share of one core (bpf_stats)" },
+	[METRIC_GEN_CPU_PCT] = { "gen_cpu_pct", "%", NODIR, DIAG,
+		"generator threads' CPU share" },
+	[METRIC_KSOFTIRQD_PCT] = { "ksoftirqd_pct", "%", NODIR, DIAG,
+		"ksoftirqd CPU share on the generator's CPUs" },
+	[METRIC_MPPS_IN] = { "mpps_in", "Mpps", NODIR, DIAG,
+		"rate arriving at the DUT's input" },
+	[METRIC_MPPS_FWD] = { "mpps_fwd", "Mpps", HIGHER, PRIM,
+		"rate the DUT program forwarded" },
+	[METRIC_MPPS_OUT] = { "mpps_out", "Mpps", HIGHER, DIAG,
+		"rate leaving the DUT's output" },
+	[METRIC_GBPS_OUT] = { "gbps_out", "Gbit/s", HIGHER, DIAG,
+		"bit rate leaving the DUT's output" },
+	[METRIC_DROP_PCT_IN] = { "drop_pct_in", "%", LOWER, DIAG,
+		"share of input frames dropped" },
+};
+
+const struct metric_def *metric_def(enum metric_id id)
+{
+	return &metrics[id < METRIC__COUNT ? id : 0];
+}
+
+const struct metric_def *metric_by_name(const char *name)
+{
+	for (size_t i = 0; name && i < ARRAY_SIZE(metrics); i++)
+		if (!strcmp(metrics[i].name, name))
+			return &metrics[i];
+	return NULL;
+}
+
+enum metric_dir metric_dir_of(const char *name)
+{
+	const struct metric_def *m = metric_by_name(name);
+
+	return m ? m->dir : METRIC_DIR_NONE;
+}
+
+bool metric_gated(const char *name)
+{
+	const struct metric_def *m = metric_by_name(name);
+
+	return m && m->role == METRIC_PRIMARY && m->dir != METRIC_DIR_NONE;
+}

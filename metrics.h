@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The metric registry: every metric the suite writes, with its unit, the
+ * direction in which it gets better and its role. Writers name metrics by
+ * id (the compiler catches a typo); readers look names up, and a name the
+ * registry does not know is shown but never judged.
+ *
+ * Primary metrics answer the suite's questions (cost, rate, latency) and
+ * are the only ones a comparison tests and a gate fails on. Diagnostic
+ * metrics explain a measurement (offered load, the generator's CPU share,
+ * figures derived from a primary one) and are never gated.
+ */
+#ifndef __METRICS_H
+#define __METRICS_H
+
+#include <stdbool.h>
+
+enum metric_dir {
+	METRIC_DIR_NONE,	/* neither way is better: never compared */
+	METRIC_LOWER_BETTER,
+	METRIC_HIGHER_BETTER,
+};
+
+enum metric_role {
+	METRIC_PRIMARY,
+	METRIC_DIAGNOSTIC,
+};
+
+enum metric_id {
+	/* BPF_PROG_TEST_RUN microbenchmarks */
+	METRIC_NS_PER_PKT,
+	METRIC_MPPS,
+	/* wire: full-load trial */
+	METRIC_MPPS_MAX,
+	METRIC_GBPS_MAX,
+	METRIC_MPPS_OFFERED_MAX,
+	METRIC_LOSS_PCT_MAX,
+	/* wire: RFC 2544 search */
+	METRIC_MPPS_ZERO_LOSS,
+	METRIC_GBPS_ZERO_LOSS,
+	/* wire: latency at a fraction of the load (op "load_<N>pct") */
+	METRIC_LATENCY_P50,
+	METRIC_LATENCY_P90,
+	METRIC_LATENCY_P99,
+	METRIC_LATENCY_P999,
+	METRIC_LATENCY_MAX,
+	/* wire: CPU */
+	METRIC_CPU_HOST_NS,
+	METRIC_CPU_HOST_PCT,
+	METRIC_CPU_PROG_NS,
+	METRIC_CPU_PROG_PCT,
+	METRIC_GEN_CPU_PCT,
+	METRIC_KSOFTIRQD_PCT,
+	/* --dut-dev: traffic from an external generator */
+	METRIC_MPPS_IN,
+	METRIC_MPPS_FWD,
+	METRIC_MPPS_OUT,
+	METRIC_GBPS_OUT,
+	METRIC_DROP_PCT_IN,
+	METRIC__COUNT
+};
+
+struct metric_def {
+	const char *name;	/* column "metric" of data.csv */
+	const char *unit;	/* column "unit" */
+	enum metric_dir dir;
+	enum metric_role role;
+	const char *what;	/* a few words for tables and axis labels */
+};
+
+/* The definition of id (always valid for id < METRIC__COUNT). */
+const struct metric_def *metric_def(enum metric_id id);
+/* By name; NULL for a name this build does not know. */
+const struct metric_def *metric_by_name(const char *name);
+/* Direction of a metric by name; METRIC_DIR_NONE when unknown. */
+enum metric_dir metric_dir_of(const char *name);
+/* True for primary metrics with a direction: the ones a gate may fail on. */
+bool metric_gated(const char *name);
+
+#endif /* __METRICS_H */
