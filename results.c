@@ -16,7 +16,6 @@
 #include "test_perf.h"
 #include "results.h"
 #include "version.h"
-#include "runner.h"
 
 struct stored_row {
 	struct result_row row;
@@ -71,25 +70,6 @@ void results_add(const struct point_key *key, enum metric_id metric,
 	r->row.metric = dup_or_empty(m->name);
 	r->row.unit = dup_or_empty(m->unit);
 	r->row.st = *st;
-}
-
-void results_add_measure(const struct point_key *key,
-			 const struct measure_result *res)
-{
-	const struct sample_stats *ns = &res->ns;
-	char n[32] = "";
-
-	results_add(key, METRIC_NS_PER_PKT, &res->ns);
-	results_add(key, METRIC_MPPS, &res->mpps);
-	if (key->n >= 0)
-		snprintf(n, sizeof(n), " N=%ld", key->n);
-	test__info("  %s%s%s%s %dB: %.3f ns/pkt [%.3f, %.3f] median %.3f sd %.3f, %.2f Mpps (%d reps x %u runs, kernel %.0f ns, call %.1f us%s)",
-		   key->variant && *key->variant ? key->variant : "",
-		   key->op && *key->op ? "/" : "", key->op ?: "", n,
-		   key->frame_size, ns->mean, ns->ci95_low, ns->ci95_high,
-		   ns->median, ns->stddev, res->mpps.mean, ns->n, res->repeat,
-		   res->kernel_ns.median, res->fixed_us,
-		   res->pinned ? "" : ", not pinned");
 }
 
 int results_count(void)

@@ -10,8 +10,6 @@
 #include "metrics.h"
 #include "stats.h"
 
-struct measure_result;
-
 /* What identifies a point; test and subtest come from the running test. */
 struct point_key {
 	const char *property;	/* base, insns, branches, map, payload, ... */
@@ -32,9 +30,6 @@ struct result_row {
 /* Record one metric of the current (sub)test. */
 void results_add(const struct point_key *key, enum metric_id metric,
 		 const struct sample_stats *st);
-/* Record ns_per_pkt and mpps of a microbenchmark point. */
-void results_add_measure(const struct point_key *key,
-			 const struct measure_result *res);
 
 int results_count(void);
 const struct result_row *results_row(int i);

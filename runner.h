@@ -59,6 +59,11 @@ struct measure_result {
  */
 int measure_point(const struct measure_spec *spec, struct measure_result *res);
 
+struct point_key;
+/* Record ns_per_pkt and mpps of a measured point in the results. */
+void measure_record(const struct point_key *key,
+		    const struct measure_result *res);
+
 /*
  * Hold a program in the XDP dispatcher (attached to the loopback of a
  * private namespace) so that test_run calls do not swap it in and out:

@@ -197,7 +197,7 @@ static void measure_group_point(struct sweep_ctx *c, const struct gen_point *p,
 			ASSERT_TRUE(false, "point measured and valid");
 			continue;
 		}
-		results_add_measure(&key, &res);
+		measure_record(&key, &res);
 	}
 	bpf_object__close(obj);
 }

@@ -186,7 +186,7 @@ int user_obj_main(void)
 			failed++;
 			continue;
 		}
-		results_add_measure(&key, &res);
+		measure_record(&key, &res);
 		printf("%5d B: %-12s %9.3f ns/pkt  95%% CI [%.3f, %.3f]  median %.3f  sd %.3f  %7.2f Mpps\n",
 		       env.sizes[i], verdict_name(res.verdict), res.ns.mean,
 		       res.ns.ci95_low, res.ns.ci95_high, res.ns.median,

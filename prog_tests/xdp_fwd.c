@@ -349,7 +349,7 @@ static void test_perf_sizes(struct xdp_fwd *skel, struct fwd_bench *fb)
 			continue;
 		}
 		ASSERT_DBL_GT(res.ns.ci95_high, res.ns.ci95_low, "CI computed");
-		results_add_measure(&key, &res);
+		measure_record(&key, &res);
 	}
 	test__progress(env.nr_sizes, env.nr_sizes);
 }
