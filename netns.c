@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,11 +21,11 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 
 #include "netns.h"
+#include "util.h"
 
 #define NETNS_MAX_OWN	32
 
@@ -53,58 +52,32 @@ bool netns_exists(const char *name)
 	return access(path, F_OK) == 0;
 }
 
-/* Child: stdout to /dev/null, stderr into the pipe the parent reads. */
-static void netns_ip_child(const char *const argv[], int err_fd)
+/* ip(8) with argv (NULL-terminated): 0 on exit 0, else its stderr shown. */
+static int netns_ip(const char *const argv[])
 {
 	const char *args[24] = { "ip" };
-	int i, null_fd;
+	char err[256] = "";
+	struct run_opts opts = {
+		.out = err, .out_len = sizeof(err), .stderr_only = true,
+	};
+	size_t got;
+	int i, ret;
 
 	for (i = 0; argv[i] && i < 22; i++)
 		args[i + 1] = argv[i];
 	args[i + 1] = NULL;
-	null_fd = open("/dev/null", O_WRONLY);
-	if (null_fd >= 0)
-		dup2(null_fd, STDOUT_FILENO);
-	dup2(err_fd, STDERR_FILENO);
-	execvp("ip", (char *const *)args);
-	_exit(127);
-}
-
-int netns_ip(const char *const argv[])
-{
-	char err[256] = "";
-	int pipefd[2], status, i;
-	ssize_t n, got = 0;
-	pid_t pid;
-
-	if (pipe2(pipefd, O_CLOEXEC))
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return -errno;
-	}
-	if (pid == 0)
-		netns_ip_child(argv, pipefd[1]);
-	close(pipefd[1]);
-	while ((n = read(pipefd[0], err + got, sizeof(err) - 1 - got)) > 0)
-		got += n;
-	err[got] = '\0';
-	close(pipefd[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	ret = run_cmd(args, &opts);
+	if (!ret)
 		return 0;
+	got = strlen(err);
 	fprintf(stderr, "netns: ip");
 	for (i = 0; argv[i]; i++)
 		fprintf(stderr, " %s", argv[i]);
 	fprintf(stderr, ": %s%s", got ? err : "failed",
 		got && err[got - 1] == '\n' ? "" : "\n");
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+	if (ret == 127)
 		return -ENOENT;
-	return -EIO;
+	return ret < 0 ? ret : -EIO;
 }
 
 static void netns_register(const char *name)
@@ -194,32 +167,6 @@ static int netns_name_pid(const char *name)
 	return (int)pid;
 }
 
-/*
- * A zombie still answers kill(pid, 0), and one whose parent died under an
- * init that does not reap stays a zombie: it holds nothing, it is dead.
- */
-static bool pid_alive(int pid)
-{
-	char path[64], buf[256], *p;
-	ssize_t n;
-	int fd;
-
-	if (kill(pid, 0) && errno == ESRCH)
-		return false;
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno != ENOENT;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return true;
-	buf[n] = '\0';
-	/* "pid (comm) S ...": the state follows the last ')' */
-	p = strrchr(buf, ')');
-	return !p || (p[1] != ' ' || (p[2] != 'Z' && p[2] != 'X'));
-}
-
 int netns_cleanup_stale(void)
 {
 	struct dirent *de;
@@ -241,22 +188,6 @@ int netns_cleanup_stale(void)
 	}
 	closedir(dir);
 	return removed;
-}
-
-int netns_count_own(void)
-{
-	struct dirent *de;
-	int count = 0;
-	DIR *dir;
-
-	dir = opendir(NETNS_RUN_DIR);
-	if (!dir)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(dir)))
-		if (netns_name_pid(de->d_name) == getpid())
-			count++;
-	closedir(dir);
-	return count;
 }
 
 int netns_enter(const char *name, int *saved)

@@ -36,8 +36,6 @@ void netns_destroy_all(void);
  * Returns how many were removed, or -errno.
  */
 int netns_cleanup_stale(void);
-/* Namespaces of this process still present in /run/netns. */
-int netns_count_own(void);
 
 /*
  * Switch the calling thread into a namespace; *saved gets an fd of the
@@ -68,8 +66,5 @@ int netns_link_stats(const char *ns, const char *ifname,
 /* Sum over queues of ethtool -S "<dir>_queue_<n>_<stat>" (veth names). */
 int netns_ethtool_queue_sum(const char *ns, const char *ifname,
 			    const char *dir, const char *stat, __u64 *sum);
-
-/* Run ip(8) with the given arguments (NULL-terminated); 0 on exit 0. */
-int netns_ip(const char *const argv[]);
 
 #endif /* __NETNS_H */
