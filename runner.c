@@ -14,38 +14,19 @@
  * subtracted. Without a namespace the engine still works, only slower.
  */
 #define _GNU_SOURCE
-#include <math.h>
 #include <stdarg.h>
-#include <time.h>
 #include <linux/if_link.h>
 
 #include "test_perf.h"
 #include "netns.h"
 #include "runner.h"
 #include "results.h"
-#include "xdp_fwd.h"
+#include "util.h"
 
 #define OUT_SLACK	4096	/* room for programs that grow the frame */
 #define MIN_REPEAT	256
 #define MAX_REPEAT	(1U << 27)
 #define FIXED_CALLS	5
-
-static const char *const xdp_verdicts[] = {
-	"XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT",
-};
-
-static const char *verdict_str(__u32 v)
-{
-	return v < 5 ? xdp_verdicts[v] : "unknown verdict";
-}
-
-static double thread_cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 int measure_call_ns(int prog_fd, const void *pkt, __u32 len, __u32 repeat,
 		    double *cpu_ns, __u32 *kernel_ns, __u32 *verdict)
@@ -181,8 +162,8 @@ static int validate_point(const struct measure_spec *spec,
 	if (!spec->any_verdict && opts.retval != spec->expect_verdict) {
 		err = point_error(res, -EBADMSG,
 				  "validation: verdict %s, expected %s",
-				  verdict_str(opts.retval),
-				  verdict_str(spec->expect_verdict));
+				  xdp_verdict_name(opts.retval),
+				  xdp_verdict_name(spec->expect_verdict));
 		goto out;
 	}
 	if (!spec->expect_out)
@@ -205,13 +186,6 @@ static int validate_point(const struct measure_spec *spec,
 out:
 	free(out);
 	return err;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* CPU cost of a call outside the timed loop: median of repeat = 2 calls. */
@@ -293,7 +267,7 @@ static int timed_reps(const struct measure_spec *spec, int reps,
 		if (verdict != res->verdict)
 			return point_error(res, -EBADMSG,
 					   "verdict changed to %s during timed runs (the program changes its own input?)",
-					   verdict_str(verdict));
+					   xdp_verdict_name(verdict));
 		ns[i] = (cpu - res->fixed_us * 1e3) / res->repeat;
 		if (ns[i] <= 0)
 			return point_error(res, -ERANGE,
@@ -367,167 +341,4 @@ out:
 	free(mpps);
 	free(kns);
 	return err;
-}
-
-/* ---- programs built on the base forwarder ---- */
-
-/* test_run delivers frames as if received on the netns' loopback */
-#define TEST_RUN_IFINDEX 1
-
-static const struct fwd_port bench_ports[FWD_PORT_MAX] = {
-	[FWD_PORT_A] = { .src_mac = { 0x02, 0, 0, 0, 0x0a, 0x01 },
-			 .dst_mac = { 0x02, 0, 0, 0, 0x0a, 0x02 } },
-	[FWD_PORT_B] = { .src_mac = { 0x02, 0, 0, 0, 0x0b, 0x01 },
-			 .dst_mac = { 0x02, 0, 0, 0, 0x0b, 0x02 } },
-};
-
-static int fwd_set_config(struct fwd_bench *fb, bool rearm)
-{
-	struct fwd_config cfg = {
-		.port_a_ifindex = TEST_RUN_IFINDEX,
-		.use_tx = fb->use_tx,
-		.rearm = rearm,
-	};
-	__u32 key = 0;
-
-	return bpf_map_update_elem(fb->cfg_fd, &key, &cfg, 0) ? -errno : 0;
-}
-
-static int map_fd(struct bpf_object *obj, const char *name, bool required)
-{
-	struct bpf_map *map = bpf_object__find_map_by_name(obj, name);
-
-	if (!map)
-		return required ? -ENOENT : -1;
-	return bpf_map__fd(map);
-}
-
-int fwd_bench_init(struct fwd_bench *fb, struct bpf_object *obj, bool use_tx)
-{
-	__u32 port, ifindex = TEST_RUN_IFINDEX;
-	int err;
-
-	memset(fb, 0, sizeof(*fb));
-	fb->obj = obj;
-	fb->use_tx = use_tx;
-	fb->cfg_fd = map_fd(obj, "fwd_cfg", true);
-	fb->ports_fd = map_fd(obj, "fwd_ports", true);
-	fb->stats_fd = map_fd(obj, "fwd_stats", true);
-	fb->tx_ports_fd = map_fd(obj, "fwd_tx_ports", false);
-	if (fb->cfg_fd < 0 || fb->ports_fd < 0 || fb->stats_fd < 0)
-		return -ENOENT;	/* not built on xdp_fwd_base.bpf.h */
-	fb->stats_percpu = bpf_map__type(bpf_object__find_map_by_name(obj,
-				"fwd_stats")) == BPF_MAP_TYPE_PERCPU_ARRAY;
-	for (port = 0; port < FWD_PORT_MAX; port++) {
-		if (bpf_map_update_elem(fb->ports_fd, &port, &bench_ports[port], 0))
-			return -errno;
-		/* non-live test_run never transmits: loopback is a valid target */
-		if (fb->tx_ports_fd >= 0 &&
-		    bpf_map_update_elem(fb->tx_ports_fd, &port, &ifindex, 0))
-			return -errno;
-	}
-	err = fwd_set_config(fb, false);
-	return err;
-}
-
-int fwd_stats_sum(int stats_fd, bool percpu, __u32 reason, __u64 *value)
-{
-	int i, n = percpu ? libbpf_num_possible_cpus() : 1;
-	__u64 *vals = calloc(n, sizeof(*vals));
-
-	if (!vals)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(stats_fd, &reason, vals)) {
-		free(vals);
-		return -errno;
-	}
-	*value = 0;
-	for (i = 0; i < n; i++)
-		*value += vals[i];
-	free(vals);
-	return 0;
-}
-
-int fwd_bench_count(struct fwd_bench *fb, __u32 reason, __u64 *value)
-{
-	return fwd_stats_sum(fb->stats_fd, fb->stats_percpu, reason, value);
-}
-
-int fwd_bench_frame(struct fwd_bench *fb, unsigned int frame_size,
-		    void *pkt, void *expect, __u32 *len)
-{
-	const struct fwd_port *egress = &bench_ports[FWD_PORT_B];
-	unsigned char *out = expect;
-	struct pkt_spec spec;
-	struct pkt_rng rng;
-	__u16 sum;
-	int n;
-
-	pkt_spec_init(&spec, frame_size);
-	spec.src = env.src_prefix;
-	spec.dst = env.dst_prefix;
-	pkt_rng_seed(&rng, env.seed ^ ((__u64)frame_size << 32));
-	n = pkt_build_udp4(&spec, &rng, pkt, PKT_BUF_LEN(frame_size));
-	if (n < 0)
-		return n;
-	*len = n;
-	if (!expect)
-		return 0;
-	/* what a router makes of it: new MACs, TTL - 1, header checksum */
-	memcpy(out, pkt, n);
-	memcpy(out, egress->dst_mac, 6);
-	memcpy(out + 6, egress->src_mac, 6);
-	out[14 + 8] -= 1;
-	out[14 + 10] = out[14 + 11] = 0;
-	sum = pkt_csum(out + 14, 20);	/* host order, big-endian words */
-	out[14 + 10] = sum >> 8;
-	out[14 + 11] = sum & 0xff;
-	return 0;
-}
-
-struct fwd_hook_ctx {
-	struct fwd_bench *fb;
-	__u32 reason;
-};
-
-static int fwd_hook_arm(void *ctx, bool timed)
-{
-	struct fwd_hook_ctx *h = ctx;
-
-	return fwd_set_config(h->fb, timed);
-}
-
-static int fwd_hook_count(void *ctx, __u64 *value)
-{
-	struct fwd_hook_ctx *h = ctx;
-
-	return fwd_bench_count(h->fb, h->reason, value);
-}
-
-int fwd_bench_measure(struct fwd_bench *fb, int prog_fd,
-		      unsigned int frame_size, struct measure_result *res)
-{
-	unsigned char pkt[PKT_MAX_FRAME], expect[PKT_MAX_FRAME];
-	struct fwd_hook_ctx hctx = {
-		.fb = fb,
-		.reason = fb->use_tx ? FWD_TX : FWD_REDIRECT,
-	};
-	struct measure_spec spec = {
-		.prog_fd = prog_fd,
-		.pkt = pkt,
-		.expect_verdict = fb->use_tx ? XDP_TX : XDP_REDIRECT,
-		.expect_out = expect,
-		.hooks = { .ctx = &hctx, .arm = fwd_hook_arm,
-			   .count = fwd_hook_count },
-	};
-	int err;
-
-	err = fwd_bench_frame(fb, frame_size, pkt, expect, &spec.pkt_len);
-	if (err) {
-		memset(res, 0, sizeof(*res));
-		return point_error(res, err, "cannot build a %u B frame",
-				   frame_size);
-	}
-	spec.expect_out_len = spec.pkt_len;
-	return measure_point(&spec, res);
 }

@@ -75,27 +75,4 @@ int engine_pin_prog(int prog_fd);
 int measure_call_ns(int prog_fd, const void *pkt, __u32 len, __u32 repeat,
 		    double *cpu_ns, __u32 *kernel_ns, __u32 *verdict);
 
-/*
- * Programs built on progs/xdp_fwd_base.bpf.h: configure their maps for a
- * microbenchmark (ports, devmap to loopback, rearm) and measure one frame
- * size with the expected forwarded output checked byte for byte.
- */
-struct fwd_bench {
-	struct bpf_object *obj;
-	int cfg_fd, ports_fd, stats_fd, tx_ports_fd;
-	bool stats_percpu;		/* PERCPU_ARRAY; ARRAY in offload builds */
-	bool use_tx;
-};
-
-int fwd_bench_init(struct fwd_bench *fb, struct bpf_object *obj, bool use_tx);
-/* fwd_stats[reason] of any forwarder-based object, summed over CPUs. */
-int fwd_stats_sum(int stats_fd, bool percpu, __u32 reason, __u64 *value);
-/* The same for the object of fb. */
-int fwd_bench_count(struct fwd_bench *fb, __u32 reason, __u64 *value);
-/* Fill pkt (PKT_BUF_LEN(frame_size) bytes) and what the forwarder makes of it. */
-int fwd_bench_frame(struct fwd_bench *fb, unsigned int frame_size,
-		    void *pkt, void *expect, __u32 *len);
-int fwd_bench_measure(struct fwd_bench *fb, int prog_fd,
-		      unsigned int frame_size, struct measure_result *res);
-
 #endif /* __RUNNER_H */

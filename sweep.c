@@ -16,8 +16,10 @@
 
 #include "test_perf.h"
 #include "results.h"
+#include "fwd_bench.h"
 #include "runner.h"
 #include "sweep.h"
+#include "util.h"
 #include "xlated.h"
 
 #define SWEEP_DIR	"gen-progs"
@@ -63,15 +65,15 @@ static void group_names(const struct gen_spec *spec, char *group,
 	snprintf(group, len, "%s_%s", variant, op);
 }
 
-static bool in_sweep(const struct sweep_ctx *c, const struct gen_point *p)
+bool sweep_in_profile(const struct gen_point *p)
 {
-	return !p->spec.offload && (p->quick || !env.quick) &&
-	       gen_spec_primary(&p->spec) == (int)c->opts->prop;
+	return p->quick || !env.quick;
 }
 
-static int cmp_int(const void *a, const void *b)
+static bool in_sweep(const struct gen_point *p, enum gen_prop prop)
 {
-	return *(const int *)a - *(const int *)b;
+	return !p->spec.offload && sweep_in_profile(p) &&
+	       gen_spec_primary(&p->spec) == (int)prop;
 }
 
 /* All sizes, or the smallest, middle and largest (only the smallest in
@@ -245,24 +247,37 @@ static int cmp_n(const void *a, const void *b, void *arg)
 	return na < nb ? -1 : na > nb;
 }
 
+int sweep_select(const struct gen_point *pts, int nr, enum gen_prop prop,
+		 const char *group, int *idx, int max)
+{
+	char g[64], first[64] = "", variant[64], op[64];
+	int n = 0, i;
+
+	for (i = 0; i < nr && n < max; i++) {
+		if (!in_sweep(&pts[i], prop))
+			continue;
+		group_names(&pts[i].spec, g, variant, op, sizeof(g));
+		if (!group && !*first)
+			snprintf(first, sizeof(first), "%s", g);
+		if (!strcmp(g, group ?: first))
+			idx[n++] = i;
+	}
+	qsort_r(idx, n, sizeof(int), cmp_n, (void *)pts);
+	return n;
+}
+
 /* One subtest: every point of group, N ascending, then the fit. */
 static void run_group(struct sweep_ctx *c, const char *group)
 {
 	char g[64], variant[64], op[64];
-	int idx[GROUP_MAX], n = 0, i;
+	int idx[GROUP_MAX], n;
 
-	for (i = 0; i < c->nr_points && n < GROUP_MAX; i++) {
-		if (!in_sweep(c, &c->points[i]))
-			continue;
-		group_names(&c->points[i].spec, g, variant, op, sizeof(g));
-		if (!strcmp(g, group))
-			idx[n++] = i;
-	}
+	n = sweep_select(c->points, c->nr_points, c->opts->prop, group, idx,
+			 GROUP_MAX);
 	if (!n || !test__start_subtest(group))
 		return;
-	qsort_r(idx, n, sizeof(int), cmp_n, c->points);
 	group_names(&c->points[idx[0]].spec, g, variant, op, sizeof(g));
-	for (i = 0; i < n && !test__stopping(); i++) {
+	for (int i = 0; i < n && !test__stopping(); i++) {
 		test__progress(i, n);
 		measure_group_point(c, &c->points[idx[i]], variant, op);
 	}
@@ -283,7 +298,7 @@ void sweep_run(const struct sweep_opts *opts)
 		char g[64], variant[64], op[64];
 		bool done = false;
 
-		if (!in_sweep(&c, &c.points[i]))
+		if (!in_sweep(&c.points[i], opts->prop))
 			continue;
 		group_names(&c.points[i].spec, g, variant, op, sizeof(g));
 		for (int j = 0; j < nr_seen; j++)

@@ -28,4 +28,14 @@ struct sweep_opts {
 
 void sweep_run(const struct sweep_opts *opts);
 
+/* p belongs to this profile: every point, or only "quick" ones with --quick. */
+bool sweep_in_profile(const struct gen_point *p);
+/*
+ * The points property prop's sweep measures in group (a subtest name such
+ * as "hash_lookup_hit"; NULL: the first group sweep.conf lists): indexes
+ * into pts[0..nr-1], N ascending, at most max. Returns how many.
+ */
+int sweep_select(const struct gen_point *pts, int nr, enum gen_prop prop,
+		 const char *group, int *idx, int max);
+
 #endif /* __SWEEP_H */

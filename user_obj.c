@@ -7,6 +7,7 @@
 #include <stdarg.h>
 
 #include "test_perf.h"
+#include "fwd_bench.h"
 #include "runner.h"
 #include "results.h"
 

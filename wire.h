@@ -8,7 +8,8 @@
  *
  *   [gen ns] gen --veth-- dut_a [dut ns] dut_b --veth-- sink [sink ns]
  *
- * The README section "Wire mode" (.notes/wire-readme.md) has the method.
+ * docs/wire.md has the method. This header is what the tests use; the
+ * harness files share wire_priv.h among themselves.
  */
 #ifndef __WIRE_HARNESS_H
 #define __WIRE_HARNESS_H
@@ -17,10 +18,9 @@
 #include <net/if.h>
 #include <linux/types.h>
 
+#include "fwd_ctl.h"
 #include "netns.h"
-#include "stats.h"
 #include "wire_abi.h"
-#include "xdp_fwd.h"
 
 struct bpf_object;
 struct bpf_program;
@@ -34,7 +34,6 @@ enum wire_mode {
 };
 
 const char *wire_mode_name(enum wire_mode mode);
-__u32 wire_mode_flags(enum wire_mode mode);
 
 enum wire_ns { WIRE_NS_GEN, WIRE_NS_DUT, WIRE_NS_SINK, WIRE_NS_MAX };
 enum wire_dev { WIRE_DEV_GEN, WIRE_DEV_DUT_A, WIRE_DEV_DUT_B, WIRE_DEV_SINK,
@@ -65,8 +64,6 @@ extern struct wire_opts wire_opts;
 
 /* Fill what the user left unset from the profile (quick or full). */
 void wire_opts_resolve(void);
-/* Repetitions of a wire point: env.reps, at most 3 in the quick profile. */
-int wire_reps(void);
 /* Frame sizes of wire runs: env.sizes, only the extremes in --quick. */
 int wire_sizes(int *sizes, int max);
 
@@ -83,7 +80,6 @@ struct wire_topo {
 /* The program under test, attached to DUT port A. */
 struct wire_dut {
 	int prog_fd;
-	__u32 prog_id;
 	enum wire_mode mode;
 	int link_fd;			/* bpf_link, or -1 */
 	bool netlink_attached;		/* fallback when links are refused */
@@ -91,8 +87,7 @@ struct wire_dut {
 	int ifindex;			/* where it is attached */
 	int out_ifindex;
 	/* maps of programs built on xdp_fwd_base.bpf.h, -1 otherwise */
-	int cfg_fd, ports_fd, stats_fd, tx_ports_fd;
-	bool stats_percpu;
+	struct fwd_ctl fwd;
 	int pass_link_fd;		/* XDP_PASS on OUT for --dut-dev native */
 };
 
@@ -210,9 +205,6 @@ void wire_trial_defaults(struct wire_trial_cfg *cfg, unsigned int frame_size,
 /* One line with what a trial counted, for -v and failures. */
 void wire_trial_log(const char *what, const struct wire_trial_result *res);
 
-/* Gbit/s of frames of frame_size at pps, FCS included, no preamble/IFG. */
-double wire_gbps(double pps, unsigned int frame_size);
-
 /*
  * The frame the generator sends for frame_size (what the sink should see
  * forwarded, apart from the per-frame fields), and checks of a captured one.
@@ -263,11 +255,30 @@ void wire_results_add(const struct wire_point *pt, const char *property,
 int wire_dut_dev_run(struct bpf_object *obj, struct bpf_program *prog,
 		     enum wire_mode mode, const char *in, const char *out,
 		     char *why, size_t len);
+/* Before load: bind prog and every map of obj to --offload-dev. */
+void wire_offload_bind(struct bpf_object *obj, struct bpf_program *prog);
 
 /*
- * After wire_close(): nothing of this session left (namespaces, links,
- * programs held by a pin or link). 0 or -EBUSY with why.
+ * The wire of one test, shared by its subtests and built on first use, so
+ * that a run filtered to other subtests builds none.
  */
-int wire_check_clean(const struct wire *w, char *why, size_t len);
+struct wire_session {
+	struct wire w;
+	bool tried;			/* wire_open() was called */
+	int open_err;			/* what it returned */
+	char why[256];
+};
+
+/*
+ * Open s on first use. True when the wire is up; otherwise the current
+ * subtest is skipped (WIRE_SKIP) or failed, with the reason.
+ */
+bool wire_session_ready(struct wire_session *s);
+/*
+ * Subtest "cleanup": close s, then nothing of it may be left (namespaces,
+ * interfaces, links, pins, programs). Release the programs the test holds
+ * itself (skeletons) first. Skipped when no wire was opened.
+ */
+void wire_cleanup_subtest(struct wire_session *s);
 
 #endif /* __WIRE_HARNESS_H */

@@ -13,12 +13,12 @@
  * measured: full-load rate and CPU cost. The offload variants (off_*) run
  * on --offload-dev when one is named.
  */
-#define _GNU_SOURCE		/* qsort_r */
-#include <stdlib.h>
 #include <linux/if_link.h>
 
 #include "test_perf.h"
 #include "results.h"
+#include "sweep.h"
+#include "util.h"
 #include "wire.h"
 #include "xlated.h"
 
@@ -28,10 +28,7 @@
 #define LOW_RATE_MS		100
 
 struct props_ctx {
-	struct wire w;
-	bool opened;
-	int open_err;
-	char why[256];
+	struct wire_session s;		/* built on first use */
 	struct gen_point *points;
 	int nr_points;
 	/* per property: indexes into points of the selected ones */
@@ -40,60 +37,18 @@ struct props_ctx {
 	int empty;		/* index of the empty program, -1 if none */
 };
 
-static bool props_wire(struct props_ctx *c)
-{
-	if (!c->opened) {
-		c->opened = true;
-		c->open_err = wire_open(&c->w, c->why, sizeof(c->why));
-		if (c->open_err < 0)
-			test__log("wire_open: %s", c->why);
-	}
-	if (c->open_err == WIRE_SKIP)
-		test__skip("%s", c->why);
-	else if (c->open_err)
-		ASSERT_OK(c->open_err, "wire_open");
-	return !c->open_err;
-}
-
-static bool in_profile(const struct gen_point *p)
-{
-	return p->quick || !env.quick;
-}
-
-static int cmp_n(const void *a, const void *b, void *arg)
-{
-	const struct gen_point *pts = arg;
-	long na = gen_spec_n(&pts[*(const int *)a].spec);
-	long nb = gen_spec_n(&pts[*(const int *)b].spec);
-
-	return na < nb ? -1 : na > nb;
-}
-
 /*
- * For property prop: the points of its first variant in the profile,
+ * For property prop: the points of the first variant its sweep measures,
  * sorted by N; keep the smallest, the middle and the largest.
  */
 static void select_prop(struct props_ctx *c, enum gen_prop prop)
 {
-	char variant[64], first[64] = "";
-	int idx[512], n = 0, i;
+	int idx[512], n;
 
-	for (i = 0; i < c->nr_points && n < 512; i++) {
-		const struct gen_point *p = &c->points[i];
-
-		if (p->spec.offload || !in_profile(p) ||
-		    gen_spec_primary(&p->spec) != (int)prop)
-			continue;
-		gen_spec_variant(&p->spec, variant, sizeof(variant));
-		if (!n)
-			snprintf(first, sizeof(first), "%s", variant);
-		if (strcmp(first, variant))
-			continue;
-		idx[n++] = i;
-	}
+	n = sweep_select(c->points, c->nr_points, prop, NULL, idx,
+			 ARRAY_SIZE(idx));
 	if (!n)
 		return;
-	qsort_r(idx, n, sizeof(idx[0]), cmp_n, c->points);
 	c->sel[prop][c->nr_sel[prop]++] = idx[0];
 	if (n > 2)
 		c->sel[prop][c->nr_sel[prop]++] = idx[n / 2];
@@ -121,7 +76,8 @@ static int props_read_sweep(struct props_ctx *c, char *err, size_t len)
 	return 0;
 }
 
-static struct bpf_object *load_point(const struct gen_point *p)
+/* gen-progs/NAME.bpf.o of point p, opened, not loaded yet. */
+static struct bpf_object *open_point(const struct gen_point *p)
 {
 	struct bpf_object *obj;
 	char path[512], rel[128];
@@ -130,7 +86,14 @@ static struct bpf_object *load_point(const struct gen_point *p)
 	if (test__path(path, sizeof(path), rel))
 		return NULL;
 	obj = bpf_object__open_file(path, NULL);
-	if (!ASSERT_OK_PTR(obj, p->name))
+	return ASSERT_OK_PTR(obj, p->name) ? obj : NULL;
+}
+
+static struct bpf_object *load_point(const struct gen_point *p)
+{
+	struct bpf_object *obj = open_point(p);
+
+	if (!obj)
 		return NULL;
 	if (!ASSERT_OK(bpf_object__load(obj), "load") ||
 	    !ASSERT_OK(gen_prepare(obj, &p->spec), "gen_prepare")) {
@@ -152,7 +115,7 @@ static bool check_point(struct props_ctx *c, struct bpf_object *obj,
 
 	counters = !gen_read_counters(obj, &before);
 	wire_trial_defaults(&cfg, frame_size, LOW_RATE_PPS, LOW_RATE_MS);
-	if (!ASSERT_OK(wire_trial(&c->w, &cfg, &r), "wire_trial"))
+	if (!ASSERT_OK(wire_trial(&c->s.w, &cfg, &r), "wire_trial"))
 		return false;
 	wire_trial_log(p->name, &r);
 	if (!ASSERT_GT(r.sent, 0, "frames sent") ||
@@ -196,7 +159,7 @@ static void run_point(struct props_ctx *c, const struct gen_point *p,
 	obj = load_point(p);
 	if (!obj)
 		return;
-	err = wire_dut_attach(&c->w, obj, gen_entry_prog(obj), mode, why,
+	err = wire_dut_attach(&c->s.w, obj, gen_entry_prog(obj), mode, why,
 			      sizeof(why));
 	if (err == WIRE_SKIP) {
 		test__skip("%s", why);
@@ -209,7 +172,7 @@ static void run_point(struct props_ctx *c, const struct gen_point *p,
 		goto out;
 	pt = calloc(1, sizeof(*pt));
 	if (!ASSERT_OK_PTR(pt, "calloc") ||
-	    !ASSERT_OK(wire_measure(&c->w, &mc, pt), "wire_measure") ||
+	    !ASSERT_OK(wire_measure(&c->s.w, &mc, pt), "wire_measure") ||
 	    !pt->reps)
 		goto out;
 	ASSERT_EQ(pt->unaccounted, 0, "unaccounted frames (worst trial)");
@@ -222,7 +185,7 @@ static void run_point(struct props_ctx *c, const struct gen_point *p,
 			 mc.frame_size, mode, false);
 out:
 	free(pt);
-	wire_dut_detach(&c->w);
+	wire_dut_detach(&c->s.w);
 	bpf_object__close(obj);
 }
 
@@ -230,7 +193,7 @@ static void subtest_prop(struct props_ctx *c, enum wire_mode mode, int prop)
 {
 	int i;
 
-	if (!props_wire(c))
+	if (!wire_session_ready(&c->s))
 		return;
 	if (prop < 0) {
 		if (c->empty < 0)
@@ -251,32 +214,25 @@ static void subtest_prop(struct props_ctx *c, enum wire_mode mode, int prop)
 /* off_* points on an offload-capable NIC, external generator. */
 static void subtest_offload(struct props_ctx *c)
 {
-	int ifindex, i, err, ran = 0;
 	struct bpf_program *prog;
 	struct bpf_object *obj;
-	struct bpf_map *map;
-	char path[512], rel[128], why[256];
+	int i, err, ran = 0;
+	char why[256];
 
 	if (!wire_opts.offload_dev[0]) {
 		test__skip("no offload-capable NIC named (--offload-dev IFNAME); veth cannot offload");
 		return;
 	}
-	ifindex = if_nametoindex(wire_opts.offload_dev);
 	for (i = 0; i < c->nr_points && !test__stopping(); i++) {
 		const struct gen_point *p = &c->points[i];
 
-		if (!p->spec.offload || !in_profile(p))
+		if (!p->spec.offload || !sweep_in_profile(p))
 			continue;
-		snprintf(rel, sizeof(rel), "gen-progs/%s.bpf.o", p->name);
-		if (test__path(path, sizeof(path), rel))
-			continue;
-		obj = bpf_object__open_file(path, NULL);
-		if (!ASSERT_OK_PTR(obj, p->name))
+		obj = open_point(p);
+		if (!obj)
 			continue;
 		prog = gen_entry_prog(obj);
-		bpf_program__set_ifindex(prog, ifindex);
-		bpf_object__for_each_map(map, obj)
-			bpf_map__set_ifindex(map, ifindex);
+		wire_offload_bind(obj, prog);
 		if (!ASSERT_OK(bpf_object__load(obj), "offload load") ||
 		    !ASSERT_OK(gen_prepare(obj, &p->spec), "gen_prepare")) {
 			bpf_object__close(obj);
@@ -300,23 +256,6 @@ static void subtest_offload(struct props_ctx *c)
 			   SWEEP_CONF);
 }
 
-/* After the last point: no namespace, link, pin or program left. */
-static void subtest_cleanup(struct props_ctx *c)
-{
-	char why[256] = "";
-	int err;
-
-	wire_close(&c->w);
-	if (!c->opened || c->open_err) {
-		test__skip("no wire session was opened");
-		return;
-	}
-	err = wire_check_clean(&c->w, why, sizeof(why));
-	if (err)
-		test__log("%s", why);
-	ASSERT_OK(err, "nothing left behind");
-}
-
 void test_wire_props(void)
 {
 	static const enum wire_mode modes[] = {
@@ -338,7 +277,7 @@ void test_wire_props(void)
 			   SWEEP_CONF, err[0] ? err : "missing");
 		goto out;
 	}
-	for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
 		for (prop = -1; prop < GEN_P_MAX && !test__stopping(); prop++) {
 			snprintf(name, sizeof(name), "%s_%s",
 				 wire_mode_name(modes[m]),
@@ -349,10 +288,11 @@ void test_wire_props(void)
 	}
 	if (test__start_subtest("offload"))
 		subtest_offload(c);
+	/* after the last point: no namespace, link, pin or program left */
 	if (test__start_subtest("cleanup"))
-		subtest_cleanup(c);
+		wire_cleanup_subtest(&c->s);
 out:
-	wire_close(&c->w);
+	wire_close(&c->s.w);
 	free(c->points);
 	free(c);
 }

@@ -8,6 +8,7 @@
 #include <linux/ip.h>
 
 #include "test_perf.h"
+#include "fwd_bench.h"
 #include "runner.h"
 #include "results.h"
 #include "xdp_fwd.h"
@@ -243,7 +244,7 @@ static void test_no_port(struct xdp_fwd *skel, struct fwd_bench *fb)
 	if (!test__start_subtest("no_port"))
 		return;
 	base_frame(&f, fb, 64);
-	if (!ASSERT_OK(bpf_map_delete_elem(fb->tx_ports_fd, &port),
+	if (!ASSERT_OK(bpf_map_delete_elem(fb->ctl.tx_ports_fd, &port),
 		       "delete devmap entry"))
 		return;
 	check_passed(skel, fb, &f, FWD_PASS_NO_PORT);

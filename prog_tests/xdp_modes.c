@@ -14,6 +14,7 @@
 
 #include "test_perf.h"
 #include "results.h"
+#include "util.h"
 #include "wire.h"
 #include "xdp_fwd.skel.h"
 
@@ -24,37 +25,18 @@
 #define INJECTED_DELAY_NS	2000000ULL
 
 struct modes_ctx {
-	struct wire w;
-	bool opened;
-	int open_err;			/* 0, WIRE_SKIP or -errno */
-	char why[256];
+	struct wire_session s;		/* built on first use */
 	struct xdp_fwd *skel;
 };
-
-/* The topology is built on first use, so that filtered runs build none. */
-static bool modes_wire(struct modes_ctx *c)
-{
-	if (!c->opened) {
-		c->opened = true;
-		c->open_err = wire_open(&c->w, c->why, sizeof(c->why));
-		if (c->open_err < 0)
-			test__log("wire_open: %s", c->why);
-	}
-	if (c->open_err == WIRE_SKIP)
-		test__skip("%s", c->why);
-	else if (c->open_err)
-		ASSERT_OK(c->open_err, "wire_open");
-	return !c->open_err;
-}
 
 static bool modes_attach(struct modes_ctx *c, enum wire_mode mode)
 {
 	char why[256] = "";
 	int err;
 
-	if (!modes_wire(c))
+	if (!wire_session_ready(&c->s))
 		return false;
-	err = wire_dut_attach(&c->w, c->skel->obj, c->skel->progs.xdp_fwd, mode,
+	err = wire_dut_attach(&c->s.w, c->skel->obj, c->skel->progs.xdp_fwd, mode,
 			      why, sizeof(why));
 	if (err == WIRE_SKIP) {
 		test__skip("%s", why);
@@ -75,7 +57,7 @@ static bool low_rate_trial(struct modes_ctx *c, unsigned int frame_size,
 	cfg.threads = 1;
 	cfg.ts_offset_ns = delay_ns;
 	cfg.capture = capture;
-	if (!ASSERT_OK(wire_trial(&c->w, &cfg, r), "wire_trial"))
+	if (!ASSERT_OK(wire_trial(&c->s.w, &cfg, r), "wire_trial"))
 		return false;
 	wire_trial_log("low rate", r);
 	return ASSERT_GT(r->sent, 0, "frames sent");
@@ -96,10 +78,10 @@ static void subtest_forwarded(struct modes_ctx *c, enum wire_mode mode)
 			return;
 		if (!ASSERT_TRUE(r.captured, "sink captured a frame"))
 			return;
-		if (wire_check_forwarded(&c->w, r.cap, r.cap_len, sizes[i],
+		if (wire_check_forwarded(&c->s.w, r.cap, r.cap_len, sizes[i],
 					 why, sizeof(why)))
 			test__log("%d B frame: %s", sizes[i], why);
-		ASSERT_OK(wire_check_forwarded(&c->w, r.cap, r.cap_len,
+		ASSERT_OK(wire_check_forwarded(&c->s.w, r.cap, r.cap_len,
 					       sizes[i], why, sizeof(why)),
 			  "forwarded frame");
 		ASSERT_EQ(r.foreign, 0, "foreign frames at the sink");
@@ -130,7 +112,7 @@ static void subtest_accounting(struct modes_ctx *c, enum wire_mode mode)
 		 * generic mode spreads flows over them by hash: order holds
 		 * per flow only, and the sink sees one stream's flows mixed.
 		 */
-		if (mode == WIRE_MODE_NATIVE || c->w.topo.nq == 1)
+		if (mode == WIRE_MODE_NATIVE || c->s.w.topo.nq == 1)
 			ASSERT_EQ(r.reordered, 0, "reordered frames");
 		ASSERT_EQ(r.bad_stream, 0, "unknown streams");
 		ASSERT_EQ(r.foreign, 0, "foreign frames at the sink");
@@ -185,7 +167,7 @@ static void subtest_perf(struct modes_ctx *c, enum wire_mode mode)
 	n = wire_sizes(sizes, PERF_MAX_SIZES);
 	for (i = 0; i < n && !test__stopping(); i++) {
 		mc.frame_size = sizes[i];
-		if (!ASSERT_OK(wire_measure(&c->w, &mc, pt), "wire_measure"))
+		if (!ASSERT_OK(wire_measure(&c->s.w, &mc, pt), "wire_measure"))
 			break;
 		if (!pt->reps)
 			break;		/* stopped by a signal */
@@ -213,8 +195,7 @@ static void subtest_offload(void)
 	char path[512], why[256] = "";
 	struct bpf_program *prog;
 	struct bpf_object *obj;
-	struct bpf_map *map;
-	int ifindex, err;
+	int err;
 
 	if (!wire_opts.offload_dev[0]) {
 		test__skip("no offload-capable NIC named (--offload-dev IFNAME, e.g. a Netronome Agilio port); veth cannot offload");
@@ -226,14 +207,11 @@ static void subtest_offload(void)
 			   path);
 		return;
 	}
-	ifindex = if_nametoindex(wire_opts.offload_dev);
 	obj = bpf_object__open_file(path, NULL);
 	if (!ASSERT_OK_PTR(obj, "open offload object"))
 		return;
 	prog = bpf_object__next_program(obj, NULL);
-	bpf_program__set_ifindex(prog, ifindex);
-	bpf_object__for_each_map(map, obj)
-		bpf_map__set_ifindex(map, ifindex);
+	wire_offload_bind(obj, prog);
 	err = bpf_object__load(obj);
 	if (err) {
 		test__skip("%s cannot load the offloaded program: %s",
@@ -267,8 +245,8 @@ static void subtest_dut_dev(struct modes_ctx *c)
 		return;
 	}
 	/* the forwarder's maps are about to describe host ports */
-	wire_dut_detach(&c->w);
-	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+	wire_dut_detach(&c->s.w);
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
 		err = wire_dut_dev_run(c->skel->obj, c->skel->progs.xdp_fwd,
 				       modes[i], wire_opts.dut_in,
 				       wire_opts.dut_out, why, sizeof(why));
@@ -282,22 +260,12 @@ static void subtest_dut_dev(struct modes_ctx *c)
 	}
 }
 
+/* Last: the DUT program goes with the skeleton, then nothing may be left. */
 static void subtest_cleanup(struct modes_ctx *c)
 {
-	char why[256] = "";
-	int err;
-
-	wire_close(&c->w);
 	xdp_fwd__destroy(c->skel);
 	c->skel = NULL;
-	if (!c->opened || c->open_err) {
-		test__skip("no wire session was opened");
-		return;
-	}
-	err = wire_check_clean(&c->w, why, sizeof(why));
-	if (err)
-		test__log("%s", why);
-	ASSERT_OK(err, "nothing left behind");
+	wire_cleanup_subtest(&c->s);
 }
 
 void test_xdp_modes(void)
@@ -325,8 +293,8 @@ void test_xdp_modes(void)
 	c->skel = xdp_fwd__open_and_load();
 	if (!ASSERT_OK_PTR(c->skel, "xdp_fwd__open_and_load"))
 		goto out;
-	for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
-		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		for (k = 0; k < ARRAY_SIZE(kinds); k++) {
 			snprintf(name, sizeof(name), "%s_%s",
 				 wire_mode_name(modes[m]), kinds[k]);
 			if (test__stopping())
@@ -342,7 +310,7 @@ void test_xdp_modes(void)
 	if (test__start_subtest("cleanup"))
 		subtest_cleanup(c);
 out:
-	wire_close(&c->w);
+	wire_close(&c->s.w);
 	xdp_fwd__destroy(c->skel);
 	free(c);
 }

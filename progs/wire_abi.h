@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ABI shared by the wire programs (xdp_trafficgen, xdp_sink) and the harness
- * (wire.c): the payload every generated frame carries, the per-CPU counters
+ * (wire_*.c): the payload every generated frame carries, the per-CPU counters
  * and the latency histogram layout.
  *
  * Both ends run on the same host, so the payload is in host byte order and

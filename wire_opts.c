@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Options of the wire tests and what follows from the profile: trial
+ * lengths, repetitions, frame sizes, XDP modes.
+ */
+#include <math.h>
+#include <linux/if_link.h>
+
+#include "test_perf.h"
+#include "wire_priv.h"
+
+#define QUICK_MAX_REPS		3
+
+struct wire_opts wire_opts;
+
+static const char *const mode_names[WIRE_MODE_MAX] = {
+	[WIRE_MODE_GENERIC] = "generic",
+	[WIRE_MODE_NATIVE] = "native",
+	[WIRE_MODE_OFFLOAD] = "offload",
+};
+
+const char *wire_mode_name(enum wire_mode mode)
+{
+	return mode < WIRE_MODE_MAX ? mode_names[mode] : "unknown";
+}
+
+__u32 wire_mode_flags(enum wire_mode mode)
+{
+	switch (mode) {
+	case WIRE_MODE_GENERIC:
+		return XDP_FLAGS_SKB_MODE;
+	case WIRE_MODE_NATIVE:
+		return XDP_FLAGS_DRV_MODE;
+	default:
+		return XDP_FLAGS_HW_MODE;
+	}
+}
+
+static double parse_number(const char *opt, const char *arg, double lo,
+			   double hi, bool suffix, const char *what)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (suffix && end != arg) {
+		if (*end == 'k' || *end == 'K')
+			v *= 1e3, end++;
+		else if (*end == 'M')
+			v *= 1e6, end++;
+		else if (*end == 'G')
+			v *= 1e9, end++;
+	}
+	if (errno || end == arg || *end || !isfinite(v) || v < lo || v > hi)
+		perf_usage_error("--%s wants %s in [%g, %g], not '%s'", opt,
+				 what, lo, hi, arg);
+	return v;
+}
+
+static int parse_rate(const char *arg)
+{
+	if (!strcmp(arg, "max"))
+		wire_opts.rate_pps = 0;
+	else
+		wire_opts.rate_pps = parse_number("rate", arg, 1, 1e9, true,
+					"packets per second (k/M/G suffix or 'max')");
+	return 0;
+}
+
+static int parse_duration(const char *arg)
+{
+	wire_opts.duration_set = true;
+	wire_opts.duration_ms = 1e3 * parse_number("duration", arg, 0.01, 3600,
+						   false, "seconds");
+	return 0;
+}
+
+static int parse_trial_ms(const char *arg)
+{
+	wire_opts.trial_ms = parse_number("trial-ms", arg, 10, 3600e3, false,
+					  "milliseconds");
+	return 0;
+}
+
+static int parse_gen_threads(const char *arg)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	double max = ncpu < WIRE_MAX_THREADS ? ncpu : WIRE_MAX_THREADS;
+
+	wire_opts.gen_threads = (int)parse_number("gen-threads", arg, 1, max,
+						  false, "a thread count (one per online CPU at most)");
+	if (wire_opts.gen_threads != atof(arg))
+		perf_usage_error("--gen-threads wants a whole number, not '%s'",
+				 arg);
+	return 0;
+}
+
+static int parse_gen_batch(const char *arg)
+{
+	wire_opts.gen_batch = (int)parse_number("gen-batch", arg, 1, 256, false,
+						"frames per live batch");
+	if (wire_opts.gen_batch != atof(arg))
+		perf_usage_error("--gen-batch wants a whole number, not '%s'",
+				 arg);
+	return 0;
+}
+
+static int parse_loss_tolerance(const char *arg)
+{
+	wire_opts.loss_tolerance = parse_number("loss-tolerance", arg, 0, 50,
+						false, "a loss in percent") / 100;
+	return 0;
+}
+
+static int parse_latency_at(const char *arg)
+{
+	char *copy = strdup(arg), *save = NULL, *tok;
+	int n = 0;
+
+	if (!copy)
+		perf_usage_error("out of memory");
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (n == WIRE_MAX_LATENCY_AT)
+			perf_usage_error("--latency-at takes at most %d loads",
+					 WIRE_MAX_LATENCY_AT);
+		wire_opts.latency_at[n++] = parse_number("latency-at", tok, 1,
+				100, false, "percents of the zero-loss rate (e.g. 10,50,90)") / 100;
+	}
+	free(copy);
+	if (!n)
+		perf_usage_error("--latency-at wants a comma list of percents, e.g. 10,50,90");
+	wire_opts.nr_latency_at = n;
+	return 0;
+}
+
+static void parse_ifname(const char *opt, const char *name, char *dst)
+{
+	if (!*name || strlen(name) >= IFNAMSIZ)
+		perf_usage_error("--%s: '%s' is not an interface name", opt,
+				 name);
+	if (!if_nametoindex(name))
+		perf_usage_error("--%s: no interface '%s' here (see ip link)",
+				 opt, name);
+	snprintf(dst, IFNAMSIZ, "%s", name);
+}
+
+static int parse_offload_dev(const char *arg)
+{
+	parse_ifname("offload-dev", arg, wire_opts.offload_dev);
+	return 0;
+}
+
+static int parse_dut_dev(const char *arg)
+{
+	char in[64], out[64];
+	const char *comma = strchr(arg, ',');
+
+	if (!comma || comma - arg >= (long)sizeof(in) ||
+	    strlen(comma + 1) >= sizeof(out) || strchr(comma + 1, ','))
+		perf_usage_error("--dut-dev wants IN,OUT (two interface names), not '%s'",
+				 arg);
+	snprintf(in, sizeof(in), "%.*s", (int)(comma - arg), arg);
+	snprintf(out, sizeof(out), "%s", comma + 1);
+	if (!strcmp(in, out))
+		perf_usage_error("--dut-dev: IN and OUT must be two interfaces, got '%s' twice",
+				 in);
+	parse_ifname("dut-dev", in, wire_opts.dut_in);
+	parse_ifname("dut-dev", out, wire_opts.dut_out);
+	return 0;
+}
+
+PERF_OPTION(wire_rate, .name = "rate", .arg = "PPS",
+	    .help = "wire: offered load cap, packets/s, k/M suffix (default max)",
+	    .parse = parse_rate);
+PERF_OPTION(wire_duration, .name = "duration", .arg = "SEC",
+	    .help = "wire: length of full-load trials (default 0.25; --quick 0.2)",
+	    .parse = parse_duration);
+PERF_OPTION(wire_trial_ms, .name = "trial-ms", .arg = "MS",
+	    .help = "wire: length of search/latency trials (default 200; --quick 100)",
+	    .parse = parse_trial_ms);
+PERF_OPTION(wire_gen_threads, .name = "gen-threads", .arg = "N",
+	    .help = "wire: generator threads, one per CPU (default 1)",
+	    .parse = parse_gen_threads);
+PERF_OPTION(wire_gen_batch, .name = "gen-batch", .arg = "N",
+	    .help = "wire: live frames per batch, 1..256 (default 64)",
+	    .parse = parse_gen_batch);
+PERF_OPTION(wire_loss, .name = "loss-tolerance", .arg = "PCT",
+	    .help = "wire: loss accepted as zero loss, percent (default 0)",
+	    .parse = parse_loss_tolerance);
+PERF_OPTION(wire_latency_at, .name = "latency-at", .arg = "LIST",
+	    .help = "wire: latency at these % of zero-loss rate (default 10,50,90)",
+	    .parse = parse_latency_at);
+PERF_OPTION(wire_offload_dev, .name = "offload-dev", .arg = "IFNAME",
+	    .help = "wire: offload-capable NIC for the offload mode",
+	    .parse = parse_offload_dev);
+PERF_OPTION(wire_dut_dev, .name = "dut-dev", .arg = "IN,OUT",
+	    .help = "wire: run the DUT on these host NICs, external generator",
+	    .parse = parse_dut_dev);
+
+void wire_opts_resolve(void)
+{
+	/*
+	 * 30 repetitions of every (mode, size) point must fit the 30 minute
+	 * budget of the whole evaluation: a quarter of a second at ~6 Mpps is
+	 * still 1.5 million frames per trial.
+	 */
+	if (!wire_opts.duration_ms)
+		wire_opts.duration_ms = env.quick ? 200 : 250;
+	if (!wire_opts.trial_ms)
+		wire_opts.trial_ms = env.quick ? 100 : 200;
+	if (!wire_opts.gen_threads)
+		wire_opts.gen_threads = 1;
+	if (!wire_opts.gen_batch)
+		wire_opts.gen_batch = 64;
+	if (!wire_opts.nr_latency_at) {
+		wire_opts.latency_at[0] = 0.10;
+		wire_opts.latency_at[1] = 0.50;
+		wire_opts.latency_at[2] = 0.90;
+		wire_opts.nr_latency_at = 3;
+	}
+}
+
+int wire_reps(void)
+{
+	if (env.quick && env.reps > QUICK_MAX_REPS)
+		return QUICK_MAX_REPS;
+	return env.reps < WIRE_MAX_REPS ? env.reps : WIRE_MAX_REPS;
+}
+
+int wire_sizes(int *sizes, int max)
+{
+	int i, n = 0;
+
+	if (env.quick && env.nr_sizes > 2 && max >= 2) {
+		sizes[0] = env.sizes[0];
+		sizes[1] = env.sizes[env.nr_sizes - 1];
+		return 2;
+	}
+	for (i = 0; i < env.nr_sizes && n < max; i++)
+		sizes[n++] = env.sizes[i];
+	return n;
+}
+
+double wire_gbps(double pps, unsigned int frame_size)
+{
+	return pps * frame_size * 8 / 1e9;
+}

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the wire harness files share among themselves; the tests see
+ * wire.h only. One job a file, each using only those listed above it:
+ *
+ *   wire_opts.c      options, profile defaults, modes
+ *   wire_topo.c      namespaces and veths, XDP attach, cleanup check
+ *   wire_traffic.c   generator and sink objects, frames, generator threads
+ *   wire_counters.c  counter snapshots, per-trial maps, latency, CPU time
+ *   wire.c           a session: open, close, the DUT
+ *   wire_trial.c     one trial, RFC 2544 search, measured points, results
+ *   wire_devrun.c    the DUT on host NICs (--dut-dev, --offload-dev)
+ */
+#ifndef __WIRE_PRIV_H
+#define __WIRE_PRIV_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <bpf/libbpf.h>
+
+#include "metrics.h"
+#include "wire.h"
+
+struct point_key;
+
+#define WIRE_GEN_OBJ		"bpf/xdp_trafficgen.bpf.o"
+#define WIRE_SINK_OBJ		"bpf/xdp_sink.bpf.o"
+#define WIRE_GEN_TTL		64
+#define WIRE_GEN_PORT		9	/* discard */
+#define NS_PER_S		1e9
+
+static inline int wire_map_fd(struct bpf_object *obj, const char *name)
+{
+	return bpf_object__find_map_fd_by_name(obj, name);
+}
+
+static inline int wire_prog_fd(struct bpf_object *obj, const char *name)
+{
+	struct bpf_program *prog = bpf_object__find_program_by_name(obj, name);
+
+	return prog ? bpf_program__fd(prog) : -ENOENT;
+}
+
+/* Growth of a monotonic counter; 0 if it went backwards (reset). */
+static inline __u64 wire_delta(__u64 after, __u64 before)
+{
+	return after >= before ? after - before : 0;
+}
+
+/* ---- wire_opts.c ---- */
+__u32 wire_mode_flags(enum wire_mode mode);
+/* Repetitions of a wire point: env.reps, at most 3 in the quick profile. */
+int wire_reps(void);
+/* Gbit/s of frames of frame_size at pps, FCS included, no preamble/IFG. */
+double wire_gbps(double pps, unsigned int frame_size);
+
+/* ---- wire_topo.c ---- */
+int wire_topo_create(struct wire_topo *t, int nq, char *why, size_t len);
+void wire_topo_destroy(struct wire_topo *t);
+/* The namespace device d lives in. */
+enum wire_ns wire_topo_ns_of(enum wire_dev d);
+/* Attach in namespace ns (NULL: here) with a link, netlink as fallback. */
+int wire_xdp_attach(const char *ns, int ifindex, int prog_fd, __u32 flags,
+		    int *link_fd, bool *netlink);
+void wire_xdp_detach(const char *ns, int ifindex, __u32 flags, int *link_fd,
+		     bool *netlink);
+/* Remember a program of this session: the cleanup check looks for it. */
+void wire_track_prog(struct wire *w, int prog_fd);
+/*
+ * After wire_close(): nothing of this session left (namespaces, links,
+ * programs held by a pin or link). 0 or -EBUSY with why.
+ */
+int wire_check_clean(const struct wire *w, char *why, size_t len);
+
+/* ---- wire_traffic.c ---- */
+/* Load generator and sink objects (and the drop counters' tracepoints). */
+int wire_traffic_load(struct wire *w, char *why, size_t len);
+/* Attach generator and sink at the ends of the topology. */
+int wire_traffic_attach(struct wire *w, char *why, size_t len);
+/* One live frame: WIRE_SKIP on kernels without live frames. */
+int wire_traffic_probe(struct wire *w, char *why, size_t len);
+/* Write w->gen_cfg to the generator's map (between trials only). */
+int wire_traffic_config(const struct wire *w);
+/* The frame the generator sends for frame_size. */
+int wire_traffic_frame(const struct wire *w, unsigned int frame_size,
+		       __u8 *buf, __u32 *len);
+/* Run the generator threads for one trial; elapsed wall time in ns. */
+int wire_traffic_run(const struct wire *w, const struct wire_trial_cfg *cfg,
+		     const __u8 *pkt, __u32 len, double *elapsed_ns,
+		     struct wire_trial_result *r);
+/* The sink object with only xdp_wire_pass (XDP_PASS) loaded. 0 or -errno. */
+int wire_traffic_pass_load(struct bpf_object **obj, char *why, size_t len);
+
+/* ---- wire_counters.c ---- */
+/* Monotonic counters, read before and after a trial. */
+struct wire_snap {
+	__u64 dut_reason[FWD_REASON_MAX];
+	bool have_dut;
+	struct wire_dev_drops tp[WIRE_DEV_MAX];
+	struct netns_link_stats link[WIRE_DEV_MAX];
+	__u64 eth_xmit_err[WIRE_DEV_MAX];	/* ndo_xdp_xmit refused */
+	__u64 eth_tx_err[WIRE_DEV_MAX];		/* own XDP_TX failed */
+	__u64 eth_rx_drops[WIRE_DEV_MAX];
+	__u64 run_ns, run_cnt;
+	double cpu_busy_ns;
+	double ksoftirqd_ns;
+};
+
+void wire_counters_snap(const struct wire *w, struct wire_snap *s);
+/* Drops, DUT verdicts, rates and CPU of a trial from its two snapshots. */
+void wire_counters_compute(const struct wire *w, const struct wire_snap *a,
+			   const struct wire_snap *b, double elapsed_ns,
+			   struct wire_trial_result *r);
+/* Zero the per-trial maps of generator and sink; arm the capture. */
+int wire_counters_reset(const struct wire *w, bool capture);
+void wire_counters_gen(const struct wire *w, __u64 *sent,
+		       __u64 *short_frames);
+int wire_counters_sink(const struct wire *w, struct wire_sink_stats *sum);
+void wire_counters_sequences(const struct wire *w, __u64 *lost,
+			     __u64 *reordered);
+int wire_counters_latency(const struct wire *w,
+			  const struct wire_sink_stats *s,
+			  struct wire_latency *lat);
+void wire_counters_capture(const struct wire *w, struct wire_trial_result *r);
+/* sys + irq + softirq ns of cpus[0..n-1] since boot; all CPUs if n == 0. */
+double wire_counters_cpu_busy_ns(const int *cpus, int n);
+void wire_counters_prog_run(int prog_fd, __u64 *run_ns, __u64 *run_cnt);
+/* BPF run-time statistics: on while *fd is open (or the sysctl is set). */
+int wire_counters_stats_on(int *fd, bool *sysctl_set);
+void wire_counters_stats_off(int fd, bool sysctl_set);
+/* Pid of ksoftirqd/<cpu>, 0 when not found. */
+int wire_counters_ksoftirqd(int cpu);
+
+/* ---- wire.c ---- */
+/*
+ * Find the forwarder maps of obj and configure them when it is built on
+ * the base forwarder: frames from IN go out of OUT with mac_out as source
+ * and next_out as destination (and the reverse). Devmap filled inside ns.
+ */
+int wire_dut_configure(struct wire_dut *d, struct bpf_object *obj,
+		       const char *ns, const unsigned char *mac_in,
+		       const unsigned char *next_in,
+		       const unsigned char *mac_out,
+		       const unsigned char *next_out);
+
+/* ---- wire_trial.c ---- */
+/* Statistics of x[0..n-1] recorded as metric of key (nothing if n < 1). */
+void wire_metric_add(const struct point_key *key, enum metric_id metric,
+		     const double *x, int n);
+
+#endif /* __WIRE_PRIV_H */
