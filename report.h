@@ -8,8 +8,9 @@
 #define __REPORT_H
 
 #include <stddef.h>
-#include "compare.h"
 #include "dataset.h"
+
+struct cmp_result;	/* compare.h */
 
 /*
  * Build plots/, report.md and report.html in dir from ds; dir also holds

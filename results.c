@@ -45,6 +45,12 @@ static char *dup_or_empty(const char *s)
 	return strdup(s ?: "");
 }
 
+/* A key without a mode is a BPF_PROG_TEST_RUN microbenchmark. */
+static const char *key_mode(const struct point_key *key)
+{
+	return key->mode ?: "test_run";
+}
+
 void results_add(const struct point_key *key, enum metric_id metric,
 		 const struct sample_stats *st)
 {
@@ -68,7 +74,7 @@ void results_add(const struct point_key *key, enum metric_id metric,
 	r->row.key.variant = dup_or_empty(key->variant);
 	r->row.key.op = dup_or_empty(key->op);
 	r->row.key.frame_size = key->frame_size;
-	r->row.key.mode = dup_or_empty(key->mode ?: "test_run");
+	r->row.key.mode = dup_or_empty(key_mode(key));
 	r->row.metric = dup_or_empty(m->name);
 	r->row.unit = dup_or_empty(m->unit);
 	r->row.st = *st;
@@ -111,7 +117,7 @@ static bool row_in_sweep(int i, const struct point_key *key)
 	       same_str(r->key.property, key->property) &&
 	       same_str(r->key.variant, key->variant) &&
 	       same_str(r->key.op, key->op) &&
-	       same_str(r->key.mode, key->mode ?: "test_run") &&
+	       same_str(r->key.mode, key_mode(key)) &&
 	       r->key.frame_size == key->frame_size && r->key.n >= 0;
 }
 
@@ -154,7 +160,7 @@ int results_fit_sweep(const struct point_key *key, const char *what,
 	f->property = dup_or_empty(key->property);
 	f->variant = dup_or_empty(key->variant);
 	f->op = dup_or_empty(key->op);
-	f->mode = dup_or_empty(key->mode ?: "test_run");
+	f->mode = dup_or_empty(key_mode(key));
 	f->what = dup_or_empty(what);
 	f->frame_size = key->frame_size;
 	f->points = n;
