@@ -2,11 +2,12 @@
 /*
  * Did my change make this slower? Two result sets are matched point by
  * point (test, subtest, property, N, variant, op, frame size, mode, metric)
- * and each pair is classified:
+ * and each pair of a gated metric (metrics.h: primary, with a direction)
+ * is classified:
  *
  *   slower/faster  Welch's t-test p < alpha AND |relative change| >= the
  *                  minimum effect, in the metric's bad/good direction
- *                  (ns and latency up, or Mpps down, is slower);
+ *                  (time and latency up, or a rate down, is slower);
  *   unchanged      otherwise: inside the noise, or real but too small to
  *                  matter (a 1% shift measured precisely is not a
  *                  regression a reviewer should act on);
@@ -14,6 +15,10 @@
  *
  * Both criteria are needed: with 30 repetitions of a quiet benchmark a 0.5%
  * drift is "significant", and with noisy ones a 20% jump may not be.
+ * Every other pair (diagnostic metrics such as the generator's CPU share,
+ * metrics without a direction, names the registry does not know) is
+ * "info": its change and p are shown, it is never slower or faster and
+ * never fails the gate.
  */
 #include <errno.h>
 #include <libgen.h>
@@ -27,17 +32,17 @@
 
 #include "test_perf.h"
 #include "compare.h"
-#include "report.h"
+#include "metrics.h"
 #include "results.h"
 #include "stats.h"
+#include "util.h"
 
-#define TERM_MAX_LIST	20	/* missing/extra points shown on a terminal */
-
-static const char *const verdict_names[] = {
+static const char *const verdict_names[NR_CMP_VERDICTS] = {
 	[CMP_UNCHANGED] = "unchanged",
 	[CMP_FASTER] = "faster",
 	[CMP_SLOWER] = "slower",
 	[CMP_UNTESTABLE] = "untestable",
+	[CMP_INFO] = "info",
 };
 
 /*
@@ -54,7 +59,7 @@ static const char *const ignored_env[] = { "date" };
 
 const char *cmp_verdict_str(enum cmp_verdict v)
 {
-	return verdict_names[v];
+	return v < NR_CMP_VERDICTS ? verdict_names[v] : "?";
 }
 
 void cmp_opts_default(struct cmp_opts *o)
@@ -108,15 +113,14 @@ static void add_env_diff(struct cmp_result *res, const char *prefix,
 {
 	struct cmp_env_diff *e;
 
-	if (res->nr_env >= (int)(sizeof(res->env) / sizeof(res->env[0])))
+	if (res->nr_env >= (int)ARRAY_SIZE(res->env))
 		return;
 	e = &res->env[res->nr_env++];
 	snprintf(e->key, sizeof(e->key), "%s%s", prefix, key);
 	e->old = old ?: "";
 	e->new = new ?: "";
 	e->critical = !*prefix &&
-		      in_list(key, critical_env,
-			      sizeof(critical_env) / sizeof(critical_env[0]));
+		      in_list(key, critical_env, ARRAY_SIZE(critical_env));
 	res->env_mismatch |= e->critical;
 }
 
@@ -162,9 +166,23 @@ static bool stats_usable(const struct sample_stats *st)
 	return st->n >= 2 && isfinite(st->mean) && isfinite(st->stddev);
 }
 
+/* The change signed so that > 0 is worse; NAN without a direction. */
+static double worse_of(const char *metric, double rel)
+{
+	switch (metric_dir_of(metric)) {
+	case METRIC_LOWER_BETTER:
+		return rel;
+	case METRIC_HIGHER_BETTER:
+		return -rel;
+	default:
+		return NAN;
+	}
+}
+
 static void classify(struct cmp_row *r, const struct cmp_opts *o)
 {
 	const struct sample_stats *a = &r->old->st, *b = &r->new->st;
+	bool gated = metric_gated(r->old->metric);
 	struct welch_result w;
 	double se, tq;
 
@@ -172,8 +190,8 @@ static void classify(struct cmp_row *r, const struct cmp_opts *o)
 	r->diff = b->mean - a->mean;
 	r->rel = a->mean ? r->diff / a->mean : NAN;
 	r->rel_low = r->rel_high = r->rel;
-	r->worse = ds_lower_is_better(r->old) ? r->rel : -r->rel;
-	r->verdict = CMP_UNTESTABLE;
+	r->worse = worse_of(r->old->metric, r->rel);
+	r->verdict = gated ? CMP_UNTESTABLE : CMP_INFO;
 	if (!stats_usable(a) || !stats_usable(b) || !a->mean ||
 	    strcmp(r->old->unit, r->new->unit) ||
 	    stats_welch(a, b, &w))
@@ -187,23 +205,36 @@ static void classify(struct cmp_row *r, const struct cmp_opts *o)
 		r->rel_high = (r->diff + tq * se) / fabs(a->mean);
 	}
 	r->significant = w.p < o->alpha;
+	if (!gated)
+		return;
 	if (r->significant && fabs(r->rel) >= o->min_effect)
 		r->verdict = r->worse > 0 ? CMP_SLOWER : CMP_FASTER;
 	else
 		r->verdict = CMP_UNCHANGED;
 }
 
-/* Slowest first, then down to the biggest speed-up; untestable last. */
+/* Judged rows, then info, then untestable. */
+static int verdict_group(enum cmp_verdict v)
+{
+	return v == CMP_UNTESTABLE ? 2 : v == CMP_INFO ? 1 : 0;
+}
+
+/*
+ * Slowest first, then down to the biggest speed-up; info and untestable
+ * after them; points in key order where the change is the same.
+ */
 static int cmp_rows(const void *pa, const void *pb)
 {
 	const struct cmp_row *a = pa, *b = pb;
-	bool ua = a->verdict == CMP_UNTESTABLE, ub = b->verdict == CMP_UNTESTABLE;
+	int ga = verdict_group(a->verdict), gb = verdict_group(b->verdict);
 
-	if (ua != ub)
-		return ua - ub;
-	if (isnan(a->worse) || isnan(b->worse))
+	if (ga != gb)
+		return ga - gb;
+	if (isnan(a->worse) != isnan(b->worse))
 		return isnan(a->worse) - isnan(b->worse);
-	return (a->worse < b->worse) - (a->worse > b->worse);
+	if (!isnan(a->worse) && a->worse != b->worse)
+		return (a->worse < b->worse) - (a->worse > b->worse);
+	return ds_key_cmp(a->old, b->old);
 }
 
 static int add_ptr(const struct ds_point ***list, int *nr,
@@ -295,395 +326,13 @@ int cmp_gate(const struct cmp_result *res)
 	return res->count[CMP_SLOWER] ? 1 : 0;
 }
 
-/* ---- output ---- */
-
-static void fmt_pct(char *buf, size_t len, double rel)
-{
-	if (isnan(rel))
-		snprintf(buf, len, "n/a");
-	else
-		snprintf(buf, len, "%+.1f%%", rel * 100);
-}
-
-static void fmt_ci(char *buf, size_t len, const struct cmp_row *r)
-{
-	if (isnan(r->p))
-		snprintf(buf, len, "n/a");
-	else
-		snprintf(buf, len, "%+.1f%% to %+.1f%%", r->rel_low * 100,
-			 r->rel_high * 100);
-}
-
-static void fmt_p(char *buf, size_t len, double p)
-{
-	if (isnan(p))
-		snprintf(buf, len, "n/a");
-	else if (p < 1e-4)
-		snprintf(buf, len, "<1e-4");
-	else
-		snprintf(buf, len, "%.4f", p);
-}
-
-static void fmt_side(char *buf, size_t len, const struct ds_point *p)
-{
-	char v[64];
-
-	report_fmt_stat(v, sizeof(v), &p->st);
-	snprintf(buf, len, "%s %s", v, p->unit);
-}
-
-static void print_header(FILE *f, const struct cmp_result *res)
-{
-	fprintf(f, "Compare: %s -> %s (alpha %g, minimum effect %g%%)\n",
-		res->old->source, res->new->source, res->opts.alpha,
-		res->opts.min_effect * 100);
-	if (res->both_emulated)
-		fprintf(f, "Note: both sides ran on an emulated CPU: differences are the emulator's, not the kernel's.\n");
-	for (int i = 0; i < res->nr_env; i++) {
-		const struct cmp_env_diff *e = &res->env[i];
-
-		fprintf(f, "%s %s: '%s' -> '%s'\n",
-			e->critical ? "FLAG environment differs:" :
-				      "       differs:", e->key, e->old, e->new);
-	}
-	if (res->env_mismatch)
-		fprintf(f, "FLAG: the environments differ in what makes timings comparable; every verdict below is flagged\n");
-	fprintf(f, "Matched %d points: %d slower, %d faster, %d unchanged, %d untestable; %d missing in NEW, %d extra in NEW\n",
-		res->nr_rows, res->count[CMP_SLOWER], res->count[CMP_FASTER],
-		res->count[CMP_UNCHANGED], res->count[CMP_UNTESTABLE],
-		res->nr_missing, res->nr_extra);
-}
-
-static void print_list(FILE *f, const char *what,
-		       const struct ds_point *const *pts, int nr)
-{
-	char key[512];
-
-	for (int i = 0; i < nr && i < TERM_MAX_LIST; i++) {
-		ds_key_str(pts[i], key, sizeof(key));
-		fprintf(f, "  %s: %s\n", what, key);
-	}
-	if (nr > TERM_MAX_LIST)
-		fprintf(f, "  ... %d more %s points, see compare.md\n",
-			nr - TERM_MAX_LIST, what);
-}
-
-void cmp_print(FILE *f, const struct cmp_result *res, bool all)
-{
-	char key[512], pct[32], ci[48], p[16], o[96], n[96];
-	bool head = false;
-
-	print_header(f, res);
-	for (int i = 0; i < res->nr_rows; i++) {
-		const struct cmp_row *r = &res->rows[i];
-
-		if (!all && (r->verdict == CMP_UNCHANGED ||
-			     r->verdict == CMP_UNTESTABLE))
-			continue;
-		if (!head) {
-			fprintf(f, "%-10s %8s  %-20s %-7s %-20s %-20s %s\n",
-				"verdict", "change", "95% CI", "p", "old",
-				"new", "point");
-			head = true;
-		}
-		ds_key_str(r->old, key, sizeof(key));
-		fmt_pct(pct, sizeof(pct), r->rel);
-		fmt_ci(ci, sizeof(ci), r);
-		fmt_p(p, sizeof(p), r->p);
-		fmt_side(o, sizeof(o), r->old);
-		fmt_side(n, sizeof(n), r->new);
-		fprintf(f, "%-10s %8s  %-20s %-7s %-20s %-20s %s%s\n",
-			cmp_verdict_str(r->verdict), pct, ci, p, o, n, key,
-			res->env_mismatch ? " [env differs]" : "");
-	}
-	print_list(f, "missing", res->missing, res->nr_missing);
-	print_list(f, "extra", res->extra, res->nr_extra);
-}
-
-static void csv_key(FILE *f, const struct ds_point *p)
-{
-	fprintf(f, "%s,%s,%s,%ld,%s,%s,%d,%s,%s,%s,", p->test, p->subtest,
-		p->property, p->n, p->variant, p->op, p->frame_size, p->mode,
-		p->metric, p->unit);
-}
-
-static void csv_side(FILE *f, const struct ds_point *p)
-{
-	if (!p) {
-		fprintf(f, ",,,,");
-		return;
-	}
-	fprintf(f, "%d,%.10g,%.10g,%.10g,", p->st.n, p->st.mean,
-		p->st.ci95_low, p->st.ci95_high);
-}
-
-static int write_csv(const char *dir, const struct cmp_result *res)
-{
-	char path[PATH_MAX];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/compare.csv", dir);
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	fprintf(f, "test,subtest,property,n,variant,op,frame_size,mode,metric,unit,"
-		"old_reps,old_mean,old_ci95_low,old_ci95_high,"
-		"new_reps,new_mean,new_ci95_low,new_ci95_high,"
-		"diff,rel,rel_ci95_low,rel_ci95_high,p,verdict,env_differs\n");
-	for (int i = 0; i < res->nr_rows; i++) {
-		const struct cmp_row *r = &res->rows[i];
-
-		csv_key(f, r->old);
-		csv_side(f, r->old);
-		csv_side(f, r->new);
-		fprintf(f, "%.10g,%.10g,%.10g,%.10g,%.6g,%s,%d\n", r->diff,
-			r->rel, r->rel_low, r->rel_high, r->p,
-			cmp_verdict_str(r->verdict), res->env_mismatch);
-	}
-	for (int i = 0; i < res->nr_missing; i++) {
-		csv_key(f, res->missing[i]);
-		csv_side(f, res->missing[i]);
-		csv_side(f, NULL);
-		fprintf(f, ",,,,,missing,%d\n", res->env_mismatch);
-	}
-	for (int i = 0; i < res->nr_extra; i++) {
-		csv_key(f, res->extra[i]);
-		csv_side(f, NULL);
-		csv_side(f, res->extra[i]);
-		fprintf(f, ",,,,,extra,%d\n", res->env_mismatch);
-	}
-	return fclose(f) ? -errno : 0;
-}
-
-/*
- * One mark per point, sorted by change; y is the change in the "worse"
- * direction so that slower is always up, whatever the metric's unit.
- */
-static int render_plot(const char *dir, const struct cmp_result *res)
-{
-	static const int colors[] = {
-		[CMP_UNCHANGED] = 0x999999, [CMP_FASTER] = 0x1a9850,
-		[CMP_SLOWER] = 0xd73027,
-	};
-	struct plot pl = { .hline = { NAN, NAN } };
-	struct plot_series *s[3];
-	char plot_dir[PATH_MAX];
-	int ret = 0, rank = 0;
-
-	snprintf(pl.name, sizeof(pl.name), "compare");
-	snprintf(pl.title, sizeof(pl.title),
-		 "Change per point against the baseline (Welch p < %g and |change| >= %g%%)",
-		 res->opts.alpha, res->opts.min_effect * 100);
-	snprintf(pl.xlabel, sizeof(pl.xlabel), "points, sorted by change");
-	snprintf(pl.ylabel, sizeof(pl.ylabel),
-		 "change (%%), > 0 slower: time up or rate down; 95%% CI");
-	pl.y_signed = true;
-	pl.hline[0] = res->opts.min_effect * 100;
-	pl.hline[1] = -res->opts.min_effect * 100;
-	for (int v = 0; v < 3; v++) {
-		if (!plot_add_series(&pl, verdict_names[v])) {
-			plot_free(&pl);
-			return -ENOMEM;
-		}
-	}
-	/* pointers only now: adding a series moves the array */
-	for (int v = 0; v < 3; v++) {
-		s[v] = &pl.series[v];
-		s[v]->color = colors[v];
-		s[v]->points_only = true;
-	}
-	for (int i = 0; i < res->nr_rows && !ret; i++) {
-		const struct cmp_row *r = &res->rows[i];
-		double sign = ds_lower_is_better(r->old) ? 100 : -100;
-		double lo = r->rel_low * sign, hi = r->rel_high * sign;
-
-		if (r->verdict == CMP_UNTESTABLE || isnan(r->worse))
-			continue;
-		ret = plot_add_xy(s[r->verdict], ++rank, r->worse * 100,
-				  fmin(lo, hi), fmax(lo, hi));
-	}
-	snprintf(plot_dir, sizeof(plot_dir), "%s/plots", dir);
-	if (!ret && rank) {
-		if (mkdir(plot_dir, 0755) && errno != EEXIST)
-			ret = -errno;
-		else
-			ret = plot_render(&pl, plot_dir);
-	} else if (!ret) {
-		ret = -ENODATA;
-	}
-	plot_free(&pl);
-	return ret;
-}
-
-static void md_rows(struct doc *d, const struct cmp_result *res,
-		    enum cmp_verdict v, const char *title)
-{
-	static const char *const head[] = {
-		"point", "old", "new", "change", "95% CI", "p",
-	};
-	char key[512], o[96], n[96], pct[32], ci[48], p[16];
-	const char *row[] = { key, o, n, pct, ci, p };
-
-	if (!res->count[v])
-		return;
-	doc_heading(d, 2, "%s (%d)", title, res->count[v]);
-	doc_table_head(d, 6, head);
-	for (int i = 0; i < res->nr_rows; i++) {
-		const struct cmp_row *r = &res->rows[i];
-
-		if (r->verdict != v)
-			continue;
-		ds_key_str(r->old, key, sizeof(key));
-		fmt_side(o, sizeof(o), r->old);
-		fmt_side(n, sizeof(n), r->new);
-		fmt_pct(pct, sizeof(pct), r->rel);
-		fmt_ci(ci, sizeof(ci), r);
-		fmt_p(p, sizeof(p), r->p);
-		doc_table_row(d, 6, row);
-	}
-	doc_table_end(d);
-}
-
-static void md_list(struct doc *d, const char *title,
-		    const struct ds_point *const *pts, int nr)
-{
-	char key[512];
-
-	if (!nr)
-		return;
-	doc_heading(d, 2, "%s (%d)", title, nr);
-	for (int i = 0; i < nr; i++) {
-		ds_key_str(pts[i], key, sizeof(key));
-		doc_item(d, "%s", key);
-	}
-	doc_list_end(d);
-}
-
-static void md_side(struct doc *d, const char *which, const struct dataset *ds)
-{
-	doc_item(d, "%s: %s - kernel %s, %s, git %s, %s", which, ds->source,
-		 ds_env(ds, "kernel") ?: "?", ds_env(ds, "cpu_model") ?: "?",
-		 ds_env(ds, "git_rev") ?: "?", ds_env(ds, "date") ?: "?");
-}
-
-static void md_env(struct doc *d, const struct cmp_result *res)
-{
-	static const char *const head[] = { "field", "OLD", "NEW", "effect" };
-
-	if (res->env_mismatch)
-		doc_warning(d, "The environments differ in a field that changes what a timing means (flagged below). The verdicts are computed anyway and every row is marked env_differs=1 in compare.csv: read them as a comparison of machines or settings, not only of the change.");
-	if (res->both_emulated)
-		doc_warning(d, "Both sides ran on an emulated CPU: differences are the emulator's, not the kernel's.");
-	if (!res->nr_env)
-		return;
-	doc_heading(d, 2, "Environment differences");
-	doc_table_head(d, 4, head);
-	for (int i = 0; i < res->nr_env; i++) {
-		const struct cmp_env_diff *e = &res->env[i];
-		const char *row[] = { e->key, e->old, e->new,
-				      e->critical ? "FLAGGED" : "information" };
-
-		doc_table_row(d, 4, row);
-	}
-	doc_table_end(d);
-}
-
-static int write_md(const char *dir, const struct cmp_result *res,
-		    bool have_plot)
-{
-	struct doc d;
-	int ret = doc_open(&d, dir, "compare", "xdp-perf comparison");
-
-	if (ret)
-		return ret;
-	md_side(&d, "OLD", res->old);
-	md_side(&d, "NEW", res->new);
-	doc_list_end(&d);
-	doc_para(&d, "Points are matched by test, subtest, property, N, variant, op, frame size, mode and metric. A point is slower or faster when Welch's t-test gives p < %g and the change is at least %g%% of the old mean; otherwise unchanged. Time and latency going up, or a rate going down, is slower.",
-		 res->opts.alpha, res->opts.min_effect * 100);
-	doc_para(&d, "%d matched: %d slower, %d faster, %d unchanged, %d untestable (fewer than 2 repetitions); %d missing in NEW, %d extra in NEW.",
-		 res->nr_rows, res->count[CMP_SLOWER], res->count[CMP_FASTER],
-		 res->count[CMP_UNCHANGED], res->count[CMP_UNTESTABLE],
-		 res->nr_missing, res->nr_extra);
-	md_env(&d, res);
-	if (have_plot)
-		doc_image(&d, "plots/compare", "Change per point, sorted; dashed: the minimum effect");
-	md_rows(&d, res, CMP_SLOWER, "Slower");
-	md_rows(&d, res, CMP_FASTER, "Faster");
-	md_rows(&d, res, CMP_UNCHANGED, "Unchanged");
-	md_rows(&d, res, CMP_UNTESTABLE, "Untestable");
-	md_list(&d, "Missing in NEW", res->missing, res->nr_missing);
-	md_list(&d, "Extra in NEW", res->extra, res->nr_extra);
-	return doc_close(&d);
-}
-
-int cmp_write(const char *dir, const struct cmp_result *res, char *err,
-	      size_t err_len)
-{
-	int ret = write_csv(dir, res), plot;
-
-	if (ret) {
-		perf_msg(err, err_len, "cannot write %s/compare.csv: %s", dir,
-			strerror(-ret));
-		return ret;
-	}
-	plot = render_plot(dir, res);
-	if (plot && plot != -ENODATA && plot != -ENOENT)
-		fprintf(stderr, "compare: the plot failed (%s), see %s/plots/gnuplot.log\n",
-			strerror(-plot), dir);
-	ret = write_md(dir, res, plot == 0);
-	if (ret)
-		perf_msg(err, err_len, "cannot write %s/compare.md: %s", dir,
-			strerror(-ret));
-	return ret;
-}
-
-int compare_count_verdicts(const char *dir, int count[5])
-{
-	char path[PATH_MAX], *line = NULL;
-	int col = -1, ret = 0;
-	size_t cap = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/compare.csv", dir);
-	f = fopen(path, "r");
-	if (!f)
-		return -ENOENT;
-	memset(count, 0, 5 * sizeof(*count));
-	for (int lineno = 0; getline(&line, &cap, f) >= 0; lineno++) {
-		char *cell = line, *next;
-		int i = 0;
-
-		line[strcspn(line, "\r\n")] = '\0';
-		for (; cell; cell = next, i++) {
-			next = strchr(cell, ',');
-			if (next)
-				*next++ = '\0';
-			if (!lineno && !strcmp(cell, "verdict"))
-				col = i;
-			if (!lineno || i != col)
-				continue;
-			for (int v = 0; v < 4; v++)
-				count[v] += !strcmp(cell, verdict_names[v]);
-			count[4] += !strcmp(cell, "missing") ||
-				    !strcmp(cell, "extra");
-		}
-		if (col < 0) {
-			ret = -EINVAL;
-			break;
-		}
-	}
-	free(line);
-	fclose(f);
-	return ret;
-}
-
 /* ---- options ---- */
 
 static struct cmp_opts opts = { .alpha = 0.05, .min_effect = 0.05 };
 static bool gate, compare_mode, hooks_set;
 static const char *baseline_path;
 static struct dataset baseline;
+static int baseline_status;	/* --baseline's exit status */
 
 /* Where --compare writes: --out, else beside NEW. */
 static void compare_out_dir(const char *new_path, char *dir, size_t len)
@@ -703,7 +352,8 @@ static void compare_out_dir(const char *new_path, char *dir, size_t len)
 	snprintf(dir, len, "%s", dirname(copy));
 }
 
-static int report_result(struct cmp_result *res, const char *dir)
+/* Terminal, files in dir (NULL: none) and the gate's line. */
+static int show_result(const struct cmp_result *res, const char *dir)
 {
 	char err[512];
 
@@ -748,7 +398,7 @@ static int compare_main(int argc, char **argv)
 		ret = 2;
 	} else {
 		compare_out_dir(argv[1], dir, sizeof(dir));
-		ret = report_result(&res, dir) ? 2 : gate ? cmp_gate(&res) : 0;
+		ret = show_result(&res, dir) ? 2 : gate ? cmp_gate(&res) : 0;
 	}
 	cmp_free(&res);
 out:
@@ -757,49 +407,59 @@ out:
 	return ret;
 }
 
-int compare_baseline_finish(void)
+/* --baseline: this run's points, as --compare would read them. */
+static int load_current(struct dataset *cur, char *err, size_t err_len)
 {
-	static bool done;
-	static int status;
-	struct cmp_result res;
-	struct dataset cur;
-	char err[1024];
-	int ret;
+	char json[PATH_MAX];
 
-	if (!baseline_path || done)
-		return status;
-	done = true;
 	/* what is on disk when there is a result directory, as --compare */
 	if (env.out_dir && results_count()) {
-		char json[PATH_MAX];
-
 		snprintf(json, sizeof(json), "%s/data.json", env.out_dir);
-		ret = access(json, R_OK) ? ds_from_results(&cur) :
-			ds_load(env.out_dir, &cur, err, sizeof(err));
-	} else {
-		ret = ds_from_results(&cur);
+		if (!access(json, R_OK))
+			return ds_load(env.out_dir, cur, err, err_len);
 	}
-	if (ret) {
+	perf_msg(err, err_len, "out of memory");
+	return ds_from_results(cur);
+}
+
+const struct cmp_result *cmp_baseline(void)
+{
+	static struct dataset cur;
+	static struct cmp_result res;
+	static bool done, valid;
+	char err[1024];
+
+	if (!baseline_path || done)
+		return valid ? &res : NULL;
+	done = true;
+	if (load_current(&cur, err, sizeof(err))) {
 		fprintf(stderr, "compare: cannot read this run's results: %s\n",
-			ret == -ENOMEM ? "out of memory" : err);
-		return status = 1;
+			err);
+		baseline_status = 1;
+		return NULL;
 	}
-	ret = cmp_run(&baseline, &cur, &opts, &res, err, sizeof(err));
-	if (ret) {
+	if (cmp_run(&baseline, &cur, &opts, &res, err, sizeof(err))) {
 		fprintf(stderr, "compare: %s\n", err);
-		status = 1;
-	} else if (!res.nr_rows) {
+		baseline_status = 1;
+		return NULL;
+	}
+	if (!res.nr_rows) {
 		fprintf(stderr, "compare: no point of this run matches %s: nothing compared\n",
 			baseline.source);
-		status = gate ? 1 : 0;
-	} else {
-		status = report_result(&res, env.out_dir) ? 1 :
-			 gate ? cmp_gate(&res) : 0;
+		baseline_status = gate ? 1 : 0;
+		return NULL;
 	}
-	if (!ret)
-		cmp_free(&res);
-	ds_free(&cur);
-	return status;
+	baseline_status = show_result(&res, env.out_dir) ? 1 :
+			  gate ? cmp_gate(&res) : 0;
+	valid = true;
+	return &res;
+}
+
+/* The finish hook of --baseline: the report may have run it already. */
+static int baseline_finish(void)
+{
+	cmp_baseline();
+	return baseline_status;
 }
 
 /* Checked before any test runs: a 30-minute run must not end in a typo. */
@@ -821,7 +481,7 @@ static int compare_start(void)
 				 baseline.source,
 				 ds_emulated(&baseline) ? "emulated" : "native",
 				 e->emulated ? "emulated" : "native");
-	perf_at_finish(compare_baseline_finish);
+	perf_at_finish(baseline_finish);
 	return 0;
 }
 

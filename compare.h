@@ -3,6 +3,11 @@
  * Baseline comparison: two sets of points (OLD, NEW) matched by key, each
  * pair classified with Welch's t-test and a minimum effect size.
  * --compare OLD NEW, --baseline OLD (during a run), --gate for CI.
+ *
+ * Only the registry's gated metrics (primary, with a direction: see
+ * metrics.h) are classified slower or faster and can fail the gate.
+ * Diagnostic metrics, metrics without a direction and names the registry
+ * does not know are shown with their change as "info", never judged.
  */
 #ifndef __COMPARE_H
 #define __COMPARE_H
@@ -16,6 +21,8 @@ enum cmp_verdict {
 	CMP_FASTER,
 	CMP_SLOWER,
 	CMP_UNTESTABLE,		/* fewer than 2 repetitions on a side */
+	CMP_INFO,		/* not a gated metric: shown, never judged */
+	NR_CMP_VERDICTS
 };
 
 struct cmp_opts {
@@ -28,7 +35,8 @@ struct cmp_row {
 	double diff, rel;		/* new - old, (new - old) / old */
 	double rel_low, rel_high;	/* 95% CI of rel (old mean as exact) */
 	double p;			/* Welch, two-sided; NAN if untestable */
-	double worse;			/* rel signed so that > 0 is slower */
+	/* rel signed so that > 0 is slower; NAN without a direction */
+	double worse;
 	bool significant;		/* p < alpha */
 	enum cmp_verdict verdict;
 };
@@ -43,7 +51,8 @@ struct cmp_env_diff {
 struct cmp_result {
 	struct cmp_opts opts;
 	const struct dataset *old, *new;
-	struct cmp_row *rows;		/* sorted: most slowed down first */
+	/* judged first, most slowed down first; then info, untestable */
+	struct cmp_row *rows;
 	int nr_rows;
 	const struct ds_point **missing;	/* in OLD only */
 	int nr_missing;
@@ -53,7 +62,7 @@ struct cmp_result {
 	int nr_env;
 	bool env_mismatch;		/* a critical field differs */
 	bool both_emulated;
-	int count[4];			/* per verdict */
+	int count[NR_CMP_VERDICTS];
 };
 
 void cmp_opts_default(struct cmp_opts *o);
@@ -70,24 +79,23 @@ int cmp_run(struct dataset *old, struct dataset *new,
 	    const struct cmp_opts *opts, struct cmp_result *res, char *err,
 	    size_t err_len);
 void cmp_free(struct cmp_result *res);
+/* --gate: 1 when a gated metric is significantly slower beyond the effect. */
+int cmp_gate(const struct cmp_result *res);
+const char *cmp_verdict_str(enum cmp_verdict v);
+
+/* ---- output (compare_out.c) ---- */
 
 /* Terminal table: verdict counts, environment, the changed points. */
 void cmp_print(FILE *f, const struct cmp_result *res, bool all);
-/* compare.md, compare.csv, compare.png/.svg (gnuplot permitting) in dir. */
+/* compare.md, compare.csv, plots/compare.png/.svg (gnuplot permitting). */
 int cmp_write(const char *dir, const struct cmp_result *res, char *err,
 	      size_t err_len);
-/* --gate: 1 when a point is significantly slower beyond the effect. */
-int cmp_gate(const struct cmp_result *res);
-
-const char *cmp_verdict_str(enum cmp_verdict v);
 
 /*
- * Counts of compare.csv's verdicts in dir: count[CMP_*] and count[4] for
- * missing + extra points. -ENOENT when there is no compare.csv.
+ * --baseline: this run compared with OLD, once (printed, and written into
+ * --out); the result stays valid until exit. NULL without --baseline or
+ * when the comparison could not be made.
  */
-int compare_count_verdicts(const char *dir, int count[5]);
-
-/* --baseline: compare this run once (the report calls it first). */
-int compare_baseline_finish(void);
+const struct cmp_result *cmp_baseline(void);
 
 #endif /* __COMPARE_H */

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Reader of our own data files (see results.h and .notes/HELPERS.md for the
- * format). The JSON reader is a plain recursive descent parser into a small
- * tree: enough for the files results_write() produces, strict enough that a
- * truncated or hand-edited file is refused with the offset of the problem
- * instead of being half read.
+ * Reader of our own data files: data.json and data.csv as results_write()
+ * writes them (docs/data-format.md describes the format), through the
+ * strict readers of json.c and csv.c.
  */
 #include <errno.h>
 #include <limits.h>
@@ -16,385 +14,37 @@
 #include <sys/stat.h>
 
 #include "test_perf.h"
+#include "csv.h"
 #include "dataset.h"
+#include "json.h"
 #include "results.h"
+#include "util.h"
 
-#define JSON_MAX_DEPTH	32
 #define DATA_FORMAT	"xdp-perf-data/"
-
-enum jv_type { JV_NULL, JV_BOOL, JV_NUM, JV_STR, JV_ARR, JV_OBJ };
-
-struct jv {
-	enum jv_type type;
-	double num;		/* JV_NUM, JV_BOOL (0/1) */
-	char *str;		/* JV_STR */
-	char **keys;		/* JV_OBJ: keys[i] names items[i] */
-	struct jv *items;	/* JV_ARR, JV_OBJ */
-	int n, cap;
-};
-
-struct jparser {
-	const char *start, *p, *end;
-	int depth;
-	char *err;
-	size_t err_len;
-};
-
-static int jerr(struct jparser *jp, const char *what)
-{
-	perf_msg(jp->err, jp->err_len, "JSON error at byte %ld: %s",
-		(long)(jp->p - jp->start), what);
-	return -EINVAL;
-}
-
-static void jv_free(struct jv *v)
-{
-	for (int i = 0; i < v->n; i++) {
-		jv_free(&v->items[i]);
-		if (v->keys)
-			free(v->keys[i]);
-	}
-	free(v->items);
-	free(v->keys);
-	free(v->str);
-	memset(v, 0, sizeof(*v));
-}
-
-static void skip_ws(struct jparser *jp)
-{
-	while (jp->p < jp->end && (*jp->p == ' ' || *jp->p == '\t' ||
-				   *jp->p == '\n' || *jp->p == '\r'))
-		jp->p++;
-}
-
-static int put_utf8(char *out, unsigned int cp)
-{
-	if (cp < 0x80) {
-		out[0] = cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = 0xc0 | (cp >> 6);
-		out[1] = 0x80 | (cp & 0x3f);
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = 0xe0 | (cp >> 12);
-		out[1] = 0x80 | ((cp >> 6) & 0x3f);
-		out[2] = 0x80 | (cp & 0x3f);
-		return 3;
-	}
-	out[0] = 0xf0 | (cp >> 18);
-	out[1] = 0x80 | ((cp >> 12) & 0x3f);
-	out[2] = 0x80 | ((cp >> 6) & 0x3f);
-	out[3] = 0x80 | (cp & 0x3f);
-	return 4;
-}
-
-static int parse_hex4(struct jparser *jp, unsigned int *cp)
-{
-	*cp = 0;
-	for (int i = 0; i < 4; i++, jp->p++) {
-		char c = jp->p < jp->end ? *jp->p : 0;
-
-		*cp <<= 4;
-		if (c >= '0' && c <= '9')
-			*cp |= c - '0';
-		else if (c >= 'a' && c <= 'f')
-			*cp |= c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			*cp |= c - 'A' + 10;
-		else
-			return jerr(jp, "bad \\u escape");
-	}
-	return 0;
-}
-
-static int parse_escape(struct jparser *jp, char *out)
-{
-	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-	unsigned int cp, lo;
-	const char *e;
-
-	if (jp->p >= jp->end)
-		return jerr(jp, "unterminated string");
-	e = strchr(from, *jp->p);
-	if (e && *jp->p) {
-		jp->p++;
-		*out = to[e - from];
-		return 1;
-	}
-	if (*jp->p++ != 'u')
-		return jerr(jp, "bad escape");
-	if (parse_hex4(jp, &cp))
-		return -EINVAL;
-	if (cp >= 0xd800 && cp < 0xdc00) {
-		if (jp->end - jp->p < 6 || jp->p[0] != '\\' || jp->p[1] != 'u')
-			return jerr(jp, "lone surrogate");
-		jp->p += 2;
-		if (parse_hex4(jp, &lo) || lo < 0xdc00 || lo > 0xdfff)
-			return jerr(jp, "bad surrogate pair");
-		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-	} else if (cp >= 0xdc00 && cp < 0xe000) {
-		return jerr(jp, "lone surrogate");
-	}
-	if (cp == 0)
-		return jerr(jp, "NUL in string");
-	return put_utf8(out, cp);
-}
-
-/* Source length up to the closing quote; the decoded string is not longer. */
-static long string_span(const struct jparser *jp)
-{
-	const char *q = jp->p;
-
-	while (q < jp->end && *q != '"')
-		q += *q == '\\' ? 2 : 1;
-	return q < jp->end ? q - jp->p : -1;
-}
-
-static int parse_string(struct jparser *jp, char **out)
-{
-	long span;
-	char *s;
-	int len = 0, r;
-
-	if (jp->p >= jp->end || *jp->p != '"')
-		return jerr(jp, "string expected");
-	jp->p++;
-	span = string_span(jp);
-	if (span < 0)
-		return jerr(jp, "unterminated string");
-	s = malloc(span + 1);
-	if (!s)
-		return -ENOMEM;
-	while (jp->p < jp->end && *jp->p != '"') {
-		unsigned char c = *jp->p;
-
-		if (c < 0x20) {
-			free(s);
-			return jerr(jp, "control character in string");
-		}
-		if (c == '\\') {
-			jp->p++;
-			r = parse_escape(jp, s + len);
-			if (r < 0) {
-				free(s);
-				return r;
-			}
-			len += r;
-			continue;
-		}
-		s[len++] = c;
-		jp->p++;
-	}
-	if (jp->p >= jp->end) {
-		free(s);
-		return jerr(jp, "unterminated string");
-	}
-	jp->p++;
-	s[len] = '\0';
-	*out = s;
-	return 0;
-}
-
-/* JSON's number grammar, checked before strtod (which accepts more). */
-static int parse_number(struct jparser *jp, double *num)
-{
-	const char *q = jp->p;
-	char buf[64], *end;
-	size_t len;
-
-	if (q < jp->end && *q == '-')
-		q++;
-	if (q >= jp->end || *q < '0' || *q > '9')
-		return jerr(jp, "value expected");
-	if (*q == '0' && q + 1 < jp->end && q[1] >= '0' && q[1] <= '9')
-		return jerr(jp, "leading zero");
-	while (q < jp->end && ((*q >= '0' && *q <= '9') || *q == '.' ||
-			       *q == 'e' || *q == 'E' || *q == '+' || *q == '-'))
-		q++;
-	len = q - jp->p;
-	if (len >= sizeof(buf))
-		return jerr(jp, "number too long");
-	memcpy(buf, jp->p, len);
-	buf[len] = '\0';
-	errno = 0;
-	*num = strtod(buf, &end);
-	if (*end || (errno && isinf(*num)))
-		return jerr(jp, "bad number");
-	jp->p = q;
-	return 0;
-}
-
-static int parse_value(struct jparser *jp, struct jv *v);
-
-static int jv_grow(struct jv *v)
-{
-	struct jv *items;
-	char **keys;
-	int cap = v->cap ? v->cap * 2 : 8;
-
-	if (v->n < v->cap)
-		return 0;
-	items = realloc(v->items, cap * sizeof(*items));
-	if (!items)
-		return -ENOMEM;
-	v->items = items;
-	if (v->type == JV_OBJ) {
-		keys = realloc(v->keys, cap * sizeof(*keys));
-		if (!keys)
-			return -ENOMEM;
-		v->keys = keys;
-	}
-	v->cap = cap;
-	return 0;
-}
-
-/* Array or object: open char consumed by the caller, close expected. */
-static int parse_container(struct jparser *jp, struct jv *v, char close)
-{
-	int err;
-
-	if (++jp->depth > JSON_MAX_DEPTH)
-		return jerr(jp, "nested too deep");
-	skip_ws(jp);
-	if (jp->p < jp->end && *jp->p == close) {
-		jp->p++;
-		jp->depth--;
-		return 0;
-	}
-	for (;;) {
-		char *key = NULL;
-
-		err = jv_grow(v);
-		if (err)
-			return err;
-		skip_ws(jp);
-		if (v->type == JV_OBJ) {
-			err = parse_string(jp, &key);
-			if (err)
-				return err;
-			skip_ws(jp);
-			if (jp->p >= jp->end || *jp->p != ':') {
-				free(key);
-				return jerr(jp, "':' expected");
-			}
-			jp->p++;
-			v->keys[v->n] = key;
-		}
-		memset(&v->items[v->n], 0, sizeof(struct jv));
-		v->n++;
-		err = parse_value(jp, &v->items[v->n - 1]);
-		if (err)
-			return err;
-		skip_ws(jp);
-		if (jp->p < jp->end && *jp->p == ',') {
-			jp->p++;
-			continue;
-		}
-		if (jp->p < jp->end && *jp->p == close) {
-			jp->p++;
-			jp->depth--;
-			return 0;
-		}
-		return jerr(jp, close == '}' ? "',' or '}' expected" :
-				"',' or ']' expected");
-	}
-}
-
-static bool match_word(struct jparser *jp, const char *w)
-{
-	size_t len = strlen(w);
-
-	if ((size_t)(jp->end - jp->p) < len || memcmp(jp->p, w, len))
-		return false;
-	jp->p += len;
-	return true;
-}
-
-static int parse_value(struct jparser *jp, struct jv *v)
-{
-	skip_ws(jp);
-	if (jp->p >= jp->end)
-		return jerr(jp, "unexpected end");
-	switch (*jp->p) {
-	case '{':
-		jp->p++;
-		v->type = JV_OBJ;
-		return parse_container(jp, v, '}');
-	case '[':
-		jp->p++;
-		v->type = JV_ARR;
-		return parse_container(jp, v, ']');
-	case '"':
-		v->type = JV_STR;
-		return parse_string(jp, &v->str);
-	}
-	if (match_word(jp, "true")) {
-		v->type = JV_BOOL;
-		v->num = 1;
-		return 0;
-	}
-	if (match_word(jp, "false")) {
-		v->type = JV_BOOL;
-		return 0;
-	}
-	if (match_word(jp, "null")) {
-		v->type = JV_NULL;
-		return 0;
-	}
-	v->type = JV_NUM;
-	return parse_number(jp, &v->num);
-}
-
-static int json_parse(const char *text, size_t len, struct jv *root,
-		      char *err, size_t err_len)
-{
-	struct jparser jp = {
-		.start = text, .p = text, .end = text + len,
-		.err = err, .err_len = err_len,
-	};
-	int ret;
-
-	memset(root, 0, sizeof(*root));
-	ret = parse_value(&jp, root);
-	if (!ret) {
-		skip_ws(&jp);
-		if (jp.p != jp.end)
-			ret = jerr(&jp, "trailing characters");
-	}
-	if (ret)
-		jv_free(root);
-	return ret;
-}
-
-static const struct jv *jv_get(const struct jv *obj, const char *key)
-{
-	if (!obj || obj->type != JV_OBJ)
-		return NULL;
-	for (int i = 0; i < obj->n; i++)
-		if (!strcmp(obj->keys[i], key))
-			return &obj->items[i];
-	return NULL;
-}
 
 /* ---- dataset ---- */
 
+/* The text fields of a point, in data.csv's order of string columns. */
+enum { NR_KEY_STR = 8 };
+
+static const char *const key_fields[NR_KEY_STR] = {
+	"test", "subtest", "property", "variant", "op", "mode", "metric", "unit",
+};
+
+static char **point_str(struct ds_point *p, int i)
+{
+	char **f[NR_KEY_STR] = { &p->test, &p->subtest, &p->property,
+				 &p->variant, &p->op, &p->mode, &p->metric,
+				 &p->unit };
+
+	return f[i];
+}
+
 void ds_free(struct dataset *ds)
 {
-	for (int i = 0; i < ds->nr_pts; i++) {
-		struct ds_point *p = &ds->pts[i];
-
-		free(p->test);
-		free(p->subtest);
-		free(p->property);
-		free(p->variant);
-		free(p->op);
-		free(p->mode);
-		free(p->metric);
-		free(p->unit);
-	}
+	for (int i = 0; i < ds->nr_pts; i++)
+		for (int j = 0; j < NR_KEY_STR; j++)
+			free(*point_str(&ds->pts[i], j));
 	for (int i = 0; i < ds->nr_env; i++) {
 		free(ds->env[i].key);
 		free(ds->env[i].value);
@@ -446,62 +96,20 @@ static int add_field(struct ds_field **fields, int *nr, const char *key,
 	return 0;
 }
 
-static void fmt_num(char *buf, size_t len, double x)
-{
-	if (x == floor(x) && fabs(x) < 1e15)
-		snprintf(buf, len, "%.0f", x);
-	else
-		snprintf(buf, len, "%.10g", x);
-}
-
-/* A scalar (or an array of scalars) as text; -EINVAL for nested objects. */
-static int jv_text(const struct jv *v, char *buf, size_t len)
-{
-	size_t used = 0;
-	char item[128];
-
-	switch (v->type) {
-	case JV_NULL:
-		snprintf(buf, len, "%s", "");
-		return 0;
-	case JV_BOOL:
-		snprintf(buf, len, "%s", v->num ? "true" : "false");
-		return 0;
-	case JV_NUM:
-		fmt_num(buf, len, v->num);
-		return 0;
-	case JV_STR:
-		snprintf(buf, len, "%s", v->str);
-		return 0;
-	case JV_ARR:
-		buf[0] = '\0';
-		for (int i = 0; i < v->n && used < len; i++) {
-			if (v->items[i].type == JV_ARR ||
-			    v->items[i].type == JV_OBJ)
-				return -EINVAL;
-			jv_text(&v->items[i], item, sizeof(item));
-			used += snprintf(buf + used, len - used, "%s%s",
-					 i ? "," : "", item);
-		}
-		return 0;
-	default:
-		return -EINVAL;
-	}
-}
-
-static int read_fields(const struct jv *obj, struct ds_field **fields,
-		       int *nr, const char *what, char *err, size_t err_len)
+static int read_fields(const struct json_value *obj,
+		       struct ds_field **fields, int *nr, const char *what,
+		       char *err, size_t err_len)
 {
 	char text[1024];
 
 	if (!obj)
 		return 0;
-	if (obj->type != JV_OBJ) {
+	if (obj->type != JSON_OBJ) {
 		perf_msg(err, err_len, "\"%s\" is not an object", what);
 		return -EINVAL;
 	}
 	for (int i = 0; i < obj->n; i++) {
-		if (jv_text(&obj->items[i], text, sizeof(text))) {
+		if (json_text(&obj->items[i], text, sizeof(text))) {
 			perf_msg(err, err_len, "%s.%s is not a scalar", what,
 				obj->keys[i]);
 			return -EINVAL;
@@ -510,18 +118,6 @@ static int read_fields(const struct jv *obj, struct ds_field **fields,
 			return -ENOMEM;
 	}
 	return 0;
-}
-
-static const char *const key_fields[] = {
-	"test", "subtest", "property", "variant", "op", "mode", "metric", "unit",
-};
-
-static char **point_str(struct ds_point *p, int i)
-{
-	char **f[] = { &p->test, &p->subtest, &p->property, &p->variant,
-		       &p->op, &p->mode, &p->metric, &p->unit };
-
-	return f[i];
 }
 
 /* Numeric columns of a point: name, where it goes. */
@@ -540,23 +136,23 @@ static int point_nums(struct ds_point *p, struct num_field *f)
 	};
 
 	memcpy(f, all, sizeof(all));
-	return sizeof(all) / sizeof(all[0]);
+	return ARRAY_SIZE(all);
 }
 
-static int json_point(const struct jv *o, struct ds_point *p, int idx,
-		      char *err, size_t err_len)
+static int point_from_json(const struct json_value *o, struct ds_point *p,
+			   int idx, char *err, size_t err_len)
 {
 	struct num_field nums[8];
-	const struct jv *v;
+	const struct json_value *v;
 	int nr_nums = point_nums(p, nums);
 
-	if (o->type != JV_OBJ) {
+	if (o->type != JSON_OBJ) {
 		perf_msg(err, err_len, "points[%d] is not an object", idx);
 		return -EINVAL;
 	}
-	for (int i = 0; i < 8; i++) {
-		v = jv_get(o, key_fields[i]);
-		*point_str(p, i) = strdup(v && v->type == JV_STR ? v->str : "");
+	for (int i = 0; i < NR_KEY_STR; i++) {
+		v = json_get(o, key_fields[i]);
+		*point_str(p, i) = strdup(v && v->type == JSON_STR ? v->str : "");
 		if (!*point_str(p, i))
 			return -ENOMEM;
 	}
@@ -564,44 +160,44 @@ static int json_point(const struct jv *o, struct ds_point *p, int idx,
 		perf_msg(err, err_len, "points[%d] has no test or metric", idx);
 		return -EINVAL;
 	}
-	v = jv_get(o, "n");
-	p->n = v && v->type == JV_NUM ? (long)v->num : -1;
-	v = jv_get(o, "frame_size");
-	p->frame_size = v && v->type == JV_NUM ? (int)v->num : 0;
-	v = jv_get(o, "reps");
-	p->st.n = v && v->type == JV_NUM ? (int)v->num : 0;
-	v = jv_get(o, "outliers");
-	p->st.outliers = v && v->type == JV_NUM ? (int)v->num : 0;
+	v = json_get(o, "n");
+	p->n = v && v->type == JSON_NUM ? (long)v->num : -1;
+	v = json_get(o, "frame_size");
+	p->frame_size = v && v->type == JSON_NUM ? (int)v->num : 0;
+	v = json_get(o, "reps");
+	p->st.n = v && v->type == JSON_NUM ? (int)v->num : 0;
+	v = json_get(o, "outliers");
+	p->st.outliers = v && v->type == JSON_NUM ? (int)v->num : 0;
 	for (int i = 0; i < nr_nums; i++) {
-		v = jv_get(o, nums[i].name);
+		v = json_get(o, nums[i].name);
 		/* null: not computable (e.g. stddev of one repetition) */
-		*nums[i].dst = v && v->type == JV_NUM ? v->num : NAN;
+		*nums[i].dst = v && v->type == JSON_NUM ? v->num : NAN;
 	}
 	return 0;
 }
 
-static int ds_from_json(const struct jv *root, struct dataset *ds, char *err,
-			size_t err_len)
+static int ds_from_json(const struct json_value *root, struct dataset *ds,
+			char *err, size_t err_len)
 {
-	const struct jv *fmt, *pts;
+	const struct json_value *fmt, *pts;
 	int ret;
 
-	fmt = jv_get(root, "format");
-	if (!fmt || fmt->type != JV_STR ||
+	fmt = json_get(root, "format");
+	if (!fmt || fmt->type != JSON_STR ||
 	    strncmp(fmt->str, DATA_FORMAT, strlen(DATA_FORMAT))) {
 		perf_msg(err, err_len, "not an xdp-perf data file (\"format\" is not %s*)",
 			DATA_FORMAT);
 		return -EINVAL;
 	}
-	ret = read_fields(jv_get(root, "environment"), &ds->env, &ds->nr_env,
+	ret = read_fields(json_get(root, "environment"), &ds->env, &ds->nr_env,
 			  "environment", err, err_len);
 	if (!ret)
-		ret = read_fields(jv_get(root, "profile"), &ds->profile,
+		ret = read_fields(json_get(root, "profile"), &ds->profile,
 				  &ds->nr_profile, "profile", err, err_len);
 	if (ret)
 		return ret;
-	pts = jv_get(root, "points");
-	if (!pts || pts->type != JV_ARR) {
+	pts = json_get(root, "points");
+	if (!pts || pts->type != JSON_ARR) {
 		perf_msg(err, err_len, "no \"points\" array");
 		return -EINVAL;
 	}
@@ -610,7 +206,7 @@ static int ds_from_json(const struct jv *root, struct dataset *ds, char *err,
 
 		if (!p)
 			return -ENOMEM;
-		ret = json_point(&pts->items[i], p, i, err, err_len);
+		ret = point_from_json(&pts->items[i], p, i, err, err_len);
 		if (ret)
 			return ret;
 	}
@@ -620,7 +216,7 @@ static int ds_from_json(const struct jv *root, struct dataset *ds, char *err,
 int ds_parse_json(const char *text, size_t len, struct dataset *ds,
 		  char *err, size_t err_len)
 {
-	struct jv root;
+	struct json_value root;
 	int ret;
 
 	memset(ds, 0, sizeof(*ds));
@@ -628,7 +224,7 @@ int ds_parse_json(const char *text, size_t len, struct dataset *ds,
 	if (ret)
 		return ret;
 	ret = ds_from_json(&root, ds, err, err_len);
-	jv_free(&root);
+	json_free(&root);
 	if (ret)
 		ds_free(ds);
 	return ret;
@@ -690,7 +286,7 @@ int ds_load_json(const char *file, struct dataset *ds, char *err,
 
 /* ---- data.csv ---- */
 
-enum { NR_CSV_STR = 8, NR_CSV_COLS = 19 };
+enum { NR_CSV_COLS = 19 };
 
 static const char *const csv_cols[NR_CSV_COLS] = {
 	"test", "subtest", "property", "variant", "op", "mode", "metric",
@@ -698,24 +294,8 @@ static const char *const csv_cols[NR_CSV_COLS] = {
 	"stddev", "ci95_low", "ci95_high", "min", "max",
 };
 
-static int split_csv(char *line, char **cells, int max)
-{
-	int n = 0;
-
-	line[strcspn(line, "\r\n")] = '\0';
-	for (char *c = line;; c++) {
-		if (n == max)
-			return -1;
-		cells[n++] = c;
-		c = strchr(c, ',');
-		if (!c)
-			return n;
-		*c = '\0';
-	}
-}
-
 /* Empty is "not applicable"; strtod reads results.c's nan/-nan too. */
-static int csv_number(const char *cell, double *out)
+static int cell_number(const char *cell, double *out)
 {
 	char *end;
 
@@ -739,20 +319,20 @@ static int csv_row(char **cells, const int *col, struct ds_point *p)
 	int nr_nums = point_nums(p, nums);
 	double v[4];
 
-	for (int i = 0; i < NR_CSV_STR; i++) {
+	for (int i = 0; i < NR_KEY_STR; i++) {
 		*point_str(p, i) = strdup(cell(cells, col, i));
 		if (!*point_str(p, i))
 			return -ENOMEM;
 	}
 	for (int i = 0; i < 4; i++)
-		if (csv_number(cell(cells, col, NR_CSV_STR + i), &v[i]))
+		if (cell_number(cell(cells, col, NR_KEY_STR + i), &v[i]))
 			return -EINVAL;
 	p->n = isnan(v[0]) ? -1 : (long)v[0];
 	p->frame_size = isnan(v[1]) ? 0 : (int)v[1];
 	p->st.n = isnan(v[2]) ? 0 : (int)v[2];
 	p->st.outliers = isnan(v[3]) ? 0 : (int)v[3];
 	for (int i = 0; i < nr_nums; i++)
-		if (csv_number(cell(cells, col, NR_CSV_STR + 4 + i),
+		if (cell_number(cell(cells, col, NR_KEY_STR + 4 + i),
 			       nums[i].dst))
 			return -EINVAL;
 	return p->test[0] && p->metric[0] ? 0 : -EINVAL;
@@ -762,7 +342,7 @@ static int csv_row(char **cells, const int *col, struct ds_point *p)
 static int csv_header(char *line, int *col, char *err, size_t err_len)
 {
 	char *cells[64];
-	int n = split_csv(line, cells, 64);
+	int n = csv_split(line, cells, 64);
 
 	for (int i = 0; i < NR_CSV_COLS; i++) {
 		col[i] = -1;
@@ -809,7 +389,7 @@ int ds_load_csv(const char *file, struct dataset *ds, char *err,
 		lineno++;
 		if (line[strspn(line, "\r\n")] == '\0')
 			continue;
-		if (split_csv(line, cells, 64) != nr_cols) {
+		if (csv_split(line, cells, 64) != nr_cols) {
 			perf_msg(err, err_len, "%s:%d: %s", file, lineno,
 				"wrong number of fields");
 			ret = -EINVAL;
@@ -876,7 +456,7 @@ static int env_from_results(struct dataset *ds)
 		{ "virt", e->virt },
 	};
 
-	for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]) && !ret; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(kv) && !ret; i++)
 		ret = add_field(&ds->env, &ds->nr_env, kv[i][0], kv[i][1]);
 	return ret;
 }
@@ -890,7 +470,7 @@ int ds_from_results(struct dataset *ds)
 	ret = env_from_results(ds);
 	for (int i = 0; i < nr && !ret; i++) {
 		const struct result_row *r = results_row(i);
-		const char *s[NR_CSV_STR] = {
+		const char *s[NR_KEY_STR] = {
 			results_test(i), results_subtest(i), r->key.property,
 			r->key.variant, r->key.op, r->key.mode, r->metric,
 			r->unit,
@@ -901,7 +481,7 @@ int ds_from_results(struct dataset *ds)
 			ret = -ENOMEM;
 			break;
 		}
-		for (int j = 0; j < NR_CSV_STR; j++) {
+		for (int j = 0; j < NR_KEY_STR; j++) {
 			*point_str(p, j) = strdup(s[j] ?: "");
 			if (!*point_str(p, j))
 				ret = -ENOMEM;
@@ -1001,16 +581,4 @@ int ds_sort(struct dataset *ds, char *err, size_t err_len)
 		return -EEXIST;
 	}
 	return 0;
-}
-
-bool ds_lower_is_better(const struct ds_point *p)
-{
-	static const char *const higher[] = {
-		"Mpps", "Kpps", "pps", "Gbit/s", "Mbit/s", "bit/s",
-	};
-
-	for (size_t i = 0; i < sizeof(higher) / sizeof(higher[0]); i++)
-		if (!strcmp(p->unit, higher[i]))
-			return false;
-	return true;
 }

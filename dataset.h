@@ -2,7 +2,9 @@
 /*
  * Reading back what results_write() wrote: data.json (points, environment
  * and profile) or data.csv (points only), for the report and the baseline
- * comparison. A small JSON reader of our own: no external library.
+ * comparison. Metric names are kept as written: what they mean (unit,
+ * direction, role) is the registry's (metrics.h), and a name it does not
+ * know is shown but never judged.
  */
 #ifndef __DATASET_H
 #define __DATASET_H
@@ -63,8 +65,5 @@ int ds_key_cmp(const struct ds_point *a, const struct ds_point *b);
 void ds_key_str(const struct ds_point *p, char *buf, size_t len);
 /* Sort points by key; duplicates (same key twice) are reported as -EEXIST. */
 int ds_sort(struct dataset *ds, char *err, size_t err_len);
-
-/* True when smaller is better for this metric (ns, latency, CPU). */
-bool ds_lower_is_better(const struct ds_point *p);
 
 #endif /* __DATASET_H */

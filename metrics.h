@@ -26,6 +26,18 @@ enum metric_role {
 	METRIC_DIAGNOSTIC,
 };
 
+/* What a metric measures: decides which figure of the report shows it. */
+enum metric_kind {
+	METRIC_KIND_OTHER,	/* unknown metrics: listed, never plotted */
+	METRIC_KIND_TIME,	/* time per packet (ns): cost, CPU time */
+	METRIC_KIND_RATE,	/* packets per second forwarded */
+	METRIC_KIND_LOAD,	/* packets per second offered or arriving */
+	METRIC_KIND_BITRATE,	/* bits per second */
+	METRIC_KIND_LATENCY,	/* one-way latency of a frame */
+	METRIC_KIND_CPU_SHARE,	/* share of a CPU (%) */
+	METRIC_KIND_LOSS,	/* share of the frames lost (%) */
+};
+
 enum metric_id {
 	/* BPF_PROG_TEST_RUN microbenchmarks */
 	METRIC_NS_PER_PKT,
@@ -65,6 +77,7 @@ struct metric_def {
 	const char *unit;	/* column "unit" */
 	enum metric_dir dir;
 	enum metric_role role;
+	enum metric_kind kind;
 	const char *what;	/* a few words for tables and axis labels */
 };
 
@@ -72,9 +85,16 @@ struct metric_def {
 const struct metric_def *metric_def(enum metric_id id);
 /* By name; NULL for a name this build does not know. */
 const struct metric_def *metric_by_name(const char *name);
+/* True when name is the name of metric id. */
+bool metric_is(const char *name, enum metric_id id);
 /* Direction of a metric by name; METRIC_DIR_NONE when unknown. */
 enum metric_dir metric_dir_of(const char *name);
-/* True for primary metrics with a direction: the ones a gate may fail on. */
+/* Kind of a metric by name; METRIC_KIND_OTHER when unknown. */
+enum metric_kind metric_kind_of(const char *name);
+/*
+ * True for primary metrics with a direction: the only ones a comparison
+ * classifies as slower or faster and a gate may fail on.
+ */
 bool metric_gated(const char *name);
 
 #endif /* __METRICS_H */

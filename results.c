@@ -14,6 +14,8 @@
 #include <time.h>
 
 #include "test_perf.h"
+#include "csv.h"
+#include "json.h"
 #include "results.h"
 #include "version.h"
 
@@ -43,6 +45,12 @@ static char *dup_or_empty(const char *s)
 	return strdup(s ?: "");
 }
 
+/* A key without a mode is a BPF_PROG_TEST_RUN microbenchmark. */
+static const char *key_mode(const struct point_key *key)
+{
+	return key->mode ?: "test_run";
+}
+
 void results_add(const struct point_key *key, enum metric_id metric,
 		 const struct sample_stats *st)
 {
@@ -66,7 +74,7 @@ void results_add(const struct point_key *key, enum metric_id metric,
 	r->row.key.variant = dup_or_empty(key->variant);
 	r->row.key.op = dup_or_empty(key->op);
 	r->row.key.frame_size = key->frame_size;
-	r->row.key.mode = dup_or_empty(key->mode ?: "test_run");
+	r->row.key.mode = dup_or_empty(key_mode(key));
 	r->row.metric = dup_or_empty(m->name);
 	r->row.unit = dup_or_empty(m->unit);
 	r->row.st = *st;
@@ -105,11 +113,11 @@ static bool row_in_sweep(int i, const struct point_key *key)
 
 	return same_str(rows[i].test, env.test_name) &&
 	       same_str(rows[i].subtest, env.subtest_name) &&
-	       !strcmp(r->metric, "ns_per_pkt") &&
+	       metric_is(r->metric, METRIC_NS_PER_PKT) &&
 	       same_str(r->key.property, key->property) &&
 	       same_str(r->key.variant, key->variant) &&
 	       same_str(r->key.op, key->op) &&
-	       same_str(r->key.mode, key->mode ?: "test_run") &&
+	       same_str(r->key.mode, key_mode(key)) &&
 	       r->key.frame_size == key->frame_size && r->key.n >= 0;
 }
 
@@ -152,7 +160,7 @@ int results_fit_sweep(const struct point_key *key, const char *what,
 	f->property = dup_or_empty(key->property);
 	f->variant = dup_or_empty(key->variant);
 	f->op = dup_or_empty(key->op);
-	f->mode = dup_or_empty(key->mode ?: "test_run");
+	f->mode = dup_or_empty(key_mode(key));
 	f->what = dup_or_empty(what);
 	f->frame_size = key->frame_size;
 	f->points = n;
@@ -163,11 +171,6 @@ out:
 	free(x);
 	free(y);
 	return err;
-}
-
-int results_fit_count(void)
-{
-	return nr_fits;
 }
 
 void results_print_cost_model(FILE *out)
@@ -201,19 +204,27 @@ static int write_cost_csv(const char *path)
 	fprintf(f, "test,subtest,property,variant,op,frame_size,mode,unit,points,n_min,n_max,a,b,b_ci95_low,b_ci95_high,a_ci95_low,a_ci95_high,se_b,r2\n");
 	for (int i = 0; i < nr_fits; i++) {
 		const struct stored_fit *c = &fits[i];
+		const char *names[] = { c->test, c->subtest, c->property,
+					c->variant, c->op };
 
-		fprintf(f, "%s,%s,%s,%s,%s,%d,%s,%s,%d,%ld,%ld,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n",
-			c->test, c->subtest, c->property, c->variant, c->op,
-			c->frame_size, c->mode, c->what, c->points, c->n_min,
-			c->n_max, c->fit.a, c->fit.b, c->fit.b_ci95_low,
+		for (int k = 0; k < 5; k++) {
+			csv_write_str(f, names[k]);
+			fputc(',', f);
+		}
+		fprintf(f, "%d,", c->frame_size);
+		csv_write_str(f, c->mode);
+		fputc(',', f);
+		csv_write_str(f, c->what);
+		fprintf(f, ",%d,%ld,%ld,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n",
+			c->points, c->n_min, c->n_max, c->fit.a, c->fit.b,
+			c->fit.b_ci95_low,
 			c->fit.b_ci95_high, c->fit.a_ci95_low,
 			c->fit.a_ci95_high, c->fit.se_b, c->fit.r2);
 	}
 	return fclose(f) ? -errno : 0;
 }
 
-static void json_env(FILE *f);
-static void json_num(FILE *f, const char *name, double v, bool last);
+static void write_env_json(FILE *f);
 
 static int write_cost_json(const char *path)
 {
@@ -222,7 +233,7 @@ static int write_cost_json(const char *path)
 	if (!f)
 		return -errno;
 	fprintf(f, "{\n  \"format\": \"xdp-perf-cost-model/1\",\n");
-	json_env(f);
+	write_env_json(f);
 	fprintf(f, "  \"fits\": [\n");
 	for (int i = 0; i < nr_fits; i++) {
 		const struct stored_fit *c = &fits[i];
@@ -234,19 +245,19 @@ static int write_cost_json(const char *path)
 		fprintf(f, "    {");
 		for (int k = 0; k < 7; k++) {
 			fprintf(f, "\"%s\": ", names[k]);
-			results_json_string(f, vals[k]);
+			json_write_string(f, vals[k]);
 			fprintf(f, ", ");
 		}
 		fprintf(f, "\"frame_size\": %d, \"points\": %d, \"n_min\": %ld, \"n_max\": %ld, ",
 			c->frame_size, c->points, c->n_min, c->n_max);
-		json_num(f, "a", c->fit.a, false);
-		json_num(f, "b", c->fit.b, false);
-		json_num(f, "b_ci95_low", c->fit.b_ci95_low, false);
-		json_num(f, "b_ci95_high", c->fit.b_ci95_high, false);
-		json_num(f, "a_ci95_low", c->fit.a_ci95_low, false);
-		json_num(f, "a_ci95_high", c->fit.a_ci95_high, false);
-		json_num(f, "se_b", c->fit.se_b, false);
-		json_num(f, "r2", c->fit.r2, true);
+		json_write_num(f, "a", c->fit.a, false);
+		json_write_num(f, "b", c->fit.b, false);
+		json_write_num(f, "b_ci95_low", c->fit.b_ci95_low, false);
+		json_write_num(f, "b_ci95_high", c->fit.b_ci95_high, false);
+		json_write_num(f, "a_ci95_low", c->fit.a_ci95_low, false);
+		json_write_num(f, "a_ci95_high", c->fit.a_ci95_high, false);
+		json_write_num(f, "se_b", c->fit.se_b, false);
+		json_write_num(f, "r2", c->fit.r2, true);
 		fprintf(f, "}%s\n", i + 1 < nr_fits ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
@@ -400,18 +411,6 @@ const struct perf_environment *results_env(void)
 	return &environment;
 }
 
-void results_print_env(FILE *f, const char *prefix)
-{
-	const struct perf_environment *e = results_env();
-
-	fprintf(f, "%skernel %s, CPU %s (%d), virt %s%s\n", prefix, e->kernel,
-		e->cpu_model, e->nr_cpus, *e->virt ? e->virt : "none",
-		e->emulated ? " (EMULATED: timings not comparable)" : "");
-	fprintf(f, "%sJIT enable %d harden %d, bpf_stats %d, clang %s, libbpf %s, xdp-perf %s\n",
-		prefix, e->jit_enable, e->jit_harden, e->bpf_stats, e->clang,
-		e->libbpf, e->git_rev);
-}
-
 /* ---- files ---- */
 
 int results_mkdir_p(const char *dir)
@@ -432,48 +431,34 @@ int results_mkdir_p(const char *dir)
 	return 0;
 }
 
-void results_json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-static void json_env(FILE *f)
+static void write_env_json(FILE *f)
 {
 	const struct perf_environment *e = results_env();
 
 	fprintf(f, "  \"environment\": {\"kernel\": ");
-	results_json_string(f, e->kernel);
+	json_write_string(f, e->kernel);
 	fprintf(f, ", \"cpu_model\": ");
-	results_json_string(f, e->cpu_model);
+	json_write_string(f, e->cpu_model);
 	fprintf(f, ", \"nr_cpus\": %d, \"jit_enable\": %d, \"jit_harden\": %d, \"bpf_stats\": %d,\n    \"mitigations\": ",
 		e->nr_cpus, e->jit_enable, e->jit_harden, e->bpf_stats);
-	results_json_string(f, e->mitigations);
+	json_write_string(f, e->mitigations);
 	fprintf(f, ",\n    \"clang\": ");
-	results_json_string(f, e->clang);
+	json_write_string(f, e->clang);
 	fprintf(f, ", \"libbpf\": ");
-	results_json_string(f, e->libbpf);
+	json_write_string(f, e->libbpf);
 	fprintf(f, ", \"git_rev\": ");
-	results_json_string(f, e->git_rev);
+	json_write_string(f, e->git_rev);
 	fprintf(f, ", \"date\": ");
-	results_json_string(f, e->date);
+	json_write_string(f, e->date);
 	fprintf(f, ", \"hostname\": ");
-	results_json_string(f, e->hostname);
+	json_write_string(f, e->hostname);
 	fprintf(f, ", \"emulated\": %s, \"virt\": ",
 		e->emulated ? "true" : "false");
-	results_json_string(f, e->virt);
+	json_write_string(f, e->virt);
 	fprintf(f, "},\n");
 }
 
-static void json_profile(FILE *f)
+static void write_profile_json(FILE *f)
 {
 	fprintf(f, "  \"profile\": {\"reps\": %d, \"sizes\": [", env.reps);
 	for (int i = 0; i < env.nr_sizes; i++)
@@ -483,44 +468,35 @@ static void json_profile(FILE *f)
 		env.cpu);
 }
 
-/* JSON has no NaN or infinity: those become null */
-static void json_num(FILE *f, const char *name, double v, bool last)
-{
-	if (!isfinite(v))
-		fprintf(f, "\"%s\": null%s", name, last ? "" : ", ");
-	else
-		fprintf(f, "\"%s\": %.10g%s", name, v, last ? "" : ", ");
-}
-
-static void json_point(FILE *f, int i)
+static void write_point_json(FILE *f, int i)
 {
 	const struct result_row *r = &rows[i].row;
 	const struct sample_stats *s = &r->st;
 
 	fprintf(f, "    {\"test\": ");
-	results_json_string(f, rows[i].test);
+	json_write_string(f, rows[i].test);
 	fprintf(f, ", \"subtest\": ");
-	results_json_string(f, rows[i].subtest);
+	json_write_string(f, rows[i].subtest);
 	fprintf(f, ", \"property\": ");
-	results_json_string(f, r->key.property);
+	json_write_string(f, r->key.property);
 	fprintf(f, ", \"n\": %ld, \"variant\": ", r->key.n);
-	results_json_string(f, r->key.variant);
+	json_write_string(f, r->key.variant);
 	fprintf(f, ", \"op\": ");
-	results_json_string(f, r->key.op);
+	json_write_string(f, r->key.op);
 	fprintf(f, ", \"frame_size\": %d, \"mode\": ", r->key.frame_size);
-	results_json_string(f, r->key.mode);
+	json_write_string(f, r->key.mode);
 	fprintf(f, ", \"metric\": ");
-	results_json_string(f, r->metric);
+	json_write_string(f, r->metric);
 	fprintf(f, ", \"unit\": ");
-	results_json_string(f, r->unit);
+	json_write_string(f, r->unit);
 	fprintf(f, ", \"reps\": %d, ", s->n);
-	json_num(f, "mean", s->mean, false);
-	json_num(f, "median", s->median, false);
-	json_num(f, "stddev", s->stddev, false);
-	json_num(f, "ci95_low", s->ci95_low, false);
-	json_num(f, "ci95_high", s->ci95_high, false);
-	json_num(f, "min", s->min, false);
-	json_num(f, "max", s->max, false);
+	json_write_num(f, "mean", s->mean, false);
+	json_write_num(f, "median", s->median, false);
+	json_write_num(f, "stddev", s->stddev, false);
+	json_write_num(f, "ci95_low", s->ci95_low, false);
+	json_write_num(f, "ci95_high", s->ci95_high, false);
+	json_write_num(f, "min", s->min, false);
+	json_write_num(f, "max", s->max, false);
 	fprintf(f, "\"outliers\": %d}%s\n", s->outliers,
 		i + 1 < nr_rows ? "," : "");
 }
@@ -532,11 +508,11 @@ static int write_json(const char *path)
 	if (!f)
 		return -errno;
 	fprintf(f, "{\n  \"format\": \"xdp-perf-data/1\",\n");
-	json_env(f);
-	json_profile(f);
+	write_env_json(f);
+	write_profile_json(f);
 	fprintf(f, "  \"points\": [\n");
 	for (int i = 0; i < nr_rows; i++)
-		json_point(f, i);
+		write_point_json(f, i);
 	fprintf(f, "  ]\n}\n");
 	return fclose(f) ? -errno : 0;
 }
@@ -547,15 +523,19 @@ static int write_csv(const char *path)
 
 	if (!f)
 		return -errno;
-	fprintf(f, "test,subtest,property,n,variant,op,frame_size,mode,metric,unit,reps,mean,median,stddev,ci95_low,ci95_high,min,max,outliers\n");
+	fprintf(f, CSV_KEY_COLUMNS ",reps,mean,median,stddev,ci95_low,ci95_high,min,max,outliers\n");
 	for (int i = 0; i < nr_rows; i++) {
 		const struct result_row *r = &rows[i].row;
 		const struct sample_stats *s = &r->st;
 
-		fprintf(f, "%s,%s,%s,%ld,%s,%s,%d,%s,%s,%s,%d,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%d\n",
-			rows[i].test, rows[i].subtest, r->key.property,
-			r->key.n, r->key.variant, r->key.op,
-			r->key.frame_size, r->key.mode, r->metric, r->unit,
+		csv_write_key(f, &(struct csv_key){
+			.test = rows[i].test, .subtest = rows[i].subtest,
+			.property = r->key.property, .n = r->key.n,
+			.variant = r->key.variant, .op = r->key.op,
+			.frame_size = r->key.frame_size, .mode = r->key.mode,
+			.metric = r->metric, .unit = r->unit,
+		});
+		fprintf(f, "%d,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%d\n",
 			s->n, s->mean, s->median, s->stddev, s->ci95_low,
 			s->ci95_high, s->min, s->max, s->outliers);
 	}

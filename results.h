@@ -47,7 +47,6 @@ const char *results_subtest(int i);
  */
 int results_fit_sweep(const struct point_key *key, const char *what,
 		      struct linear_fit *fit);
-int results_fit_count(void);
 /* Print the cost model table (nothing when no fit was made). */
 void results_print_cost_model(FILE *f);
 
@@ -71,10 +70,7 @@ struct perf_environment {
 
 void results_probe_env(struct perf_environment *e);
 const struct perf_environment *results_env(void);
-void results_print_env(FILE *f, const char *prefix);
 
-/* A JSON string literal of s (quotes, escapes). */
-void results_json_string(FILE *f, const char *s);
 /* mkdir -p; 0 or -errno. */
 int results_mkdir_p(const char *dir);
 

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "stats.h"
+#include "util.h"
 
 /*
  * Above this many degrees of freedom t is the standard normal: the first
@@ -39,13 +40,6 @@ static bool all_finite(const double *x, int n)
 		if (!isfinite(x[i]))
 			return false;
 	return true;
-}
-
-static int cmp_double(const void *pa, const void *pb)
-{
-	double a = *(const double *)pa, b = *(const double *)pb;
-
-	return (a > b) - (a < b);
 }
 
 static double *sorted_copy(const double *x, int n)

@@ -19,6 +19,7 @@
 #include <sys/utsname.h>
 
 #include "test_perf.h"
+#include "json.h"
 #include "results.h"
 #include "version.h"
 
@@ -530,23 +531,23 @@ static int write_json_summary(int pass, int sub_pass, int skip, int fail)
 		const struct test_result *r = &results[i];
 
 		fprintf(f, "%s\n {\"name\": ", i ? "," : "");
-		results_json_string(f, r->def->name);
+		json_write_string(f, r->def->name);
 		fprintf(f, ", \"number\": %d, \"result\": \"%s\", "
 			"\"failed\": %s, \"message\": ", r->num,
 			state_str(r->state),
 			r->state == ST_FAIL ? "true" : "false");
-		results_json_string(f, r->reason);
+		json_write_string(f, r->reason);
 		fprintf(f, ", \"subtests\": [");
 		for (j = 0; j < r->nr_subs; j++) {
 			const struct subtest_result *s = &r->subs[j];
 
 			fprintf(f, "%s{\"name\": ", j ? ", " : "");
-			results_json_string(f, s->name);
+			json_write_string(f, s->name);
 			fprintf(f, ", \"number\": %d, \"result\": \"%s\", "
 				"\"failed\": %s, \"message\": ", s->num,
 				state_str(s->state),
 				s->state == ST_FAIL ? "true" : "false");
-			results_json_string(f, s->reason);
+			json_write_string(f, s->reason);
 			fputc('}', f);
 		}
 		fprintf(f, "]}");

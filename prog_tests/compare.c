@@ -8,12 +8,18 @@
  *   shift     ns   100 -> 110, sd 2%     slower (known shift)
  *   rate_drop Mpps  10 ->   8, sd 2%     slower (a rate going down)
  *   rate_up   Mpps  10 ->  12, sd 2%     faster
+ *   diag      Mpps  10 ->   5, sd 2%     info: test_run mpps is diagnostic
  *   noise     ns   100 -> 100.5, sd 10%  unchanged, not significant
  *   small     ns   100 -> 102, sd 0.2%   unchanged: significant, < min effect
  *   same      ns   identical samples     unchanged, p = 1
  *   single    ns   1 repetition          untestable
  *   gone      only in OLD                missing
  *   new       only in NEW                extra
+ *
+ * The gate subtest compares runs that differ only in diagnostic metrics
+ * (the generator's and the program's CPU share, 50% up) and in a metric
+ * this build does not know: never judged, the gate passes; then the same
+ * with ns_per_pkt 50% slower: the gate fails.
  */
 #define _GNU_SOURCE		/* nftw */
 #include <ftw.h>
@@ -22,8 +28,10 @@
 
 #include "test_perf.h"
 #include "compare.h"
+#include "csv.h"
 #include "dataset.h"
 #include "stats.h"
+#include "util.h"
 
 #define REPS	30
 
@@ -38,8 +46,9 @@ struct spec {
 
 static const struct spec specs[] = {
 	{ "shift", "ns_per_pkt", "ns", 100, 110, 0.02, REPS, true, true, CMP_SLOWER },
-	{ "rate_drop", "mpps", "Mpps", 10, 8, 0.02, REPS, true, true, CMP_SLOWER },
-	{ "rate_up", "mpps", "Mpps", 10, 12, 0.02, REPS, true, true, CMP_FASTER },
+	{ "rate_drop", "mpps_max", "Mpps", 10, 8, 0.02, REPS, true, true, CMP_SLOWER },
+	{ "rate_up", "mpps_max", "Mpps", 10, 12, 0.02, REPS, true, true, CMP_FASTER },
+	{ "diag", "mpps", "Mpps", 10, 5, 0.02, REPS, true, true, CMP_INFO },
 	{ "noise", "ns_per_pkt", "ns", 100, 100.5, 0.10, REPS, true, true, CMP_UNCHANGED },
 	{ "small", "ns_per_pkt", "ns", 100, 102, 0.002, REPS, true, true, CMP_UNCHANGED },
 	{ "same", "ns_per_pkt", "ns", 50, 50, 0.02, REPS, true, true, CMP_UNCHANGED },
@@ -48,7 +57,7 @@ static const struct spec specs[] = {
 	{ "new", "ns_per_pkt", "ns", 50, 50, 0.02, REPS, false, true, 0 },
 };
 
-#define NR_SPECS (int)(sizeof(specs) / sizeof(specs[0]))
+#define NR_SPECS (int)ARRAY_SIZE(specs)
 
 /* xorshift64* and Box-Muller: reproducible normal samples */
 static double normal(unsigned long long *s)
@@ -81,6 +90,8 @@ struct side_opts {
 	const char *cpu_model;
 	const char *kernel;
 	bool emulated;
+	const struct spec *specs;	/* NULL: specs[] */
+	int nr_specs;
 };
 
 static void json_num(FILE *f, const char *name, double v)
@@ -96,6 +107,8 @@ static char *side_json(const struct side_opts *o, size_t *len)
 {
 	char *text = NULL;
 	FILE *f = open_memstream(&text, len);
+	const struct spec *all = o->specs ?: specs;
+	int nr = o->specs ? o->nr_specs : NR_SPECS;
 	bool first = true;
 
 	if (!f)
@@ -105,8 +118,8 @@ static char *side_json(const struct side_opts *o, size_t *len)
 		o->kernel, o->cpu_model, o->new_side ? "new" : "old",
 		o->new_side ? "2026-01-02" : "2026-01-01",
 		o->emulated ? "true" : "false");
-	for (int i = 0; i < NR_SPECS; i++) {
-		const struct spec *sp = &specs[i];
+	for (int i = 0; i < nr; i++) {
+		const struct spec *sp = &all[i];
 		struct sample_stats st;
 
 		if (!(o->new_side ? sp->in_new : sp->in_old))
@@ -231,6 +244,7 @@ static void test_verdicts(void)
 	ASSERT_STREQ(res.rows[0].old->subtest, "rate_drop", "worst first");
 	ASSERT_EQ(res.count[CMP_SLOWER], 2, "slower");
 	ASSERT_EQ(res.count[CMP_FASTER], 1, "faster");
+	ASSERT_EQ(res.count[CMP_INFO], 1, "diagnostic metric not judged");
 	ASSERT_EQ(cmp_gate(&res), 1, "gate fails on a slowdown");
 	done(&old, &new, &res);
 }
@@ -362,16 +376,102 @@ static void test_emulated(void)
 	done(&old, &new, &res);
 }
 
+/*
+ * Diagnostic metrics (CPU shares, whatever their unit) and unknown names
+ * move by 50% between the runs: shown, never judged, the gate passes.
+ * The same runs with ns_per_pkt 50% slower fail it.
+ */
+static const struct spec gate_specs[] = {
+	{ "cost", "ns_per_pkt", "ns", 100, 100, 0.02, REPS, true, true, CMP_UNCHANGED },
+	{ "gen", "gen_cpu_pct", "%", 40, 60, 0.02, REPS, true, true, CMP_INFO },
+	{ "prog", "cpu_prog_pct", "%", 20, 30, 0.02, REPS, true, true, CMP_INFO },
+	{ "softirq", "ksoftirqd_pct", "%", 10, 15, 0.02, REPS, true, true, CMP_INFO },
+	{ "unknown", "mystery_ns", "ns", 100, 150, 0.02, REPS, true, true, CMP_INFO },
+};
+
+static const struct spec gate_slower_specs[] = {
+	{ "cost", "ns_per_pkt", "ns", 100, 150, 0.02, REPS, true, true, CMP_SLOWER },
+	{ "gen", "gen_cpu_pct", "%", 40, 60, 0.02, REPS, true, true, CMP_INFO },
+	{ "prog", "cpu_prog_pct", "%", 20, 30, 0.02, REPS, true, true, CMP_INFO },
+};
+
+static void check_gate(const struct spec *sp, int nr, int expect_gate)
+{
+	struct side_opts a = old_side, b = old_side;
+	struct dataset old, new;
+	struct cmp_result res;
+
+	a.specs = b.specs = sp;
+	a.nr_specs = b.nr_specs = nr;
+	b.new_side = true;
+	if (!run_cmp(&a, &b, &old, &new, &res))
+		return;
+	for (int i = 0; i < nr; i++) {
+		const struct cmp_row *r = find_row(&res, sp[i].name);
+
+		if (ASSERT_OK_PTR(r, "row matched") &&
+		    ASSERT_STREQ(cmp_verdict_str(r->verdict),
+				 cmp_verdict_str(sp[i].expect), sp[i].name) &&
+		    sp[i].expect == CMP_INFO)
+			/* shown with its change all the same */
+			ASSERT_DBL_NEAR(r->rel, sp[i].new_mean / sp[i].old_mean - 1,
+					0.03, "info row keeps its change");
+	}
+	ASSERT_EQ(cmp_gate(&res), expect_gate, "gate");
+	done(&old, &new, &res);
+}
+
+static void test_gate(void)
+{
+	check_gate(gate_specs, ARRAY_SIZE(gate_specs), 0);
+	check_gate(gate_slower_specs, ARRAY_SIZE(gate_slower_specs), 1);
+}
+
 static int rm_entry(const char *path, const struct stat *sb, int flag,
 		    struct FTW *ftw)
 {
 	return remove(path);
 }
 
+/*
+ * The verdict column of dir/compare.csv counted: count[CMP_*], and
+ * count[NR_CMP_VERDICTS] for missing + extra points.
+ */
+static int count_csv_verdicts(const char *dir, int *count)
+{
+	char path[PATH_MAX], *line = NULL, *cells[64];
+	int col = -1, n, ret = 0;
+	size_t cap = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/compare.csv", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	memset(count, 0, (NR_CMP_VERDICTS + 1) * sizeof(*count));
+	for (int row = 0; !ret && getline(&line, &cap, f) >= 0; row++) {
+		n = csv_split(line, cells, 64);
+		for (int i = 0; !row && i < n; i++)
+			if (!strcmp(cells[i], "verdict"))
+				col = i;
+		if (col < 0 || n <= col) {
+			ret = -EINVAL;
+			break;
+		}
+		for (int v = 0; row && v < NR_CMP_VERDICTS; v++)
+			count[v] += !strcmp(cells[col], cmp_verdict_str(v));
+		count[NR_CMP_VERDICTS] += row && (!strcmp(cells[col], "missing") ||
+						  !strcmp(cells[col], "extra"));
+	}
+	free(line);
+	fclose(f);
+	return ret;
+}
+
 static void test_files(void)
 {
 	char dir[64] = "/tmp/xdp-perf-compare.XXXXXX", path[PATH_MAX], err[512];
-	int count[5];
+	int count[NR_CMP_VERDICTS + 1];
 	struct dataset old, new;
 	struct cmp_result res;
 	bool ok = false;
@@ -386,13 +486,14 @@ static void test_files(void)
 	}
 	snprintf(path, sizeof(path), "%s/compare.md", dir);
 	if (!ASSERT_OK(access(path, R_OK), "compare.md") ||
-	    !ASSERT_OK(compare_count_verdicts(dir, count), "read compare.csv"))
+	    !ASSERT_OK(count_csv_verdicts(dir, count), "read compare.csv"))
 		goto free;
 	ok = ASSERT_EQ(count[CMP_SLOWER], res.count[CMP_SLOWER], "csv slower") &&
 	     ASSERT_EQ(count[CMP_FASTER], res.count[CMP_FASTER], "csv faster") &&
 	     ASSERT_EQ(count[CMP_UNCHANGED], res.count[CMP_UNCHANGED], "csv unchanged") &&
 	     ASSERT_EQ(count[CMP_UNTESTABLE], 1, "csv untestable") &&
-	     ASSERT_EQ(count[4], 2, "csv missing + extra");
+	     ASSERT_EQ(count[CMP_INFO], res.count[CMP_INFO], "csv info") &&
+	     ASSERT_EQ(count[NR_CMP_VERDICTS], 2, "csv missing + extra");
 free:
 	done(&old, &new, &res);
 out:
@@ -413,7 +514,7 @@ static void test_options(void)
 	ASSERT_OK(cmp_parse_effect("0.1", &v), "0.1");
 	ASSERT_DBL_NEAR(v, 0.1, 1e-12, "0.1");
 	ASSERT_OK(cmp_parse_effect("0", &v), "0 (every significant change)");
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
 		if (!ASSERT_ERR(cmp_parse_effect(bad[i], &v), "bad effect"))
 			test__log("accepted '%s'", bad[i]);
 	ASSERT_OK(cmp_parse_alpha("0.01", &v), "alpha 0.01");
@@ -436,6 +537,8 @@ void test_compare(void)
 		test_environment();
 	if (test__start_subtest("emulated"))
 		test_emulated();
+	if (test__start_subtest("gate"))
+		test_gate();
 	if (test__start_subtest("files"))
 		test_files();
 	if (test__start_subtest("options"))

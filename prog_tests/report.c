@@ -22,8 +22,11 @@
 #include <sys/wait.h>
 
 #include "test_perf.h"
+#include "csv.h"
 #include "dataset.h"
+#include "plot.h"
 #include "report.h"
+#include "util.h"
 
 #define MIN_PLOT_BYTES	2048	/* an empty gnuplot canvas is ~1.5 KiB */
 
@@ -162,6 +165,13 @@ static void synth_wire(struct synth *s)
 		}
 }
 
+/* A metric this build does not know: listed, never plotted as a rate. */
+static void synth_unknown(struct synth *s)
+{
+	synth_point(s, "xdp_modes", "generic", "base", 0, "redirect", "", 64,
+		    "generic", "mystery_rate", "Mpps", 1.5);
+}
+
 static bool write_synthetic(const char *dir, bool emulated)
 {
 	char path[PATH_MAX];
@@ -183,6 +193,7 @@ static bool write_synthetic(const char *dir, bool emulated)
 		"  \"points\": [\n", emulated ? "true" : "false");
 	synth_micro(&s);
 	synth_wire(&s);
+	synth_unknown(&s);
 	fprintf(s.json, "\n  ]\n}\n");
 	fclose(s.csv);
 	fclose(s.json);
@@ -344,7 +355,7 @@ static bool check_one_plot(const char *dir, const char *name, const char *md,
 		test__log("no reference to %s", ref);
 		return false;
 	}
-	for (size_t k = 0; k < sizeof(kind_prefix) / sizeof(kind_prefix[0]); k++)
+	for (size_t k = 0; k < ARRAY_SIZE(kind_prefix); k++)
 		if (!strncmp(name, kind_prefix[k], strlen(kind_prefix[k])))
 			pc->kinds |= 1 << k;
 	if (has_suffix(name, ".svg")) {
@@ -419,7 +430,7 @@ static bool build_report(const char *dir)
 		test__log("%s", err);
 		return false;
 	}
-	ret = report_build(dir, &ds, err, sizeof(err));
+	ret = report_build(dir, &ds, NULL, err, sizeof(err));
 	ds_free(&ds);
 	if (!ASSERT_OK(ret, "report_build"))
 		test__log("%s", err);
@@ -470,7 +481,7 @@ static void test_reader(void)
 	ASSERT_EQ(ds.pts[0].n, 8, "n");
 	ds_free(&ds);
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
 		if (!ASSERT_ERR(ds_parse_json(bad[i], strlen(bad[i]), &ds, err,
 					      sizeof(err)), "bad json refused")) {
 			test__log("accepted: %s", bad[i]);
@@ -487,6 +498,33 @@ static void test_reader(void)
 	memset(deep, '[', sizeof(deep));
 	ASSERT_ERR(ds_parse_json(deep, sizeof(deep), &ds, err, sizeof(err)),
 		   "deep nesting refused");
+}
+
+/* A field with a comma or a quote survives csv_write_str and csv_split. */
+static bool check_csv_quoting(void)
+{
+	static const char *const fields[] = { "a,b", "say \"hi\"", "", "x" };
+	char *text = NULL, *cells[8];
+	size_t len = 0;
+	bool ok;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!ASSERT_OK_PTR(f, "memstream"))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		csv_write_str(f, fields[i]);
+		fputc(i + 1 < ARRAY_SIZE(fields) ? ',' : '\n', f);
+	}
+	fclose(f);
+	ok = ASSERT_EQ(csv_split(text, cells, 8), ARRAY_SIZE(fields),
+		       "quoted fields");
+	for (size_t i = 0; ok && i < ARRAY_SIZE(fields); i++)
+		ok = ASSERT_STREQ(cells[i], fields[i], "field read back");
+	free(text);
+	text = strdup("\"open,x\n");
+	ok = ASSERT_ERR(csv_split(text, cells, 8), "unclosed quote") && ok;
+	free(text);
+	return ok;
 }
 
 static void test_reader_csv(void)
@@ -520,6 +558,7 @@ static void test_reader_csv(void)
 	fclose(f);
 	ok = ASSERT_ERR(ds_load(path, &ds, err, sizeof(err)),
 			"csv without columns refused") && ok;
+	ok = check_csv_quoting() && ok;
 out:
 	drop_tmp(dir, ok);
 }
@@ -533,14 +572,14 @@ static void test_synthetic(void)
 	char dir[64], path[PATH_MAX], why[256];
 	bool ok = false;
 
-	if (!report_have_gnuplot(why, sizeof(why))) {
+	if (!plot_have_gnuplot(why, sizeof(why))) {
 		test__skip("%s", why);
 		return;
 	}
 	if (!make_tmp(dir, sizeof(dir)) || !write_synthetic(dir, false) ||
 	    !build_report(dir))
 		goto out;
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
 		if (!ASSERT_OK(access(path, R_OK), files[i]))
 			goto out;
@@ -557,6 +596,10 @@ static void test_synthetic(void)
 	     ASSERT_TRUE(file_has(dir, "report.md", "Costs most per unit: map"),
 			 "per-unit reading") &&
 	     ASSERT_TRUE(file_has(dir, "report.md", "gbps_max"), "unplotted metric listed") &&
+	     ASSERT_TRUE(file_has(dir, "report.md", "generic mystery_rate |"),
+			 "unknown metric in the table") &&
+	     ASSERT_FALSE(file_has(dir, "plots/tput-base-forwarder-redirect.dat",
+				   "mystery_rate"), "unknown metric not plotted") &&
 	     ASSERT_TRUE(file_has(dir, "report.md", "native maximum rate is"),
 			 "mode comparison") &&
 	     ASSERT_TRUE(file_has(dir, "plots/tput-base-forwarder-redirect.gp",
@@ -572,7 +615,7 @@ static void test_no_gnuplot(void)
 	char dir[64], path[PATH_MAX];
 	bool ok = false;
 
-	report_set_gnuplot("/nonexistent/gnuplot");
+	plot_set_gnuplot("/nonexistent/gnuplot");
 	if (!make_tmp(dir, sizeof(dir)) || !write_synthetic(dir, false) ||
 	    !build_report(dir))
 		goto out;
@@ -583,7 +626,7 @@ static void test_no_gnuplot(void)
 	     ASSERT_TRUE(file_has(dir, "report.md", "| 64 |"), "tables still there") &&
 	     ASSERT_ERR(access(path, F_OK), "no plots directory");
 out:
-	report_set_gnuplot(NULL);
+	plot_set_gnuplot(NULL);
 	drop_tmp(dir, ok);
 }
 
@@ -592,7 +635,7 @@ static void test_emulated(void)
 	char dir[64];
 	bool ok = false;
 
-	report_set_gnuplot("/nonexistent/gnuplot");
+	plot_set_gnuplot("/nonexistent/gnuplot");
 	if (!make_tmp(dir, sizeof(dir)) || !write_synthetic(dir, true) ||
 	    !build_report(dir))
 		goto out;
@@ -601,7 +644,7 @@ static void test_emulated(void)
 	     ASSERT_TRUE(file_has(dir, "report.html", "measured on an emulated CPU"),
 			 "warning in report.html");
 out:
-	report_set_gnuplot(NULL);
+	plot_set_gnuplot(NULL);
 	drop_tmp(dir, ok);
 }
 
@@ -616,7 +659,7 @@ static void test_run(void)
 
 	if (!test__need_bpf())
 		return;
-	if (!report_have_gnuplot(why, sizeof(why))) {
+	if (!plot_have_gnuplot(why, sizeof(why))) {
 		test__skip("%s", why);
 		return;
 	}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * CSV as the suite writes and reads it (data.csv, cost-model.csv,
+ * compare.csv): one row per line, a field quoted ("...", "" for a quote)
+ * when it holds a comma or a quote, line breaks inside a field written as
+ * spaces so that a row never spans two lines.
+ */
+#ifndef __CSV_H
+#define __CSV_H
+
+#include <stdio.h>
+
+/* The columns that name a point, first in data.csv and compare.csv. */
+#define CSV_KEY_COLUMNS \
+	"test,subtest,property,n,variant,op,frame_size,mode,metric,unit"
+
+struct csv_key {
+	const char *test, *subtest, *property;
+	long n;
+	const char *variant, *op;
+	int frame_size;
+	const char *mode, *metric, *unit;
+};
+
+/* One field (NULL is empty), quoted when needed; no separator. */
+void csv_write_str(FILE *f, const char *s);
+/* The CSV_KEY_COLUMNS of a row, each followed by a comma. */
+void csv_write_key(FILE *f, const struct csv_key *k);
+
+/*
+ * Split one line in place into at most max cells (quotes removed, the
+ * line end dropped). Returns the number of cells, or -1 when the line has
+ * more than max or a quote is not closed.
+ */
+int csv_split(char *line, char **cells, int max);
+
+#endif /* __CSV_H */

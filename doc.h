@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Documents written twice at once: NAME.md (Markdown) and NAME.html (one
+ * self-contained page, images inlined as base64 PNG), with headings,
+ * paragraphs, lists, tables, images and warnings; every string escaped
+ * for where it goes. Also the formatting of a value with its CI.
+ */
+#ifndef __DOC_H
+#define __DOC_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "stats.h"
+
+struct doc {
+	FILE *md, *html;
+	char dir[4096];		/* where the document is, for inlined images */
+	bool in_list;
+	bool in_table;
+};
+
+/* dir/base.md and dir/base.html with title as first heading; 0 or -errno. */
+int doc_open(struct doc *d, const char *dir, const char *base,
+	     const char *title);
+int doc_close(struct doc *d);
+void doc_heading(struct doc *d, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void doc_para(struct doc *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void doc_item(struct doc *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void doc_list_end(struct doc *d);
+void doc_warning(struct doc *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void doc_table_head(struct doc *d, int nr, const char *const *cells);
+void doc_table_row(struct doc *d, int nr, const char *const *cells);
+void doc_table_end(struct doc *d);
+/* A plot: rel is the path of NAME.png/.svg relative to d->dir, no ext. */
+void doc_image(struct doc *d, const char *rel, const char *caption);
+/* A link to a file beside the document. */
+void doc_file(struct doc *d, const char *rel, const char *what);
+
+/* "12.3 ±0.4": y and the half-width of [lo, hi] with sensible digits. */
+void doc_fmt_val_ci(char *buf, size_t len, double y, double lo, double hi);
+/* The same for a mean and its 95% CI. */
+void doc_fmt_stat(char *buf, size_t len, const struct sample_stats *st);
+
+#endif /* __DOC_H */

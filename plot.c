@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gnuplot: found once, asked for its PNG and SVG terminals, run with a
+ * timeout. Every plot is written as data (.dat) and a script (.gp) that
+ * runs in its directory, then rendered to PNG and SVG.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plot.h"
+#include "util.h"
+
+#define GNUPLOT_TIMEOUT_MS	60000
+#define LOG_Y_RATIO		8	/* log y axis when max/min exceeds this */
+#define MANY_POINTS		200	/* error bars without caps above this */
+
+/* ---- gnuplot ---- */
+
+static const char *gnuplot_override;
+static int gnuplot_state;	/* 0 unknown, 1 usable, -1 not */
+static char gnuplot_png[16];
+static char gnuplot_why[PATH_MAX + 64];
+
+void plot_set_gnuplot(const char *path)
+{
+	gnuplot_override = path;
+	gnuplot_state = 0;
+}
+
+/*
+ * gnuplot with one or two arguments in dir (NULL: here), its output
+ * appended to log (NULL: discarded). Its exit status; 127 when it could
+ * not be run, or -errno.
+ */
+static int run_gnuplot(const char *dir, const char *log, const char *arg1,
+		       const char *arg2)
+{
+	const char *argv[] = { gnuplot_override ?: "gnuplot", arg1, arg2, NULL };
+	const struct run_opts opts = {
+		.cwd = dir, .log_path = log, .timeout_ms = GNUPLOT_TIMEOUT_MS,
+	};
+
+	return run_cmd(argv, &opts);
+}
+
+/* 0 when gnuplot has this terminal. */
+static int probe_terminal(const char *term)
+{
+	char cmd[64];
+
+	snprintf(cmd, sizeof(cmd), "set terminal %s", term);
+	return run_gnuplot(NULL, NULL, "-e", cmd);
+}
+
+static void probe_gnuplot(void)
+{
+	const char *name = gnuplot_override ?: "gnuplot";
+	int ret;
+
+	gnuplot_state = -1;
+	ret = probe_terminal("pngcairo");
+	if (ret == 127 || ret < 0) {
+		snprintf(gnuplot_why, sizeof(gnuplot_why),
+			 "gnuplot is not installed (Debian: apt-get install gnuplot-nox)");
+		return;
+	}
+	if (!ret)
+		snprintf(gnuplot_png, sizeof(gnuplot_png), "pngcairo");
+	else if (!probe_terminal("png"))
+		snprintf(gnuplot_png, sizeof(gnuplot_png), "png");
+	else {
+		snprintf(gnuplot_why, sizeof(gnuplot_why),
+			 "%s has no PNG terminal (neither pngcairo nor png)",
+			 name);
+		return;
+	}
+	if (probe_terminal("svg")) {
+		snprintf(gnuplot_why, sizeof(gnuplot_why),
+			 "%s has no SVG terminal", name);
+		return;
+	}
+	gnuplot_state = 1;
+}
+
+bool plot_have_gnuplot(char *why, size_t why_len)
+{
+	if (gnuplot_state == 0)
+		probe_gnuplot();
+	if (gnuplot_state < 0 && why)
+		snprintf(why, why_len, "%s", gnuplot_why);
+	return gnuplot_state > 0;
+}
+
+double plot_line_rate_mpps(int frame_size)
+{
+	/* 8 B preamble + 12 B inter-frame gap ride with every frame */
+	return 10e9 / ((frame_size + 20) * 8.0) / 1e6;
+}
+
+/* ---- plots ---- */
+
+struct plot_series *plot_add_series(struct plot *pl, const char *label)
+{
+	struct plot_series *s;
+
+	s = realloc(pl->series, (pl->nr_series + 1) * sizeof(*s));
+	if (!s)
+		return NULL;
+	pl->series = s;
+	s = &s[pl->nr_series++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->label, sizeof(s->label), "%s", label);
+	return s;
+}
+
+int plot_add_xy(struct plot_series *s, double x, double y, double lo,
+		double hi)
+{
+	struct plot_xy *xy = realloc(s->xy, (s->nr + 1) * sizeof(*xy));
+
+	if (!xy)
+		return -ENOMEM;
+	s->xy = xy;
+	xy[s->nr++] = (struct plot_xy){
+		.x = x, .y = y,
+		/* no spread estimate (one repetition): no error bar */
+		.lo = isnan(lo) ? y : lo, .hi = isnan(hi) ? y : hi,
+	};
+	return 0;
+}
+
+void plot_free(struct plot *pl)
+{
+	for (int i = 0; i < pl->nr_series; i++)
+		free(pl->series[i].xy);
+	free(pl->series);
+	pl->series = NULL;
+	pl->nr_series = 0;
+}
+
+/* gnuplot single-quoted string: only ' needs doubling. */
+static void gp_str(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputc('\'', f);
+		fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+static int write_plot_data(const struct plot *pl, const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	fprintf(f, "# %s\n# x y ci95_low ci95_high, one block per series\n",
+		pl->title);
+	for (int i = 0, block = 0; i < pl->nr_series; i++) {
+		const struct plot_series *s = &pl->series[i];
+
+		if (!s->nr)
+			continue;
+		fprintf(f, "%s# %s\n", block++ ? "\n\n" : "", s->label);
+		for (int j = 0; j < s->nr; j++)
+			fprintf(f, "%.10g %.10g %.10g %.10g\n", s->xy[j].x,
+				s->xy[j].y, s->xy[j].lo, s->xy[j].hi);
+	}
+	return fclose(f) ? -errno : 0;
+}
+
+static void plot_range(const struct plot *pl, double *xmin, double *xmax,
+		       double *ymin, double *ymax)
+{
+	*xmin = *ymin = INFINITY;
+	*xmax = *ymax = -INFINITY;
+	for (int i = 0; i < pl->nr_series; i++)
+		for (int j = 0; j < pl->series[i].nr; j++) {
+			const struct plot_xy *xy = &pl->series[i].xy[j];
+
+			*xmin = fmin(*xmin, xy->x);
+			*xmax = fmax(*xmax, xy->x);
+			*ymin = fmin(*ymin, fmin(xy->lo, xy->y));
+			*ymax = fmax(*ymax, fmax(xy->hi, xy->y));
+		}
+}
+
+/* Frame-size tics: exactly the sizes measured. */
+static void write_size_tics(FILE *f, const struct plot *pl)
+{
+	double seen[64];
+	int nr = 0;
+
+	for (int i = 0; i < pl->nr_series; i++)
+		for (int j = 0; j < pl->series[i].nr && nr < 64; j++) {
+			double x = pl->series[i].xy[j].x;
+			int k;
+
+			for (k = 0; k < nr && seen[k] != x; k++)
+				;
+			if (k == nr)
+				seen[nr++] = x;
+		}
+	fprintf(f, "set xtics (");
+	for (int k = 0; k < nr; k++)
+		fprintf(f, "%s%g", k ? ", " : "", seen[k]);
+	fprintf(f, ")\n");
+}
+
+static int plot_points(const struct plot *pl)
+{
+	int n = 0;
+
+	for (int i = 0; i < pl->nr_series; i++)
+		n += pl->series[i].nr;
+	return n;
+}
+
+static const int palette[PLOT_MAX_SERIES] = {
+	0x1f77b4, 0xd62728, 0x2ca02c, 0x9467bd, 0xff7f0e, 0x8c564b,
+	0xe377c2, 0x17becf,
+};
+
+static void write_plot_axes(FILE *f, const struct plot *pl)
+{
+	double xmin, xmax, ymin, ymax;
+	bool logx = pl->logx, logy = pl->logy;
+
+	plot_range(pl, &xmin, &xmax, &ymin, &ymax);
+	/* log axes cannot show 0 or negative values: fall back to linear */
+	logx = logx && xmin > 0;
+	/* and a log y only helps when the values span an order of magnitude */
+	logy = logy && ymin > 0 && ymax / ymin > LOG_Y_RATIO;
+	fprintf(f, "set title ");
+	gp_str(f, pl->title);
+	fprintf(f, "\nset xlabel ");
+	gp_str(f, pl->xlabel);
+	fprintf(f, "\nset ylabel ");
+	gp_str(f, pl->ylabel);
+	fprintf(f, "\nset grid\nset key below\nset border 3\n"
+		"set xtics nomirror\nset ytics nomirror\n");
+	/* a palette without yellow: every line readable on white */
+	for (int i = 0; i < PLOT_MAX_SERIES; i++)
+		fprintf(f, "set linetype %d lc rgb '#%06x' lw 1.5 pt 7\n", i + 1,
+			palette[i]);
+	fprintf(f, "set linetype cycle %d\n", PLOT_MAX_SERIES);
+	/* thousands of error bars: their caps would merge into blocks */
+	if (plot_points(pl) > MANY_POINTS)
+		fprintf(f, "set bars 0\n");
+	if (logx)
+		fprintf(f, "set logscale x 2\nset xrange [%g:%g]\n",
+			xmin / 1.15, xmax * 1.15);
+	else if (pl->y_signed)
+		fprintf(f, "set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05\n");
+	else
+		fprintf(f, "set xrange [%g:*]\nset offsets 0, graph 0.03, graph 0.05, 0\n",
+			xmin);
+	for (int i = 0; i < 2; i++)
+		if (!isnan(pl->hline[i]))
+			fprintf(f, "set arrow from graph 0, first %.10g to graph 1, first %.10g nohead dt 3 lc rgb '#888888'\n",
+				pl->hline[i], pl->hline[i]);
+	if (pl->frame_size_x)
+		write_size_tics(f, pl);
+	if (logy)
+		fprintf(f, "set logscale y 10\n");
+	else if (pl->y_signed)
+		fprintf(f, "set xzeroaxis lt -1\n");
+	else
+		fprintf(f, "set yrange [0:*]\n");
+}
+
+static void write_plot_cmd(FILE *f, const struct plot *pl, const char *dat)
+{
+	const char *sep = "plot ";
+
+	for (int i = 0, block = 0; i < pl->nr_series; i++) {
+		const struct plot_series *s = &pl->series[i];
+
+		if (!s->nr)
+			continue;
+		fprintf(f, "%s", sep);
+		gp_str(f, dat);
+		fprintf(f, " index %d using 1:2:3:4 with %s pt 7 ps 0.6",
+			block++, s->points_only ? "yerrorbars" : "yerrorlines lw 1.5");
+		if (s->color)
+			fprintf(f, " lc rgb '#%06x'", s->color);
+		fprintf(f, " title ");
+		gp_str(f, s->label);
+		sep = ", \\\n     ";
+	}
+	if (pl->line_rate)
+		fprintf(f, "%s10e9/((x+20)*8)/1e6 with lines dt 2 lw 1.5 lc rgb '#555555' title '10GbE line rate'",
+			sep);
+	fprintf(f, "\n");
+}
+
+int plot_render(const struct plot *pl, const char *dir)
+{
+	char dat[PATH_MAX], gp[PATH_MAX], log[PATH_MAX], name[160];
+	FILE *f;
+	int ret;
+
+	if (!plot_have_gnuplot(NULL, 0))
+		return -ENOENT;
+	snprintf(dat, sizeof(dat), "%s/%s.dat", dir, pl->name);
+	snprintf(gp, sizeof(gp), "%s/%s.gp", dir, pl->name);
+	snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
+	ret = write_plot_data(pl, dat);
+	if (ret)
+		return ret;
+	f = fopen(gp, "w");
+	if (!f)
+		return -errno;
+	/* relative names: the script runs in dir and can be re-run there */
+	snprintf(name, sizeof(name), "%s.dat", pl->name);
+	fprintf(f, "# gnuplot script written by xdp-perf; run it in this directory\n"
+		"set terminal %s size 960,600 noenhanced font 'sans,10'\n"
+		"set output '%s.png'\n", gnuplot_png, pl->name);
+	write_plot_axes(f, pl);
+	write_plot_cmd(f, pl, name);
+	fprintf(f, "set terminal svg size 960,600 dynamic noenhanced font 'sans,11' background rgb 'white'\n"
+		"set output '%s.svg'\nreplot\nset output\n", pl->name);
+	if (fclose(f))
+		return -errno;
+	snprintf(name, sizeof(name), "%s.gp", pl->name);
+	ret = run_gnuplot(dir, log, name, NULL);
+	return ret ? -EIO : 0;
+}

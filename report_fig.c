@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * From points to figures (see report_fig.h): every point is offered to
+ * each kind of figure; the ones a kind takes are grouped by figure, then
+ * by series, and become plots of at most PLOT_MAX_SERIES lines each.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+#include "report_fig.h"
+#include "util.h"
+
+bool fig_is_wire_mode(const char *mode)
+{
+	return strcmp(mode, FIG_MODE_MICRO) != 0;
+}
+
+/* A program's identity across modes and tests: what the DUT ran. */
+static void identity(const struct ds_point *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s|%ld|%s|%s", p->property, p->n, p->variant,
+		 p->op);
+}
+
+static void describe_program(const struct ds_point *p, char *buf, size_t len)
+{
+	const char *prop = p->property[0] ? p->property : "base";
+	int used;
+
+	if (!strcmp(prop, "base"))
+		used = snprintf(buf, len, "base forwarder");
+	else
+		used = snprintf(buf, len, "%s", prop);
+	if (p->n > 0 && used >= 0 && (size_t)used < len)
+		used += snprintf(buf + used, len - used, " N=%ld", p->n);
+	if (p->variant[0] && used >= 0 && (size_t)used < len)
+		used += snprintf(buf + used, len - used, " %s", p->variant);
+	if (p->op[0] && used >= 0 && (size_t)used < len)
+		snprintf(buf + used, len - used, " %s", p->op);
+}
+
+/* What N counts, per property: "(N) extra instructions". */
+const char *fig_unit_word(const char *property, bool plural)
+{
+	static const struct { const char *key, *one, *many; } words[] = {
+		{ "insn", "instruction", "instructions" },
+		{ "branch", "conditional block", "conditional blocks" },
+		{ "map", "map access", "map accesses" },
+		{ "payload", "payload byte", "payload bytes" },
+		{ "tail", "tail call", "tail calls" },
+		{ "loop", "loop iteration", "loop iterations" },
+		{ "alu", "ALU operation", "ALU operations" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strstr(property, words[i].key))
+			return plural ? words[i].many : words[i].one;
+	return plural ? "units of N" : "unit of N";
+}
+
+static void slug(char *out, size_t len, const char *in)
+{
+	size_t j = 0;
+
+	for (; *in && j + 1 < len; in++) {
+		char c = *in;
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_')
+			out[j++] = c;
+		else if (c >= 'A' && c <= 'Z')
+			out[j++] = c - 'A' + 'a';
+		else if (j && out[j - 1] != '-')
+			out[j++] = '-';
+	}
+	while (j && out[j - 1] == '-')
+		j--;
+	out[j] = '\0';
+}
+
+/*
+ * Which figure a point belongs to for one kind of figure, and its x. Returns
+ * false when the point is not for this kind. swept: its property was
+ * measured at two or more N (a sweep); a lone N (the base forwarder at N=0)
+ * is plotted against frame size instead.
+ */
+static bool select_point(enum fig_kind kind, const struct ds_point *p,
+			 bool swept, struct fig_ref *r)
+{
+	enum metric_kind mk = metric_kind_of(p->metric);
+	bool ns_per_pkt = metric_is(p->metric, METRIC_NS_PER_PKT);
+	char id[256];
+
+	identity(p, id, sizeof(id));
+	switch (kind) {
+	case FIG_PROP:
+		if (!ns_per_pkt || !swept)
+			return false;
+		snprintf(r->fig, sizeof(r->fig), "%s|%s", p->property,
+			 p->mode);
+		r->x = p->n;
+		return true;
+	case FIG_SIZE:
+		if (!ns_per_pkt || swept ||
+		    fig_is_wire_mode(p->mode) || p->frame_size <= 0)
+			return false;
+		snprintf(r->fig, sizeof(r->fig), "size");
+		break;
+	case FIG_TPUT:
+		/* packet rates: forwarded, offered or arriving */
+		if ((mk != METRIC_KIND_RATE && mk != METRIC_KIND_LOAD) ||
+		    p->frame_size <= 0)
+			return false;
+		snprintf(r->fig, sizeof(r->fig), "%s", id);
+		break;
+	case FIG_LAT:
+		if (mk != METRIC_KIND_LATENCY || p->frame_size <= 0 ||
+		    !fig_is_wire_mode(p->mode))
+			return false;
+		snprintf(r->fig, sizeof(r->fig), "%s|%s", id, p->mode);
+		break;
+	case FIG_CPU:
+		if (mk != METRIC_KIND_TIME || p->frame_size <= 0)
+			return false;
+		snprintf(r->fig, sizeof(r->fig), "%s", id);
+		break;
+	default:
+		return false;
+	}
+	r->x = p->frame_size;
+	return true;
+}
+
+/* swept[i]: another point of the same property and mode has another N. */
+static void mark_sweeps(const struct dataset *ds, bool *swept)
+{
+	for (int i = 0; i < ds->nr_pts; i++) {
+		const struct ds_point *p = &ds->pts[i];
+
+		if (swept[i] || p->n < 0)
+			continue;
+		for (int j = 0; j < ds->nr_pts; j++) {
+			const struct ds_point *q = &ds->pts[j];
+
+			if (q->n >= 0 && q->n != p->n &&
+			    !strcmp(q->property, p->property) &&
+			    !strcmp(q->mode, p->mode)) {
+				swept[i] = true;
+				break;
+			}
+		}
+	}
+}
+
+static int cmp_ref_fig(const void *a, const void *b)
+{
+	return strcmp(((const struct fig_ref *)a)->fig,
+		      ((const struct fig_ref *)b)->fig);
+}
+
+int fig_cmp_ref(const void *pa, const void *pb)
+{
+	const struct fig_ref *a = pa, *b = pb;
+	int c = strcmp(a->fig, b->fig);
+
+	if (!c)
+		c = strcmp(a->ser, b->ser);
+	if (c)
+		return c;
+	return (a->x > b->x) - (a->x < b->x);
+}
+
+/*
+ * A property figure shows one frame size: the one with the most points
+ * (ties: the smallest), since payload sweeps only reach large N on large
+ * frames. Points of other sizes are dropped from the figure.
+ */
+static int prop_frame_size(struct fig_ref *r, int nr)
+{
+	int best = 0, best_count = 0;
+
+	for (int i = 0; i < nr; i++) {
+		int size = r[i].p->frame_size, count = 0;
+
+		for (int j = 0; j < nr; j++)
+			count += r[j].p->frame_size == size;
+		if (count > best_count ||
+		    (count == best_count && size < best)) {
+			best = size;
+			best_count = count;
+		}
+	}
+	return best;
+}
+
+void fig_series_key(enum fig_kind kind, const struct ds_point *p, char *key,
+		    size_t len)
+{
+	switch (kind) {
+	case FIG_PROP:
+		snprintf(key, len, "%s|%s|%s|%s", p->variant, p->op,
+			 p->subtest, p->test);
+		break;
+	case FIG_SIZE:
+		snprintf(key, len, "%s|%s|%s|%s|%s", p->test, p->subtest,
+			 p->property, p->variant, p->op);
+		break;
+	case FIG_LAT:
+		snprintf(key, len, "%s|%s", p->metric, p->test);
+		break;
+	default:
+		snprintf(key, len, "%s|%s|%s", p->mode, p->metric, p->test);
+	}
+}
+
+void fig_series_label(enum fig_kind kind, const struct ds_point *p,
+		      char *buf, size_t len)
+{
+	switch (kind) {
+	case FIG_PROP:
+		if (p->variant[0] || p->op[0])
+			snprintf(buf, len, "%s%s%s", p->variant,
+				 p->variant[0] && p->op[0] ? " " : "", p->op);
+		else
+			snprintf(buf, len, "%s", p->subtest[0] ? p->subtest :
+				 p->test);
+		break;
+	case FIG_SIZE:
+		snprintf(buf, len, "%s%s%s%s%s%s%s", p->test,
+			 p->subtest[0] ? "/" : "", p->subtest,
+			 p->variant[0] ? " " : "", p->variant,
+			 p->op[0] ? " " : "", p->op);
+		break;
+	case FIG_LAT:
+		snprintf(buf, len, "%s", p->metric);
+		break;
+	case FIG_TPUT:
+		if (metric_is(p->metric, METRIC_MPPS))
+			snprintf(buf, len, "%s", p->mode);
+		else
+			snprintf(buf, len, "%s %s", p->mode, p->metric);
+		break;
+	default:
+		snprintf(buf, len, "%s %s", p->mode, p->metric);
+	}
+}
+
+/* The same label twice (two tests measured it): name the tests. */
+static void dedup_labels(struct figure *fg, const char **tests)
+{
+	for (int i = 0; i < fg->pl.nr_series; i++)
+		for (int j = i + 1; j < fg->pl.nr_series; j++) {
+			if (strcmp(fg->pl.series[i].label,
+				   fg->pl.series[j].label))
+				continue;
+			for (int k = 0; k < fg->pl.nr_series; k++) {
+				char *l = fg->pl.series[k].label;
+				size_t len = strlen(l);
+
+				if (!strchr(l, '['))
+					snprintf(l + len,
+						 sizeof(fg->pl.series[k].label) - len,
+						 " [%s]", tests[k]);
+			}
+			return;
+		}
+}
+
+static void fig_titles(struct figure *fg, const struct ds_point *p, int part,
+		       int parts)
+{
+	struct plot *pl = &fg->pl;
+	char prog[160], sl[200], partstr[32] = "";
+
+	describe_program(p, prog, sizeof(prog));
+	if (parts > 1)
+		snprintf(partstr, sizeof(partstr), " (%d/%d)", part + 1, parts);
+	switch (fg->kind) {
+	case FIG_PROP:
+		snprintf(fg->subject, sizeof(fg->subject), "%s", p->property);
+		snprintf(fg->mode, sizeof(fg->mode), "%s", p->mode);
+		snprintf(pl->title, sizeof(pl->title),
+			 "%s: ns per packet vs N, %s, %d B frames%s",
+			 p->property, p->mode, fg->frame_size, partstr);
+		snprintf(pl->xlabel, sizeof(pl->xlabel), "N (%s per packet)",
+			 fig_unit_word(p->property, true));
+		snprintf(pl->ylabel, sizeof(pl->ylabel),
+			 "time per packet (ns), mean and 95%% CI");
+		snprintf(fg->x_name, sizeof(fg->x_name), "N");
+		snprintf(sl, sizeof(sl), "prop-%s-%s", p->property, p->mode);
+		break;
+	case FIG_SIZE:
+		snprintf(fg->subject, sizeof(fg->subject), "microbenchmark");
+		snprintf(pl->title, sizeof(pl->title),
+			 "Microbenchmark (%s): ns per packet vs frame size%s",
+			 FIG_MODE_MICRO, partstr);
+		snprintf(pl->ylabel, sizeof(pl->ylabel),
+			 "time per packet (ns), mean and 95%% CI");
+		snprintf(sl, sizeof(sl), "size-ns");
+		break;
+	case FIG_TPUT:
+		snprintf(fg->subject, sizeof(fg->subject), "%s", prog);
+		snprintf(pl->title, sizeof(pl->title),
+			 "Throughput vs frame size: %s%s", prog, partstr);
+		snprintf(pl->ylabel, sizeof(pl->ylabel),
+			 "throughput (Mpps), mean and 95%% CI");
+		snprintf(sl, sizeof(sl), "tput-%s", prog);
+		pl->line_rate = true;
+		pl->logy = true;
+		break;
+	case FIG_LAT:
+		snprintf(fg->subject, sizeof(fg->subject), "%s", prog);
+		snprintf(fg->mode, sizeof(fg->mode), "%s", p->mode);
+		snprintf(pl->title, sizeof(pl->title),
+			 "Latency percentiles, %s mode: %s%s", p->mode, prog,
+			 partstr);
+		snprintf(pl->ylabel, sizeof(pl->ylabel),
+			 "one-way latency (%s), mean and 95%% CI", p->unit);
+		snprintf(sl, sizeof(sl), "lat-%s-%s", prog, p->mode);
+		pl->logy = true;
+		break;
+	default:
+		snprintf(fg->subject, sizeof(fg->subject), "%s", prog);
+		snprintf(pl->title, sizeof(pl->title),
+			 "CPU time per packet by mode: %s%s", prog, partstr);
+		snprintf(pl->ylabel, sizeof(pl->ylabel),
+			 "CPU time per packet (ns), mean and 95%% CI");
+		snprintf(sl, sizeof(sl), "cpu-%s", prog);
+	}
+	if (fg->kind != FIG_PROP) {
+		snprintf(pl->xlabel, sizeof(pl->xlabel),
+			 "frame size on the wire, incl. FCS (B)");
+		snprintf(fg->x_name, sizeof(fg->x_name), "frame size (B)");
+		pl->frame_size_x = true;
+		pl->logx = true;
+	}
+	if (parts > 1)
+		snprintf(sl + strlen(sl), sizeof(sl) - strlen(sl), "-%d",
+			 part + 1);
+	slug(pl->name, sizeof(pl->name), sl);
+}
+
+/* Two figures must not write the same files: number the later one. */
+static void unique_name(struct fig_set *c, struct figure *fg)
+{
+	char base[sizeof(fg->pl.name)];
+
+	memcpy(base, fg->pl.name, sizeof(base));
+	for (int n = 2;; n++) {
+		int i;
+
+		for (i = 0; i < c->nr_figs; i++)
+			if (&c->figs[i] != fg &&
+			    !strcmp(c->figs[i].pl.name, fg->pl.name))
+				break;
+		if (i == c->nr_figs)
+			return;
+		snprintf(fg->pl.name, sizeof(fg->pl.name), "%.100s-%d", base, n);
+	}
+}
+
+static struct figure *new_figure(struct fig_set *c, enum fig_kind kind)
+{
+	struct figure *f = realloc(c->figs, (c->nr_figs + 1) * sizeof(*f));
+
+	if (!f)
+		return NULL;
+	c->figs = f;
+	f = &f[c->nr_figs++];
+	memset(f, 0, sizeof(*f));
+	f->kind = kind;
+	f->pl.hline[0] = f->pl.hline[1] = NAN;
+	return f;
+}
+
+/* Figures from r[0..nr-1] (one figure key, sorted by series then x). */
+static int emit_figures(struct fig_set *c, enum fig_kind kind,
+			struct fig_ref *r, int nr, int frame_size)
+{
+	const char *tests[PLOT_MAX_SERIES];
+	int nr_series = 0, parts, part = -1, ret = 0;
+	struct figure *fg = NULL;
+	struct plot_series *s = NULL;
+	char label[160];
+
+	for (int i = 0; i < nr; i++)
+		nr_series += !i || strcmp(r[i].ser, r[i - 1].ser);
+	parts = (nr_series + PLOT_MAX_SERIES - 1) / PLOT_MAX_SERIES;
+	for (int i = 0, si = -1; i < nr && !ret; i++) {
+		const struct ds_point *p = r[i].p;
+
+		if (!i || strcmp(r[i].ser, r[i - 1].ser)) {
+			si++;
+			if (si % PLOT_MAX_SERIES == 0) {
+				if (fg)
+					dedup_labels(fg, tests);
+				fg = new_figure(c, kind);
+				if (!fg)
+					return -ENOMEM;
+				fg->frame_size = frame_size;
+				fig_titles(fg, p, ++part, parts);
+				unique_name(c, fg);
+			}
+			fig_series_label(kind, p, label, sizeof(label));
+			s = plot_add_series(&fg->pl, label);
+			fg->meta = realloc(fg->meta, fg->pl.nr_series *
+					   sizeof(*fg->meta));
+			if (!s || !fg->meta)
+				return -ENOMEM;
+			tests[fg->pl.nr_series - 1] = p->test;
+			snprintf(fg->meta[fg->pl.nr_series - 1].mode, 32, "%s",
+				 p->mode);
+			snprintf(fg->meta[fg->pl.nr_series - 1].metric, 64, "%s",
+				 p->metric);
+			snprintf(fg->meta[fg->pl.nr_series - 1].unit, 16, "%s",
+				 p->unit);
+		}
+		ret = plot_add_xy(s, r[i].x, p->st.mean, p->st.ci95_low,
+				  p->st.ci95_high);
+		c->plotted[p - c->ds->pts] = true;
+	}
+	if (fg)
+		dedup_labels(fg, tests);
+	return ret;
+}
+
+/* TPUT and CPU figures only for programs that were measured on a wire. */
+static bool has_wire_point(const struct fig_ref *r, int nr)
+{
+	for (int i = 0; i < nr; i++)
+		if (fig_is_wire_mode(r[i].p->mode))
+			return true;
+	return false;
+}
+
+static int build_kind(struct fig_set *c, enum fig_kind kind)
+{
+	const struct dataset *ds = c->ds;
+	struct fig_ref *r = calloc(ds->nr_pts ?: 1, sizeof(*r));
+	int nr = 0, ret = 0;
+
+	if (!r)
+		return -ENOMEM;
+	for (int i = 0; i < ds->nr_pts; i++) {
+		r[nr].p = &ds->pts[i];
+		if (select_point(kind, &ds->pts[i], c->swept[i], &r[nr]))
+			nr++;
+	}
+	qsort(r, nr, sizeof(*r), cmp_ref_fig);
+	for (int a = 0, b; a < nr && !ret; a = b) {
+		int size = 0, kept = 0;
+
+		for (b = a; b < nr && !strcmp(r[a].fig, r[b].fig); b++)
+			;
+		if ((kind == FIG_TPUT || kind == FIG_CPU) &&
+		    !has_wire_point(r + a, b - a))
+			continue;
+		if (kind == FIG_PROP)
+			size = prop_frame_size(r + a, b - a);
+		/* keep the figure's points at the front of the run */
+		for (int i = a; i < b; i++) {
+			if (kind == FIG_PROP && r[i].p->frame_size != size)
+				continue;
+			r[a + kept] = r[i];
+			fig_series_key(kind, r[a + kept].p, r[a + kept].ser,
+				   sizeof(r[a + kept].ser));
+			kept++;
+		}
+		qsort(r + a, kept, sizeof(*r), fig_cmp_ref);
+		ret = emit_figures(c, kind, r + a, kept, size);
+	}
+	free(r);
+	return ret;
+}
+
+const struct plot_xy *fig_xy_at(const struct plot_series *s, double x)
+{
+	for (int i = 0; i < s->nr; i++)
+		if (s->xy[i].x == x)
+			return &s->xy[i];
+	return NULL;
+}
+
+void fig_free(struct fig_set *fs)
+{
+	for (int i = 0; i < fs->nr_figs; i++) {
+		plot_free(&fs->figs[i].pl);
+		free(fs->figs[i].meta);
+	}
+	free(fs->figs);
+	free(fs->plotted);
+	free(fs->swept);
+	memset(fs, 0, sizeof(*fs));
+}
+
+int fig_build(struct fig_set *fs, const struct dataset *ds)
+{
+	int ret = 0;
+
+	memset(fs, 0, sizeof(*fs));
+	fs->ds = ds;
+	fs->plotted = calloc(ds->nr_pts ?: 1, sizeof(*fs->plotted));
+	fs->swept = calloc(ds->nr_pts ?: 1, sizeof(*fs->swept));
+	if (!fs->plotted || !fs->swept)
+		return -ENOMEM;
+	mark_sweeps(ds, fs->swept);
+	for (int k = 0; k < NR_FIG_KINDS && !ret; k++)
+		ret = build_kind(fs, k);
+	return ret;
+}
