@@ -18,7 +18,7 @@
 #include "results.h"
 #include "runner.h"
 #include "sweep.h"
-#include "xlated.h"
+#include "gen_prog.h"
 
 #define SWEEP_DIR	"gen-progs"
 #define SWEEP_CONF	SWEEP_DIR "/sweep.conf"
