@@ -416,38 +416,34 @@ static void emit_ext(struct out *o, const struct gen_spec *spec)
 	emit_ext_operands(o, spec);
 }
 
+/* xdpgen_counters[0] (key 0 at r10 - 4) field at offset off += 1. */
+static void emit_hop_count(struct out *o, size_t off)
+{
+	insn(o, "r2 = r10");
+	insn(o, "r2 += -4");
+	ld64(o, "r1 = %%[xdpgen_counters] ll");
+	insn(o, "call %d", BPF_FUNC_map_lookup_elem);
+	jcc(o, "if r0 == 0 goto +3");
+	insn(o, "r1 = *(u64 *)(r0 + %zu)", off);
+	insn(o, "r1 += 1");
+	insn(o, "*(u64 *)(r0 + %zu) = r1", off);
+}
+
 /* Program `name`: count a hop, tail-call slot `next`, count a failure. */
 static void emit_hop(struct out *o, const char *name, int next)
 {
-	size_t hops = offsetof(struct gen_counters, tc_hops);
-	size_t fail = offsetof(struct gen_counters, tc_fail);
-
 	text(o, "\nSEC(\"xdp\")\n__attribute__((naked))\nint %s(void)\n{\n\tasm volatile(\n",
 	     name);
 	insn(o, "r6 = r1");
 	insn(o, "r1 = 0");
 	insn(o, "*(u32 *)(r10 - 4) = r1");
-	insn(o, "r2 = r10");
-	insn(o, "r2 += -4");
-	ld64(o, "r1 = %%[xdpgen_counters] ll");
-	insn(o, "call %d", BPF_FUNC_map_lookup_elem);
-	jcc(o, "if r0 == 0 goto +3");
-	insn(o, "r1 = *(u64 *)(r0 + %zu)", hops);
-	insn(o, "r1 += 1");
-	insn(o, "*(u64 *)(r0 + %zu) = r1", hops);
+	emit_hop_count(o, offsetof(struct gen_counters, tc_hops));
 	insn(o, "r1 = r6");
 	ld64(o, "r2 = %%[xdpgen_progs] ll");
 	insn(o, "r3 = %d", next);
 	insn(o, "call %d", BPF_FUNC_tail_call);
 	text(o, "\t/* only reached when the tail call fails */\n");
-	insn(o, "r2 = r10");
-	insn(o, "r2 += -4");
-	ld64(o, "r1 = %%[xdpgen_counters] ll");
-	insn(o, "call %d", BPF_FUNC_map_lookup_elem);
-	jcc(o, "if r0 == 0 goto +3");
-	insn(o, "r1 = *(u64 *)(r0 + %zu)", fail);
-	insn(o, "r1 += 1");
-	insn(o, "*(u64 *)(r0 + %zu) = r1", fail);
+	emit_hop_count(o, offsetof(struct gen_counters, tc_fail));
 	insn(o, "r0 = %d", XDP_ABORTED);
 	insn(o, "exit");
 	text(o, "\t:\n\t: [xdpgen_counters] \"i\"(&xdpgen_counters), [xdpgen_progs] \"i\"(&xdpgen_progs)\n"
