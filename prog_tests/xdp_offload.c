@@ -112,6 +112,9 @@ static int nsim_open(struct offload_dev *d)
 	if (stale)
 		test__info("removed %d netdevsim devices left by a killed run",
 			   stale);
+	stale = netns_cleanup_stale();
+	if (stale > 0)
+		test__info("removed %d namespaces left by a killed run", stale);
 	netns_run_tag(tag, sizeof(tag));
 	snprintf(d->ns, sizeof(d->ns), "%s%s-offload", NETNS_PREFIX, tag);
 	err = netns_create(d->ns);
