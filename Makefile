@@ -35,6 +35,10 @@ CFLAGS		+= -g -O2 -Wall -Wextra -Wno-unused-parameter \
 ifneq ($(KSFT_DIR),)
 CFLAGS		+= -I$(KSFT_DIR) -DHAVE_KSELFTEST_H
 endif
+# WERROR=1 (CI): host warnings are errors too, as they always are for BPF.
+ifeq ($(WERROR),1)
+CFLAGS		+= -Werror
+endif
 LDLIBS		+= $(LIBBPF_LIBS) -lelf -lz -lm
 
 BPF_CFLAGS	:= -g -O2 -target bpf -mcpu=v3 -Wall -Werror \
@@ -128,7 +132,8 @@ help:
 	@echo "make compare A=OLD B=NEW   compare two result directories"
 	@echo "make vmtest      run the suite inside a VM (VMTEST_ARGS=...)"
 	@echo "make install INSTALL_PATH=DIR   kselftest-style install"
-	@echo "Variables: KSRC=<kernel tree> to use its lib.mk/kselftest.h, OUTPUT=<dir>"
+	@echo "Variables: KSRC=<kernel tree> to use its lib.mk/kselftest.h, OUTPUT=<dir>,"
+	@echo "           WERROR=1 to make compiler warnings errors (as CI does)"
 
 ifneq ($(KSFT_DIR),)
 # lib.mk brings run_tests, install and clean as every kselftest has them.

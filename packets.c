@@ -2,23 +2,34 @@
 /*
  * IPv4/UDP test frames, addresses and the command-line forms of both.
  *
- * Frames are written byte by byte in network order, so the buffer needs no
- * alignment and the code no struct packing assumptions.
+ * Headers are the kernel's structs, filled on the stack in network order
+ * and copied into the frame: the buffer needs no alignment.
  */
 #include <errno.h>
-#include <stdint.h>
+#include <stddef.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <linux/if_ether.h>
-#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
 
 #include "packets.h"
 
-#define ETH_HDR_LEN	14
-#define VLAN_HDR_LEN	4
-#define IPV4_HDR_LEN	20
-#define UDP_HDR_LEN	8
 #define VLAN_ID_MAX	4094		/* 4095 is reserved by 802.1Q */
-#define IP_DF		0x4000
+#define IP_DF		0x4000		/* don't fragment */
+
+/* 802.1Q tag after the MAC addresses (the kernel's struct vlan_hdr). */
+struct pkt_vlan_hdr {
+	__be16 tci;			/* PCP, DEI, VLAN ID */
+	__be16 encap_proto;		/* what follows: ETH_P_IP */
+};
+
+/* What the UDP checksum covers before the UDP header (RFC 768). */
+struct pkt_pseudo_hdr {
+	__be32 saddr, daddr;
+	__u8 zero, protocol;
+	__be16 len;
+};
 
 /* State for seed 0 (and for the one seed the mixer maps to 0). */
 #define RNG_ZERO_STATE	0x9e3779b97f4a7c15ULL
@@ -96,20 +107,6 @@ static __u32 prefix_draw(const struct pkt_prefix *prefix, struct pkt_rng *rng)
 	return prefix->addr | (pkt_rng_next(rng) & ~prefix_mask(prefix->len));
 }
 
-static void put_be16(unsigned char *p, __u16 v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-}
-
-static void put_be32(unsigned char *p, __u32 v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
 /* One's complement sum of big-endian 16-bit words, not yet folded. */
 static __u64 csum_add(__u64 sum, const unsigned char *p, size_t len)
 {
@@ -131,8 +128,8 @@ static __u16 csum_fold(__u64 sum)
 }
 
 /*
- * The checksum as a number: store it big-endian (put_be16/htons) in the
- * header. Over data that includes a correct checksum the result is 0.
+ * The checksum as a number: store it big-endian (htons) in the header.
+ * Over data that includes a correct checksum the result is 0.
  */
 __u16 pkt_csum(const void *data, size_t len)
 {
@@ -142,19 +139,19 @@ __u16 pkt_csum(const void *data, size_t len)
 }
 
 /* UDP checksum over the IPv4 pseudo-header and the UDP header + payload. */
-static __u16 udp4_csum(__u32 saddr, __u32 daddr, const unsigned char *udp,
+static __u16 udp4_csum(const struct iphdr *iph, const unsigned char *udp,
 		       size_t udp_len)
 {
-	unsigned char pseudo[12];
+	struct pkt_pseudo_hdr pseudo = {
+		.saddr = iph->saddr,
+		.daddr = iph->daddr,
+		.protocol = iph->protocol,
+		.len = htons(udp_len),
+	};
 	__u16 csum;
 
-	put_be32(pseudo, saddr);
-	put_be32(pseudo + 4, daddr);
-	pseudo[8] = 0;
-	pseudo[9] = IPPROTO_UDP;
-	put_be16(pseudo + 10, udp_len);
-	csum = csum_fold(csum_add(csum_add(0, pseudo, sizeof(pseudo)),
-				  udp, udp_len));
+	csum = csum_fold(csum_add(csum_add(0, (const void *)&pseudo,
+					   sizeof(pseudo)), udp, udp_len));
 	/* 0 means "no checksum" in UDP over IPv4: send its other form */
 	return csum ? csum : 0xffff;
 }
@@ -176,56 +173,58 @@ static bool spec_valid(const struct pkt_spec *spec)
 int pkt_build_udp4(const struct pkt_spec *spec, struct pkt_rng *rng,
 		   void *buf, size_t buf_len)
 {
-	unsigned char *p = buf, *ip, *udp;
+	struct pkt_vlan_hdr vlan = {};
+	struct ethhdr eth = {};
+	struct udphdr udp = {};
+	struct iphdr iph = {};
+	unsigned char *p = buf, *payload;
 	size_t len, l2_len, ip_len, udp_len, i;
-	__u32 saddr, daddr, word = 0;
+	__u32 word = 0;
 
 	if (!spec || !rng || !buf || !spec_valid(spec))
 		return -EINVAL;
 	len = PKT_BUF_LEN(spec->frame_size);
 	if (buf_len < len)
 		return -EINVAL;
-	l2_len = ETH_HDR_LEN + (spec->vlan_id ? VLAN_HDR_LEN : 0);
+	l2_len = sizeof(eth) + (spec->vlan_id ? sizeof(vlan) : 0);
 	ip_len = len - l2_len;
-	udp_len = ip_len - IPV4_HDR_LEN;
+	udp_len = ip_len - sizeof(iph);
 
-	memcpy(p, spec->dst_mac, 6);
-	memcpy(p + 6, spec->src_mac, 6);
+	memcpy(eth.h_dest, spec->dst_mac, ETH_ALEN);
+	memcpy(eth.h_source, spec->src_mac, ETH_ALEN);
+	eth.h_proto = htons(spec->vlan_id ? ETH_P_8021Q : ETH_P_IP);
+	memcpy(p, &eth, sizeof(eth));
 	if (spec->vlan_id) {
-		put_be16(p + 12, ETH_P_8021Q);
-		put_be16(p + 14, spec->vlan_id);	/* PCP 0, DEI 0 */
-		put_be16(p + 16, ETH_P_IP);
-	} else {
-		put_be16(p + 12, ETH_P_IP);
+		vlan.tci = htons(spec->vlan_id);	/* PCP 0, DEI 0 */
+		vlan.encap_proto = htons(ETH_P_IP);
+		memcpy(p + sizeof(eth), &vlan, sizeof(vlan));
 	}
 
-	saddr = prefix_draw(&spec->src, rng);
-	daddr = prefix_draw(&spec->dst, rng);
-	ip = p + l2_len;
-	ip[0] = 0x45;			/* version 4, IHL 5 */
-	ip[1] = 0;			/* DSCP/ECN */
-	put_be16(ip + 2, ip_len);
-	put_be16(ip + 4, pkt_rng_next(rng) & 0xffff);
-	put_be16(ip + 6, IP_DF);
-	ip[8] = spec->ttl;
-	ip[9] = IPPROTO_UDP;
-	put_be16(ip + 10, 0);
-	put_be32(ip + 12, saddr);
-	put_be32(ip + 16, daddr);
-	put_be16(ip + 10, pkt_csum(ip, IPV4_HDR_LEN));
+	iph.version = 4;
+	iph.ihl = sizeof(iph) / 4;
+	iph.tot_len = htons(ip_len);
+	iph.saddr = htonl(prefix_draw(&spec->src, rng));
+	iph.daddr = htonl(prefix_draw(&spec->dst, rng));
+	iph.id = htons(pkt_rng_next(rng) & 0xffff);
+	iph.frag_off = htons(IP_DF);
+	iph.ttl = spec->ttl;
+	iph.protocol = IPPROTO_UDP;
+	iph.check = htons(pkt_csum(&iph, sizeof(iph)));
+	memcpy(p + l2_len, &iph, sizeof(iph));
 
-	udp = ip + IPV4_HDR_LEN;
-	put_be16(udp, spec->sport);
-	put_be16(udp + 2, spec->dport);
-	put_be16(udp + 4, udp_len);
-	put_be16(udp + 6, 0);
 	/* byte by byte: the same payload for a seed on any host */
-	for (i = UDP_HDR_LEN; i < udp_len; i++) {
-		if (!((i - UDP_HDR_LEN) & 3))
+	payload = p + l2_len + sizeof(iph) + sizeof(udp);
+	for (i = 0; i < udp_len - sizeof(udp); i++) {
+		if (!(i & 3))
 			word = pkt_rng_next(rng);
-		udp[i] = word >> (8 * ((i - UDP_HDR_LEN) & 3));
+		payload[i] = word >> (8 * (i & 3));
 	}
-	put_be16(udp + 6, udp4_csum(saddr, daddr, udp, udp_len));
+	udp.source = htons(spec->sport);
+	udp.dest = htons(spec->dport);
+	udp.len = htons(udp_len);
+	memcpy(payload - sizeof(udp), &udp, sizeof(udp));
+	udp.check = htons(udp4_csum(&iph, payload - sizeof(udp), udp_len));
+	memcpy(payload - sizeof(udp), &udp, sizeof(udp));
 	return len;
 }
 

@@ -19,8 +19,8 @@
 #include "fwd_bench.h"
 #include "runner.h"
 #include "sweep.h"
+#include "gen_prog.h"
 #include "util.h"
-#include "xlated.h"
 
 #define SWEEP_DIR	"gen-progs"
 #define SWEEP_CONF	SWEEP_DIR "/sweep.conf"

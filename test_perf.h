@@ -77,7 +77,7 @@ const char *test__exe_dir(void);
 int test__path(char *buf, size_t len, const char *rel);
 
 /*
- * Options a module adds to test_perf without touching test_perf.c:
+ * Options a module adds to test_perf without touching test_opts.c:
  *
  *	static int parse_rate(const char *arg) { ... return 0 or -EINVAL; }
  *	PERF_OPTION(rate, .name = "rate", .arg = "PPS",
@@ -92,7 +92,10 @@ struct perf_option {
 	int (*parse)(const char *arg);
 };
 
-#define PERF_OPTION(id, ...)							static const struct perf_option __perf_opt_##id				__attribute__((used, section("perf_options"),					       aligned(sizeof(void *)))) = { __VA_ARGS__ }
+#define PERF_OPTION(id, ...)						\
+	static const struct perf_option __perf_opt_##id			\
+	__attribute__((used, section("perf_options"),			\
+		       aligned(sizeof(void *)))) = { __VA_ARGS__ }
 
 /* snprintf into an error buffer that may be NULL or empty. */
 void perf_msg(char *buf, size_t len, const char *fmt, ...)

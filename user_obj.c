@@ -10,6 +10,8 @@
 #include "fwd_bench.h"
 #include "runner.h"
 #include "results.h"
+#include "user_obj.h"
+#include "util.h"
 
 #define EXIT_USAGE	2
 #define EXIT_SKIP	4
@@ -122,14 +124,6 @@ static int open_and_load(struct bpf_object **objp, struct bpf_program **progp)
 	return 0;
 }
 
-static const char *verdict_name(__u32 v)
-{
-	static const char *const names[] = { "XDP_ABORTED", "XDP_DROP",
-		"XDP_PASS", "XDP_TX", "XDP_REDIRECT" };
-
-	return v < 5 ? names[v] : "unknown";
-}
-
 static int measure_size(struct bpf_program *prog, struct fwd_bench *fb,
 			bool fwd_based, int size, struct measure_result *res)
 {
@@ -189,7 +183,7 @@ int user_obj_main(void)
 		}
 		measure_record(&key, &res);
 		printf("%5d B: %-12s %9.3f ns/pkt  95%% CI [%.3f, %.3f]  median %.3f  sd %.3f  %7.2f Mpps\n",
-		       env.sizes[i], verdict_name(res.verdict), res.ns.mean,
+		       env.sizes[i], xdp_verdict_name(res.verdict), res.ns.mean,
 		       res.ns.ci95_low, res.ns.ci95_high, res.ns.median,
 		       res.ns.stddev, res.mpps.mean);
 	}

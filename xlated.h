@@ -2,32 +2,24 @@
 /*
  * Properties of a LOADED program, read from the kernel: the translated
  * ("xlated") instructions that bpf_prog_info returns after the verifier
- * rewrote them, classified and counted.
+ * rewrote them, classified and counted, and what the verifier writes in
+ * place of a map lookup on the running kernel. Knows nothing of the
+ * generator: gen_prog.h checks generated programs with it.
  *
- * And the harness side of generated programs (gen/xdpgen): filling their
- * maps and prog array, reading their runtime counters, and checking a
- * loaded generated program against the formulas of gen/gen_spec.h.
+ *	struct xlated_prog xp;
  *
- *	struct xlated_prog empty;
- *
- *	gen_load_baseline(dir, pt->spec.offload, &empty);
- *	obj = gen_object_load(dir, pt->name);
- *	gen_prepare(obj, &pt->spec);
- *	if (!ASSERT_OK(gen_check_loaded(obj, &pt->spec, &empty, why,
- *					sizeof(why)), why)) ...
+ *	if (!xlated_load(bpf_program__fd(prog), &xp)) {
+ *		... xp.nr_insns, xlated_alu(&xp, BPF_MUL, 64),
+ *		    xlated_map(&xp, "my_map")->lookup_calls ...
+ *		xlated_free(&xp);
+ *	}
  */
 #ifndef __XLATED_H
 #define __XLATED_H
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <linux/bpf.h>
 #include <linux/types.h>
-
-#include "gen/gen_spec.h"
-
-struct bpf_object;
-struct bpf_program;
 
 #define XLATED_MAX_TARGETS	32
 #define XLATED_MAX_MAPS		16
@@ -98,88 +90,23 @@ void xlated_free(struct xlated_prog *xp);
 int xlated_alu(const struct xlated_prog *xp, __u8 op, int width);
 /*
  * Calls of helper id (BPF_FUNC_*, map functions included; inlined lookups
- * are not calls), or of the kernel function name.
+ * are not calls).
  */
 int xlated_helper_calls(const struct xlated_prog *xp, int helper_id);
-int xlated_calls_to(const struct xlated_prog *xp, const char *name);
 const struct xlated_map *xlated_map(const struct xlated_prog *xp,
 				    const char *name);
-/* "map_lookup_elem" for BPF_FUNC_map_lookup_elem; NULL when unknown. */
-const char *xlated_helper_name(int helper_id);
-/* One line per count, for -v logs. */
-void xlated_print(FILE *f, const struct xlated_prog *xp);
 
-/*
- * Measure what the running kernel's verifier writes in place of a lookup
- * call for each map type (probe programs) and give it to the formulas of
- * gen_spec.h (gen_set_lookup_inline). Done once; gen_load_baseline() calls
- * it. 0 or -errno.
- */
-int xlated_calibrate_inlining(void);
-
-/* ---- generated programs ------------------------------------------- */
-
-/* Open and load DIR/NAME.bpf.o (DIR: gen-progs); NULL with errno set. */
-struct bpf_object *gen_object_load(const char *dir, const char *name);
-/*
- * The baseline of the formulas: xlated counts of the forwarding program of
- * DIR/empty.bpf.o, or empty_offload.bpf.o. Free with xlated_free().
- */
-int gen_load_baseline(const char *dir, bool offload, struct xlated_prog *empty);
-
-/* xdp_gen: the program to run (first of a tail call chain). */
-struct bpf_program *gen_entry_prog(struct bpf_object *obj);
-/* The program that forwards and runs the extension (last of the chain). */
-struct bpf_program *gen_fwd_prog(struct bpf_object *obj,
-				 const struct gen_spec *spec);
-
-/*
- * After load: store entries 0..map_entries-1 in xdpgen_map (keys and
- * values as gen_spec.h describes, every CPU's copy for per-CPU maps) and
- * check that they are all present; fill xdpgen_progs slot i with
- * xdpgen_tc_i. Each is a no-op for specs without the property. 0 or -errno.
- */
-int gen_populate_maps(struct bpf_object *obj, const struct gen_spec *spec);
-int gen_populate_tailcalls(struct bpf_object *obj, const struct gen_spec *spec);
-int gen_prepare(struct bpf_object *obj, const struct gen_spec *spec);
-
-/* xdpgen_counters summed over CPUs; -ENOENT when the spec has none. */
-int gen_read_counters(struct bpf_object *obj, struct gen_counters *sum);
-int gen_reset_counters(struct bpf_object *obj);
-
-/*
- * Check a loaded, prepared generated program against its spec, with the
- * loaded empty program of the same mode (--offload or not) as baseline:
- * xlated instruction and conditional jump counts of the forwarding program
- * (gen_expected_xlated_*), the operations of the property (ALU op count,
- * references and lookup/update calls or inlined lookups of xdpgen_map,
- * one tail call per hop program through xdpgen_progs, hop sizes, prog
- * array contents). 0, or -1 with the first mismatch in why.
- */
-int gen_check_loaded(struct bpf_object *obj, const struct gen_spec *spec,
-		     const struct xlated_prog *empty, char *why, size_t len);
-
-/*
- * Runtime proof over `runs` runs of the entry program between two counter
- * reads: tc_hops grew by tailcalls * runs and tc_fail not at all; loop_iters
- * by loop * runs and loop_runs by runs. 0, or -1 with why.
- */
-int gen_check_counters(const struct gen_spec *spec,
-		       const struct gen_counters *before,
-		       const struct gen_counters *after, __u64 runs,
-		       char *why, size_t len);
-
-/*
- * Run counter for the engine (struct run_hooks .count, ctx a struct
- * gen_run_counter): the number of runs the counters prove, i.e. loop_runs
- * when every run did its loop iterations, tc_hops / tailcalls when no tail
- * call failed; -EIO when the counters are not a whole number of runs.
- * For specs with a loop or at least one tail call.
- */
-struct gen_run_counter {
-	struct bpf_object *obj;
-	const struct gen_spec *spec;
+/* What the verifier writes in place of one bpf_map_lookup_elem() call. */
+struct xlated_lookup {
+	long insns;		/* instructions added (the call replaced) */
+	long cond_jumps;	/* conditional jumps added */
+	bool calls;		/* a call is left (not inlined entirely) */
 };
-int gen_count_runs(void *ctx, __u64 *value);
+
+/*
+ * Measure it for a map of type map_type (BPF_MAP_TYPE_*) on the running
+ * kernel with a probe program of raw instructions. 0 or -errno.
+ */
+int xlated_probe_lookup(__u32 map_type, struct xlated_lookup *res);
 
 #endif /* __XLATED_H */

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Generated sweep programs, included by the top-level Makefile (before its
-# harness and link rules: HARNESS_OBJS gets gen_spec.o).
+# harness and link rules: HARNESS_OBJS gets the spec library).
 #
 #   $(BUILD)/xdpgen            the generator (host CC)
 #   $(GEN_OUTDIR)/NAME.bpf.c   one per point of $(GEN_CONF), never committed
@@ -16,7 +16,8 @@ GEN_CONF	?= $(GEN_SRCDIR)/sweep.conf
 GEN_OUTDIR	:= $(OUTPUT)/gen-progs
 XDPGEN		:= $(BUILD)/xdpgen
 HOSTCC		?= $(CC)
-XDPGEN_CFLAGS	:= -g -O2 -Wall -Wextra -std=gnu11 -I$(GEN_SRCDIR)
+XDPGEN_CFLAGS	:= -g -O2 -Wall -Wextra -std=gnu11 -I$(GEN_SRCDIR) \
+		   $(if $(filter 1,$(WERROR)),-Werror)
 
 # Point names: first word of every line that is not blank or a comment.
 GEN_NAMES	:= $(shell sed -e 's/\#.*//' $(GEN_CONF) 2>/dev/null | \
@@ -25,15 +26,17 @@ GEN_OBJS	:= $(patsubst %,$(GEN_OUTDIR)/%.bpf.o,$(GEN_NAMES))
 GEN_TARGETS	:= $(XDPGEN) $(GEN_OBJS) $(GEN_OUTDIR)/sweep.conf
 GEN_CLEAN	:= $(GEN_OUTDIR) $(XDPGEN)
 
-# Specs and formulas are shared with test_perf (gen/gen_spec.h): the
-# Makefile's harness rule compiles gen_spec.o and links it.
-GEN_SPEC_OBJ	:= $(BUILD)/gen/gen_spec.o
-HARNESS_OBJS	+= $(GEN_SPEC_OBJ)
-$(GEN_SPEC_OBJ): | $(BUILD)/gen
+# The spec library (gen/gen_spec.h: specs, sweep file, formulas) is shared
+# with test_perf: the Makefile's harness rule compiles it and links it.
+GEN_LIB_SRCS	:= $(addprefix $(GEN_SRCDIR)/,gen_spec.c gen_sweep.c gen_formula.c)
+GEN_LIB_OBJS	:= $(patsubst $(GEN_SRCDIR)/%.c,$(BUILD)/gen/%.o,$(GEN_LIB_SRCS))
+HARNESS_OBJS	+= $(GEN_LIB_OBJS)
+$(GEN_LIB_OBJS): | $(BUILD)/gen
 $(HARNESS_OBJS) $(TEST_OBJS): $(GEN_SRCDIR)/gen_spec.h
 
-$(XDPGEN): $(GEN_SRCDIR)/xdpgen.c $(GEN_SRCDIR)/gen_spec.c \
-	   $(GEN_SRCDIR)/gen_spec.h | $(BUILD)
+# xdpgen: the library and the emitter (gen_emit.c), for the host.
+$(XDPGEN): $(GEN_SRCDIR)/xdpgen.c $(GEN_SRCDIR)/gen_emit.c $(GEN_LIB_SRCS) \
+	   $(GEN_SRCDIR)/gen_emit.h $(GEN_SRCDIR)/gen_spec.h | $(BUILD)
 	$(call msg,HOSTCC,$@)
 	$(Q)$(HOSTCC) $(XDPGEN_CFLAGS) $(filter %.c,$^) -o $@
 

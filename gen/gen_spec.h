@@ -168,6 +168,8 @@ static inline bool gen_has(const struct gen_spec *spec, enum gen_prop prop)
 	return spec->props & (1u << prop);
 }
 
+/* ---- gen_spec.c: names, parsing, canonical form ---- */
+
 /* Names as used on the command line. */
 const char *gen_prop_name(enum gen_prop prop);
 const char *gen_pattern_name(enum gen_pattern pattern);
@@ -192,6 +194,8 @@ int gen_spec_parse_str(struct gen_spec *spec, const char *args,
 /* Canonical argument string of a spec (parses back to the same spec). */
 int gen_spec_format(const struct gen_spec *spec, char *buf, size_t len);
 
+/* ---- gen_sweep.c: what a sweep point varies, the sweep file ---- */
+
 /*
  * The property a sweep varies, its N, and a variant name for subtests:
  * "hash_lookup_hit", "div64", "taken", "bpf_loop", ...; "" when the
@@ -202,6 +206,25 @@ int gen_spec_primary(const struct gen_spec *spec);	/* -1: empty */
 long gen_spec_n(const struct gen_spec *spec);		/* -1: empty */
 const char *gen_spec_variant(const struct gen_spec *spec, char *buf,
 			     size_t len);
+
+/* Sweep configuration: "name profile [xdpgen arguments]" per line. */
+struct gen_point {
+	char name[64];
+	bool quick;		/* profile "quick": in quick and full runs */
+	char args[256];
+	struct gen_spec spec;
+};
+
+/*
+ * Read a sweep file. *points is malloc()ed (free() it). 0, or -errno with a
+ * message naming the file and line in err.
+ */
+int gen_sweep_read(const char *path, struct gen_point **points, int *nr,
+		   char *err, size_t err_len);
+const struct gen_point *gen_sweep_find(const struct gen_point *points, int nr,
+				       const char *name);
+
+/* ---- gen_formula.c: instruction counts and map keys ---- */
 
 /*
  * Exact counts, as differences from the empty program of the same mode
@@ -223,12 +246,9 @@ long gen_expected_xlated_cond_jumps(const struct gen_spec *spec);
 long gen_hop_insns(void);
 long gen_hop_xlated_insns(void);
 
-/* Pieces of the formulas, for --help and for tests that check one term. */
-long gen_alu_prologue_insns(const struct gen_spec *spec);
-long gen_alu_op_insns(const struct gen_spec *spec);	/* per operation */
-long gen_map_prologue_insns(const struct gen_spec *spec);
-long gen_map_access_insns(const struct gen_spec *spec);	/* per access */
-long gen_map_access_xlated_delta(const struct gen_spec *spec);
+/* Pieces of the formulas, for xdpgen --help. */
+long gen_map_access_xlated_delta(const struct gen_spec *spec);	/* per access */
+long gen_loop_insns(const struct gen_spec *spec);
 /*
  * Instructions and conditional jumps the verifier adds in place of one
  * lookup call of a map type. Defaults are Linux 6.18's; the harness sets
@@ -236,7 +256,6 @@ long gen_map_access_xlated_delta(const struct gen_spec *spec);
  */
 void gen_set_lookup_inline(enum gen_map_type type, long insns,
 			   long cond_jumps);
-long gen_loop_insns(const struct gen_spec *spec);
 
 /*
  * Keys of the --map map. Entry i (0 <= i < map_entries) has the index i
@@ -261,22 +280,5 @@ static inline __u64 gen_map_value(__u64 index)
 }
 /* max_entries the map is created with (LRU: GEN_LRU_SLACK). */
 long gen_map_max_entries(const struct gen_spec *spec);
-
-/* Sweep configuration: "name profile [xdpgen arguments]" per line. */
-struct gen_point {
-	char name[64];
-	bool quick;		/* profile "quick": in quick and full runs */
-	char args[256];
-	struct gen_spec spec;
-};
-
-/*
- * Read a sweep file. *points is malloc()ed (free() it). 0, or -errno with a
- * message naming the file and line in err.
- */
-int gen_sweep_read(const char *path, struct gen_point **points, int *nr,
-		   char *err, size_t err_len);
-const struct gen_point *gen_sweep_find(const struct gen_point *points, int nr,
-				       const char *name);
 
 #endif /* __GEN_SPEC_H */

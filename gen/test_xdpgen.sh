@@ -7,7 +7,7 @@
 # garbage. Every run must exit 0 (stderr empty) or 2 (exactly one line on
 # stderr starting with "xdpgen: "); anything else, a crash included, fails.
 # xdpgen also exits 1 when what it wrote disagrees with the formulas of
-# gen_spec.c, so every valid random spec checks the formulas too.
+# gen_formula.c, so every valid random spec checks the formulas too.
 #
 # Usage: test_xdpgen.sh [XDPGEN] [-n VECTORS] [-s SEED] [-a ASAN_VECTORS]
 #   XDPGEN defaults to build/xdpgen beside this directory. With a compiler
@@ -258,7 +258,7 @@ sanitized_build() {
 	local cc=${CC:-cc}
 
 	$cc -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
-	    -I"$GEN_DIR" "$GEN_DIR/xdpgen.c" "$GEN_DIR/gen_spec.c" \
+	    -I"$GEN_DIR" "$GEN_DIR"/*.c \
 	    -o "$WORK/xdpgen-asan" 2>/dev/null
 }
 

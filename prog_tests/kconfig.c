@@ -23,6 +23,7 @@
 #include <zlib.h>
 
 #include "test_perf.h"
+#include "util.h"
 
 #define KCONFIG_NAME_MAX	64
 #define KCONFIG_VALUE_MAX	128
@@ -49,7 +50,7 @@ static const struct kconfig_need needs[] = {
 	{ "CONFIG_VETH", "wire tests (veth pairs, native XDP)", "veth" },
 };
 
-#define NR_NEEDS ((int)(sizeof(needs) / sizeof(needs[0])))
+#define NR_NEEDS ((int)ARRAY_SIZE(needs))
 
 struct kconfig_opt {
 	char name[KCONFIG_NAME_MAX];
@@ -268,7 +269,7 @@ static const struct {
 
 static void check_matches_kernel(const struct kconfig *kc)
 {
-	for (size_t i = 0; i < sizeof(visible) / sizeof(visible[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(visible); i++) {
 		const char *v = kconfig_get(kc, visible[i].name);
 		bool set = v && !strcmp(v, "y");
 		bool seen = !access(visible[i].path, F_OK);

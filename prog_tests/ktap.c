@@ -21,10 +21,10 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <time.h>
 #include <sys/wait.h>
 
 #include "test_perf.h"
+#include "util.h"
 
 #define KTAP_INDENT		4
 #define KTAP_MAX_RESULTS	64
@@ -161,7 +161,7 @@ static bool parse_directive(struct ktap_parser *p, const char *s, bool ok,
 		*skip = true;
 		return true;
 	}
-	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(others); i++) {
 		size_t n = strlen(others[i]);
 
 		if (!strncmp(s, others[i], n) && (s[n] == ' ' || !s[n]))
@@ -476,7 +476,7 @@ static void subtest_parser(void)
 
 	if (!ASSERT_OK_PTR(doc, "calloc"))
 		return;
-	for (i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(samples); i++) {
 		err = ktap_parse(samples[i].text, doc, msg, sizeof(msg));
 		test__info("%-18s -> %s%s%s", samples[i].name,
 			   ktap_err_names[err], err ? ", " : "", err ? msg : "");
@@ -551,10 +551,9 @@ static int collect_child(pid_t pid, int out_fd, int err_fd, int exec_fd,
 			 struct child_out *c)
 {
 	struct pollfd fds[2] = { { out_fd, POLLIN }, { err_fd, POLLIN } };
-	struct timespec t0, t;
+	double deadline = mono_s() + CHILD_TIMEOUT_MS / 1e3;
 	int open_fds = 2, st, i, r;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (open_fds) {
 		r = poll(fds, 2, 1000);
 		if (r < 0 && errno != EINTR)
@@ -570,8 +569,7 @@ static int collect_child(pid_t pid, int out_fd, int err_fd, int exec_fd,
 			}
 			r = 1;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if ((t.tv_sec - t0.tv_sec) * 1000 > CHILD_TIMEOUT_MS) {
+		if (mono_s() > deadline) {
 			kill(pid, SIGKILL);
 			test__log("child did not finish in %d s: killed",
 				  CHILD_TIMEOUT_MS / 1000);
@@ -787,7 +785,7 @@ void test_ktap(void)
 
 	if (test__start_subtest("parser"))
 		subtest_parser();
-	for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(runs); i++) {
 		char name[48];
 
 		snprintf(name, sizeof(name), "output_%s", runs[i].name);

@@ -6,8 +6,8 @@
  */
 #include "test_perf.h"
 #include "packets.h"
+#include "util.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define CANARY 0xa5
 #define SLACK 64
 

@@ -20,7 +20,7 @@
 #include "sweep.h"
 #include "util.h"
 #include "wire.h"
-#include "xlated.h"
+#include "gen_prog.h"
 
 #define SWEEP_CONF		"gen-progs/sweep.conf"
 #define POINTS_PER_PROP		3

@@ -27,30 +27,20 @@
  * netdevsim: the log says so.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
-#include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <net/if.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <linux/ethtool.h>
 #include <linux/if_link.h>
-#include <linux/sockios.h>
 
 #include "test_perf.h"
 #include "netns.h"
+#include "nsim.h"
+#include "util.h"
 #include "wire.h"
 #include "gen/gen_spec.h"
 
-#define NSIM_BUS		"/sys/bus/netdevsim"
-#define NSIM_DEBUGFS		"/sys/kernel/debug/netdevsim"
-/* netdevsim's NSIM_BPF_MAX_KEYS: entries of an offloaded map */
-#define NSIM_MAX_ENTRIES	2
-/* Our device IDs: base + pid, so that a stale one names its owner. */
-#define NSIM_ID_BASE		1482686464u
-#define NSIM_ID_SPAN		(1u << 22)	/* pid_max limit */
 #define SWEEP_CONF		"gen-progs/sweep.conf"
 #define MAX_IDS			512
 #define VLOG_SIZE		(1 << 20)
@@ -64,65 +54,17 @@ struct offload_dev {
 	char ns[NETNS_NAME_MAX];	/* our namespace, "" for the user's NIC */
 	int saved_ns;			/* namespace to return to, -1 */
 	bool nsim;			/* netdevsim: its limits and debugfs */
-	unsigned int nsim_id;
-	bool nsim_created;
+	struct nsim_dev sim;		/* .id, .debugfs when nsim */
 	bool module_loaded;		/* by us: unloaded at the end */
 	char ifname[IF_NAMESIZE];
 	int ifindex;
 	__u64 ns_dev, ns_ino;		/* the device's network namespace */
-	char debugfs[96];		/* netdevsim's debugfs dir, "" none */
 	bool bpftool;			/* bpftool runs here */
 	__u32 prog_ids[MAX_IDS], map_ids[MAX_IDS];
 	int nr_prog_ids, nr_map_ids;
 };
 
 static struct offload_dev dev = { .saved_ns = -1 };
-/* For the exit path: the device to delete if the test did not. */
-static volatile unsigned int atexit_nsim_id;
-
-/* ---- small helpers ---- */
-
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	if (n < 0)
-		err = -errno;
-	else if ((size_t)n != strlen(s))
-		err = -EIO;
-	close(fd);
-	return err;
-}
-
-static int read_str(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-static int read_u32(const char *path, __u32 *val)
-{
-	char buf[32], *end;
-
-	if (read_str(path, buf, sizeof(buf)))
-		return -errno;
-	*val = strtoul(buf, &end, 10);
-	return end == buf ? -EINVAL : 0;
-}
 
 static void remember(__u32 *ids, int *nr, __u32 id)
 {
@@ -131,66 +73,6 @@ static void remember(__u32 *ids, int *nr, __u32 id)
 			return;
 	if (*nr < MAX_IDS)
 		ids[(*nr)++] = id;
-}
-
-/*
- * Run argv (PATH lookup) in the calling thread's network namespace with
- * stdout (and stderr) into out. Exit status, 127 when it cannot be run.
- */
-static int run_capture(const char *const argv[], char *out, size_t len)
-{
-	int pfd[2], st;
-	size_t got = 0;
-	ssize_t n;
-	pid_t pid;
-
-	if (pipe2(pfd, O_CLOEXEC))
-		return -errno;
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (!pid) {
-		dup2(pfd[1], STDOUT_FILENO);
-		dup2(pfd[1], STDERR_FILENO);
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	while (len && (n = read(pfd[0], out + got, len - 1 - got)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		got += n;
-		if (got == len - 1)
-			break;
-	}
-	if (len)
-		out[got] = '\0';
-	close(pfd[0]);
-	if (waitpid(pid, &st, 0) != pid)
-		return -errno;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-/* Driver name and bus of a device of the current namespace (ethtool). */
-static int dev_drvinfo(const char *ifname, struct ethtool_drvinfo *info)
-{
-	struct ifreq ifr = {};
-	int fd, err = 0;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	memset(info, 0, sizeof(*info));
-	info->cmd = ETHTOOL_GDRVINFO;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	ifr.ifr_data = (void *)info;
-	if (ioctl(fd, SIOCETHTOOL, &ifr))
-		err = -errno;
-	close(fd);
-	return err;
 }
 
 static int set_why(struct offload_dev *d, int err, const char *fmt, ...)
@@ -207,101 +89,32 @@ static int set_why(struct offload_dev *d, int err, const char *fmt, ...)
 	return err;
 }
 
-/* ---- netdevsim ---- */
+/* ---- the device ---- */
 
-static void nsim_del(unsigned int id)
+static bool nsim_usable(struct offload_dev *d)
 {
-	char buf[16];
+	char why[200];
 
-	snprintf(buf, sizeof(buf), "%u", id);
-	write_str(NSIM_BUS "/del_device", buf);
-}
-
-static void offload_atexit(void)
-{
-	if (atexit_nsim_id)
-		nsim_del(atexit_nsim_id);
-}
-
-static bool pid_alive(int pid)
-{
-	char path[64];
-
-	if (kill(pid, 0) && errno == ESRCH)
-		return false;
-	snprintf(path, sizeof(path), "/proc/%d", pid);
-	return access(path, F_OK) == 0;
-}
-
-/* Devices of our ID range whose owner died (a killed run) are removed. */
-static void nsim_cleanup_stale(void)
-{
-	DIR *dir = opendir(NSIM_BUS "/devices");
-	struct dirent *de;
-	unsigned int id;
-
-	while (dir && (de = readdir(dir))) {
-		if (sscanf(de->d_name, "netdevsim%u", &id) != 1 ||
-		    id < NSIM_ID_BASE || id - NSIM_ID_BASE >= NSIM_ID_SPAN ||
-		    (int)(id - NSIM_ID_BASE) == getpid() ||
-		    pid_alive(id - NSIM_ID_BASE))
-			continue;
-		test__info("removing netdevsim%u left by a killed run", id);
-		nsim_del(id);
-	}
-	if (dir)
-		closedir(dir);
-}
-
-static bool nsim_available(struct offload_dev *d)
-{
-	const char *const argv[] = { "modprobe", "-q", "netdevsim", NULL };
-	char out[512];
-	int rc;
-
-	if (!access(NSIM_BUS "/new_device", W_OK))
+	if (nsim_available(&d->module_loaded, why, sizeof(why)))
 		return true;
-	rc = run_capture(argv, out, sizeof(out));
-	if (!access(NSIM_BUS "/new_device", W_OK)) {
-		d->module_loaded = true;
-		return true;
-	}
-	set_why(d, 1, "no offload-capable device: netdevsim is not available in this kernel (CONFIG_NETDEVSIM unset, modprobe netdevsim %s) and no --offload-dev IFNAME was given; `make vmtest` runs this test with netdevsim",
-		rc == 127 ? "not found" : "failed");
+	set_why(d, 1, "no offload-capable device: %s and no --offload-dev IFNAME was given; `make vmtest` runs this test with netdevsim",
+		why);
 	return false;
 }
 
-/* The netdevsim netdev of our namespace: the one whose bus is ours. */
-static int nsim_find_netdev(struct offload_dev *d)
+/* A netdevsim device of our own, in a network namespace of our own. */
+static int nsim_open(struct offload_dev *d)
 {
-	struct ethtool_drvinfo info;
-	char bus[32];
+	char tag[24];
+	int err, stale;
 
-	snprintf(bus, sizeof(bus), "netdevsim%u", d->nsim_id);
-	for (int tries = 0; tries < 200; tries++) {
-		struct if_nameindex *ifs = if_nameindex(), *i;
-
-		for (i = ifs; i && i->if_index; i++) {
-			if (dev_drvinfo(i->if_name, &info) ||
-			    strcmp(info.driver, "netdevsim") ||
-			    strcmp(info.bus_info, bus))
-				continue;
-			snprintf(d->ifname, sizeof(d->ifname), "%s", i->if_name);
-			d->ifindex = i->if_index;
-		}
-		if_freenameindex(ifs);
-		if (d->ifindex)
-			return 0;
-		usleep(10000);
-	}
-	return -ENODEV;
-}
-
-static int nsim_create(struct offload_dev *d)
-{
-	char tag[24], buf[32];
-	int err;
-
+	stale = nsim_cleanup_stale();
+	if (stale)
+		test__info("removed %d netdevsim devices left by a killed run",
+			   stale);
+	stale = netns_cleanup_stale();
+	if (stale > 0)
+		test__info("removed %d namespaces left by a killed run", stale);
 	netns_run_tag(tag, sizeof(tag));
 	snprintf(d->ns, sizeof(d->ns), "%s%s-offload", NETNS_PREFIX, tag);
 	err = netns_create(d->ns);
@@ -314,58 +127,47 @@ static int nsim_create(struct offload_dev *d)
 	if (err)
 		return set_why(d, err, "cannot enter %s: %s", d->ns,
 			       strerror(-err));
-	/* the device's netdev appears in the writer's namespace: ours */
-	d->nsim_id = NSIM_ID_BASE + getpid();
-	snprintf(buf, sizeof(buf), "%u 1", d->nsim_id);
-	atexit_nsim_id = d->nsim_id;
-	err = write_str(NSIM_BUS "/new_device", buf);
-	if (err) {
-		atexit_nsim_id = 0;
-		return set_why(d, err, "netdevsim new_device \"%s\": %s", buf,
+	err = nsim_create(&d->sim);
+	if (err && !d->sim.id)
+		return set_why(d, err, "netdevsim new_device: %s",
 			       strerror(-err));
-	}
-	d->nsim_created = true;
 	d->nsim = true;
-	if (nsim_find_netdev(d))
-		return set_why(d, -ENODEV, "netdevsim%u has no netdev in %s",
-			       d->nsim_id, d->ns);
+	if (err)
+		return set_why(d, err, "netdevsim%u has no netdev in %s",
+			       d->sim.id, d->ns);
+	snprintf(d->ifname, sizeof(d->ifname), "%s", d->sim.ifname);
+	d->ifindex = d->sim.ifindex;
 	return 0;
 }
 
 /* The user's NIC (--offload-dev), in the current namespace. */
 static int user_dev(struct offload_dev *d)
 {
-	struct ethtool_drvinfo info;
-
 	snprintf(d->ifname, sizeof(d->ifname), "%s", wire_opts.offload_dev);
 	d->ifindex = if_nametoindex(d->ifname);
 	if (!d->ifindex)
 		return set_why(d, -ENODEV, "--offload-dev %s: %s", d->ifname,
 			       strerror(errno));
-	if (!dev_drvinfo(d->ifname, &info) && !strcmp(info.driver, "netdevsim") &&
-	    sscanf(info.bus_info, "netdevsim%u", &d->nsim_id) == 1)
+	if (nsim_netdev_id(d->ifname, &d->sim.id)) {
 		d->nsim = true;
+		nsim_find_debugfs(&d->sim);
+	}
 	return 0;
 }
 
 static int dev_open(struct offload_dev *d)
 {
 	const char *const argv[] = { "bpftool", "version", NULL };
-	char out[256];
 	struct stat st;
 	int err;
 
 	d->tried = true;
-	if (wire_opts.offload_dev[0]) {
+	if (wire_opts.offload_dev[0])
 		err = user_dev(d);
-	} else {
-		if (!nsim_available(d))
-			return d->err;
-		nsim_cleanup_stale();
-		if (atexit(offload_atexit))
-			return set_why(d, -ENOMEM, "atexit");
-		err = nsim_create(d);
-	}
+	else if (!nsim_usable(d))
+		return d->err;
+	else
+		err = nsim_open(d);
 	if (err)
 		return err;
 	if (stat("/proc/thread-self/ns/net", &st))
@@ -373,34 +175,18 @@ static int dev_open(struct offload_dev *d)
 			       strerror(errno));
 	d->ns_dev = st.st_dev;
 	d->ns_ino = st.st_ino;
-	if (d->nsim) {
-		snprintf(d->debugfs, sizeof(d->debugfs), NSIM_DEBUGFS "/netdevsim%u",
-			 d->nsim_id);
-		if (access(d->debugfs, F_OK))
-			d->debugfs[0] = '\0';
-	}
-	d->bpftool = run_capture(argv, out, sizeof(out)) == 0;
+	d->bpftool = run_cmd(argv, NULL) == 0;
 	return 0;
 }
 
 /* Delete what dev_open made; the cleanup subtest checks it is gone. */
 static void dev_close(struct offload_dev *d)
 {
-	const char *const argv[] = { "modprobe", "-r", "-q", "netdevsim", NULL };
-	char path[128], out[256];
-
 	if (!d->tried || d->closed)
 		return;
 	d->closed = true;
-	if (d->nsim_created) {
-		nsim_del(d->nsim_id);
-		snprintf(path, sizeof(path), NSIM_BUS "/devices/netdevsim%u",
-			 d->nsim_id);
-		for (int i = 0; i < 200 && !access(path, F_OK); i++)
-			usleep(10000);
-		d->nsim_created = false;
-		atexit_nsim_id = 0;
-	}
+	if (!wire_opts.offload_dev[0])
+		nsim_destroy(&d->sim);
 	if (d->saved_ns >= 0) {
 		netns_leave(d->saved_ns);
 		d->saved_ns = -1;
@@ -408,7 +194,7 @@ static void dev_close(struct offload_dev *d)
 	if (d->ns[0])
 		netns_delete(d->ns);
 	if (d->module_loaded)
-		run_capture(argv, out, sizeof(out));
+		nsim_unload();
 }
 
 static bool dev_ready(void)
@@ -439,6 +225,7 @@ static void check_bpftool(const char *what, __u32 id)
 {
 	char ids[16], out[4096], want[IF_NAMESIZE + 16];
 	const char *const argv[] = { "bpftool", what, "show", "id", ids, NULL };
+	struct run_opts ro = { .out = out, .out_len = sizeof(out) };
 	const char *hit;
 	int rc;
 
@@ -446,7 +233,7 @@ static void check_bpftool(const char *what, __u32 id)
 		return;
 	snprintf(ids, sizeof(ids), "%u", id);
 	snprintf(want, sizeof(want), "offloaded_to %s", dev.ifname);
-	rc = run_capture(argv, out, sizeof(out));
+	rc = run_cmd(argv, &ro);
 	hit = strstr(out, want);
 	if (hit)
 		hit += strlen(want);
@@ -456,54 +243,6 @@ static void check_bpftool(const char *what, __u32 id)
 		test__log("bpftool %s show id %u:\n%s", what, id, out);
 	else
 		test__info("bpftool %s show id %u: %s", what, id, want);
-}
-
-/* netdevsim's view: the bound program's state, "" when not bound. */
-static void nsim_bound_state(__u32 id, char *state, size_t len, bool *loaded)
-{
-	char dir[160], path[512], buf[16];
-	struct dirent *de;
-	__u32 got;
-	DIR *d;
-
-	state[0] = '\0';
-	*loaded = false;
-	snprintf(dir, sizeof(dir), "%s/bpf_bound_progs", dev.debugfs);
-	d = opendir(dir);
-	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/id", dir, de->d_name);
-		if (read_u32(path, &got) || got != id)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/state", dir, de->d_name);
-		read_str(path, state, len);
-		snprintf(path, sizeof(path), "%s/%s/loaded", dir, de->d_name);
-		*loaded = !read_str(path, buf, sizeof(buf)) && buf[0] == 'Y';
-	}
-	if (d)
-		closedir(d);
-}
-
-/* The program ID a netdevsim port runs, over every port of the device. */
-static __u32 nsim_offloaded_id(void)
-{
-	char dir[160], path[512];
-	struct dirent *de;
-	__u32 id = 0, got;
-	DIR *d;
-
-	snprintf(dir, sizeof(dir), "%s/ports", dev.debugfs);
-	d = opendir(dir);
-	while (d && (de = readdir(d))) {
-		snprintf(path, sizeof(path), "%s/%s/bpf_offloaded_id", dir,
-			 de->d_name);
-		if (de->d_name[0] != '.' && !read_u32(path, &got) && got)
-			id = got;
-	}
-	if (d)
-		closedir(d);
-	return id;
 }
 
 /* ---- loading ---- */
@@ -631,8 +370,8 @@ static void check_attached(__u32 id)
 		ASSERT_EQ(q.attach_mode, XDP_ATTACHED_HW, "attach mode HW");
 	else
 		ASSERT_EQ(q.attach_mode, XDP_ATTACHED_NONE, "nothing attached");
-	if (dev.debugfs[0])
-		ASSERT_EQ(nsim_offloaded_id(), id, "netdevsim port's bpf_offloaded_id");
+	if (dev.sim.debugfs[0])
+		ASSERT_EQ(nsim_offloaded_id(&dev.sim), id, "netdevsim port's bpf_offloaded_id");
 }
 
 /* Bound programs run on the device only: no test run, no native mode. */
@@ -683,8 +422,8 @@ static void subtest_prog(const struct gen_point *p)
 	check_bound("program bound to the device (ifindex)", info.ifindex,
 		    info.netns_dev, info.netns_ino);
 	check_bpftool("prog", id);
-	if (dev.debugfs[0]) {
-		nsim_bound_state(id, state, sizeof(state), &loaded);
+	if (dev.sim.debugfs[0]) {
+		nsim_bound_state(&dev.sim, id, state, sizeof(state), &loaded);
 		ASSERT_STREQ(state, "xlated", "netdevsim holds the program");
 		ASSERT_FALSE(loaded, "not running before attach");
 	}
@@ -695,8 +434,8 @@ static void subtest_prog(const struct gen_point *p)
 		goto out;
 	test__info("attached in HW mode with %s", netlink ? "netlink" : "a bpf_link");
 	check_attached(id);
-	if (dev.debugfs[0]) {
-		nsim_bound_state(id, state, sizeof(state), &loaded);
+	if (dev.sim.debugfs[0]) {
+		nsim_bound_state(&dev.sim, id, state, sizeof(state), &loaded);
 		ASSERT_TRUE(loaded, "netdevsim runs the program");
 	}
 	detach_hw(&link_fd, netlink);
@@ -704,8 +443,8 @@ static void subtest_prog(const struct gen_point *p)
 out:
 	detach_hw(&link_fd, false);
 	bpf_object__close(obj);
-	if (dev.debugfs[0] && id) {
-		nsim_bound_state(id, state, sizeof(state), &loaded);
+	if (dev.sim.debugfs[0] && id) {
+		nsim_bound_state(&dev.sim, id, state, sizeof(state), &loaded);
 		ASSERT_STREQ(state, "", "netdevsim released the program");
 	}
 }
@@ -801,9 +540,9 @@ static void subtest_device(void)
 	test__info("offload device %s (ifindex %d) in %s%s; netdevsim models the control path only: nothing is timed",
 		   dev.ifname, dev.ifindex, dev.ns[0] ? "namespace " : "the current namespace",
 		   dev.ns);
-	if (ASSERT_OK(dev_drvinfo(dev.ifname, &info), "ethtool drvinfo"))
+	if (ASSERT_OK(nsim_drvinfo(dev.ifname, &info), "ethtool drvinfo"))
 		test__info("driver %s, bus %s", info.driver, info.bus_info);
-	if (dev.nsim && !dev.debugfs[0])
+	if (dev.nsim && !dev.sim.debugfs[0])
 		test__info("netdevsim's debugfs is not mounted: device-side checks skipped");
 	if (!dev.bpftool)
 		test__info("bpftool not found: its view is not checked");
@@ -870,7 +609,6 @@ static void subtest_device_limits(void)
 /* After everything: no program, map, device or namespace of ours left. */
 static void check_nothing_left(void)
 {
-	char path[PATH_MAX];
 	int i, fd, left = 0;
 
 	for (i = 0; i < dev.nr_prog_ids; i++) {
@@ -892,13 +630,10 @@ static void check_nothing_left(void)
 	ASSERT_EQ(left, 0, "programs and maps left");
 	test__info("%d programs and %d maps created, all gone", dev.nr_prog_ids,
 		   dev.nr_map_ids);
-	if (dev.nsim_id && !wire_opts.offload_dev[0]) {
-		snprintf(path, sizeof(path), NSIM_BUS "/devices/netdevsim%u",
-			 dev.nsim_id);
-		ASSERT_NEQ(access(path, F_OK), 0, "netdevsim device removed");
-		snprintf(path, sizeof(path), NSIM_DEBUGFS "/netdevsim%u",
-			 dev.nsim_id);
-		ASSERT_NEQ(access(path, F_OK), 0, "its debugfs directory removed");
+	if (dev.sim.id && !wire_opts.offload_dev[0]) {
+		ASSERT_FALSE(nsim_exists(dev.sim.id), "netdevsim device removed");
+		ASSERT_FALSE(nsim_debugfs_exists(dev.sim.id),
+			     "its debugfs directory removed");
 	}
 	if (dev.ns[0])
 		ASSERT_FALSE(netns_exists(dev.ns), "namespace removed");
@@ -983,7 +718,7 @@ void test_xdp_offload(void)
 	}
 	/* one reason for the whole test when there is no device at all */
 	if (!wire_opts.offload_dev[0] && access(NSIM_BUS, F_OK) &&
-	    !nsim_available(&dev)) {
+	    !nsim_usable(&dev)) {
 		test__skip("%s", dev.why);
 		goto out;
 	}
