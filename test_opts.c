@@ -290,6 +290,18 @@ static void apply_profile(void)
 	}
 }
 
+static void add_numbers(const char *list)
+{
+	char bad[64] = "";
+	int err = select_numbers(list, bad, sizeof(bad));
+
+	if (err == -EINVAL)
+		perf_usage_error("bad -n entry '%s': want N or N-M, N >= 1",
+				 bad);
+	if (err)
+		perf_usage_error("out of memory");
+}
+
 void perf_parse_args(int argc, char **argv, struct perf_cmdline *cl)
 {
 	struct option *opts;
@@ -307,19 +319,15 @@ void perf_parse_args(int argc, char **argv, struct perf_cmdline *cl)
 			usage(stdout);
 			exit(0);
 		case 't':
-			select_add(optarg, false, false);
-			break;
 		case 'b':
-			select_add(optarg, true, false);
-			break;
 		case 'a':
-			select_add(optarg, false, true);
-			break;
 		case 'd':
-			select_add(optarg, true, true);
+			if (select_add(optarg, c == 'b' || c == 'd',
+				       c == 'a' || c == 'd'))
+				perf_usage_error("out of memory");
 			break;
 		case 'n':
-			select_numbers(optarg);
+			add_numbers(optarg);
 			break;
 		case 'l':
 			cl->list_only = true;

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Selection of tests and subtests (-t/-b/-a/-d/-n), see test_select.h. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-#include "test_perf.h"
 #include "test_select.h"
 
 struct select_filter {
@@ -27,21 +30,24 @@ static bool numbers_given;	/* else every number */
 static struct select_range *ranges;
 static int nr_ranges;
 
-void select_add(const char *list, bool is_deny, bool glob)
+int select_add(const char *list, bool is_deny, bool glob)
 {
 	struct select_set *set = is_deny ? &deny : &allow;
 	char *copy = strdup(list), *save = NULL, *tok;
 
 	if (!copy)
-		perf_usage_error("out of memory");
+		return -ENOMEM;
 	for (tok = strtok_r(copy, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		struct select_filter *f;
+		struct select_filter *f, *grown;
 		char *slash;
 
-		set->f = realloc(set->f, (set->cnt + 1) * sizeof(*set->f));
-		if (!set->f)
-			perf_usage_error("out of memory");
+		grown = realloc(set->f, (set->cnt + 1) * sizeof(*set->f));
+		if (!grown) {
+			free(copy);
+			return -ENOMEM;
+		}
+		set->f = grown;
 		f = &set->f[set->cnt++];
 		slash = strchr(tok, '/');
 		if (slash)
@@ -51,6 +57,7 @@ void select_add(const char *list, bool is_deny, bool glob)
 		f->glob = glob;
 	}
 	free(copy);
+	return 0;
 }
 
 static bool name_match(const char *pattern, const char *name, bool glob)
@@ -60,12 +67,13 @@ static bool name_match(const char *pattern, const char *name, bool glob)
 	return strstr(name, pattern) != NULL;
 }
 
-void select_numbers(const char *list)
+int select_numbers(const char *list, char *bad, size_t bad_len)
 {
 	char *copy = strdup(list), *save = NULL, *tok, *end;
+	struct select_range *grown;
 
 	if (!copy)
-		perf_usage_error("out of memory");
+		return -ENOMEM;
 	/* as in test_progs, the last -n is the one that counts */
 	numbers_given = true;
 	nr_ranges = 0;
@@ -77,17 +85,23 @@ void select_numbers(const char *list)
 		hi = lo;
 		if (*end == '-')
 			hi = strtol(end + 1, &end, 10);
-		if (*end || lo < 1 || hi < lo)
-			perf_usage_error("bad -n entry '%s': want N or N-M, N >= 1",
-					 tok);
-		ranges = realloc(ranges, (nr_ranges + 1) * sizeof(*ranges));
-		if (!ranges)
-			perf_usage_error("out of memory");
+		if (*end || lo < 1 || hi < lo) {
+			snprintf(bad, bad_len, "%s", tok);
+			free(copy);
+			return -EINVAL;
+		}
+		grown = realloc(ranges, (nr_ranges + 1) * sizeof(*ranges));
+		if (!grown) {
+			free(copy);
+			return -ENOMEM;
+		}
+		ranges = grown;
 		ranges[nr_ranges].lo = lo;
 		ranges[nr_ranges].hi = hi;
 		nr_ranges++;
 	}
 	free(copy);
+	return 0;
 }
 
 static bool number_selected(int num)
