@@ -20,6 +20,8 @@ ARCH_INCLUDE	:= /usr/include/$(shell $(CC) -dumpmachine)
 LIBBPF_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS	:= $(or $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null),-lbpf)
 LIBBPF_VERSION	:= $(shell $(PKG_CONFIG) --modversion libbpf 2>/dev/null)
+PCAP_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags libpcap 2>/dev/null)
+PCAP_LIBS	:= $(or $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null),-lpcap)
 CLANG_VERSION	:= $(shell $(CLANG) -dumpversion 2>/dev/null)
 
 # A kernel tree: the one we sit in, or KSRC=/path/to/linux.
@@ -30,6 +32,7 @@ KSFT_DIR	:= $(if $(KSFT_DIR),$(abspath $(dir $(KSFT_DIR))))
 CFLAGS		+= -g -O2 -Wall -Wextra -Wno-unused-parameter \
 		   -Wno-missing-field-initializers -std=gnu11 \
 		   -I$(SRCDIR) -I$(BUILD) -I$(SRCDIR)/progs $(LIBBPF_CFLAGS) \
+		   $(PCAP_CFLAGS) \
 		   -DXDP_PERF_CLANG='"$(CLANG_VERSION)"' \
 		   -DXDP_PERF_LIBBPF='"$(LIBBPF_VERSION)"'
 ifneq ($(KSFT_DIR),)
@@ -39,7 +42,7 @@ endif
 ifeq ($(WERROR),1)
 CFLAGS		+= -Werror
 endif
-LDLIBS		+= $(LIBBPF_LIBS) -lelf -lz -lm
+LDLIBS		+= $(LIBBPF_LIBS) $(PCAP_LIBS) -lelf -lz -lm
 
 BPF_CFLAGS	:= -g -O2 -target bpf -mcpu=v3 -Wall -Werror \
 		   -I$(SRCDIR)/progs -I$(BUILD) -I$(ARCH_INCLUDE)

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * --obj FILE.o [--prog NAME]: measure a user's XDP program at every frame
- * size with the same engine and output as the suite's own programs.
+ * --obj: measure a user's XDP program with the same engine and output as
+ * the suite's own programs, at every frame size of the profile or on the
+ * distinct frames of a capture, weighted by how often each occurs.
  */
 #define _GNU_SOURCE
+#include <math.h>
 #include <stdarg.h>
 
 #include "test_perf.h"
 #include "fwd_bench.h"
+#include "obj_load.h"
+#include "pcap.h"
 #include "runner.h"
 #include "results.h"
 #include "user_obj.h"
@@ -15,121 +19,137 @@
 
 #define EXIT_USAGE	2
 #define EXIT_SKIP	4
-#define LOG_TAIL_LINES	6
+#define PCAP_MAX_DEFAULT 64
+#define MAX_HEX_FRAMES	16
 
-/* libbpf's messages during open/load, kept to explain a failure */
-static char load_log[64 * 1024];
-static size_t load_log_len;
+static const char *pcap_path;
+static int pcap_max = PCAP_MAX_DEFAULT;
+static const char *hex_frames[MAX_HEX_FRAMES];
+static int nr_hex_frames;
 
-static int capture_print(enum libbpf_print_level level, const char *fmt,
-			 va_list ap)
+static struct uobj uo;
+static struct frame_set frames;
+
+static int parse_pcap(const char *arg)
 {
-	int n;
+	pcap_path = arg;
+	return 0;
+}
 
-	if (level == LIBBPF_DEBUG)
+static int parse_pcap_max(const char *arg)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*end || end == arg || v < 1 || v > FRAME_TRACK_MAX)
+		perf_usage_error("--pcap-max wants a number of frames in [1, %d], not '%s'",
+				 FRAME_TRACK_MAX, arg);
+	pcap_max = v;
+	return 0;
+}
+
+static int parse_frame_hex(const char *arg)
+{
+	unsigned char buf[FRAME_MAX_LEN];
+	__u32 len;
+
+	if (frame_parse_hex(arg, buf, sizeof(buf), &len))
+		perf_usage_error("--frame-hex wants the bytes of an Ethernet frame in hex, %d to %d bytes without FCS",
+				 FRAME_MIN_LEN, FRAME_MAX_LEN);
+	if (nr_hex_frames == MAX_HEX_FRAMES)
+		perf_usage_error("at most %d --frame-hex frames", MAX_HEX_FRAMES);
+	hex_frames[nr_hex_frames++] = arg;
+	return 0;
+}
+
+PERF_OPTION(pcap, .name = "pcap", .arg = "FILE",
+	    .help = "--obj: measure every distinct frame of a capture, weighted by its count",
+	    .parse = parse_pcap);
+PERF_OPTION(pcap_max, .name = "pcap-max", .arg = "N",
+	    .help = "--pcap: measure the N most frequent distinct frames (default 64)",
+	    .parse = parse_pcap_max);
+PERF_OPTION(frame_hex, .name = "frame-hex", .arg = "HEX",
+	    .help = "--obj: measure this frame (bytes in hex, no FCS; repeatable)",
+	    .parse = parse_frame_hex);
+
+/* Lines of the --obj output: always shown, commented in KTAP. */
+static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void out(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (env.ktap)
+		fputs("# ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+}
+
+static int load_frames(void)
+{
+	unsigned char buf[FRAME_MAX_LEN];
+	char err[512];
+	__u32 len;
+
+	if (pcap_path && nr_hex_frames) {
+		fprintf(stderr, "test_perf: --pcap and --frame-hex exclude each other (see --help)\n");
+		return EXIT_USAGE;
+	}
+	for (int i = 0; i < nr_hex_frames; i++) {
+		frame_parse_hex(hex_frames[i], buf, sizeof(buf), &len);
+		if (frame_set_add(&frames, buf, len))
+			return EXIT_USAGE;
+	}
+	if (pcap_path &&
+	    frame_set_read_pcap(&frames, pcap_path, pcap_max, err, sizeof(err))) {
+		fprintf(stderr, "test_perf: --pcap %s\n", err);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int user_obj_prepare(void)
+{
+	char err[512];
+	int ret;
+
+	if (!env.obj_path) {
+		if (pcap_path || nr_hex_frames)
+			perf_usage_error("--pcap and --frame-hex need --obj");
 		return 0;
-	n = vsnprintf(load_log + load_log_len,
-		      sizeof(load_log) - load_log_len, fmt, ap);
-	if (n > 0 && load_log_len + n < sizeof(load_log)) {
-		load_log_len += n;
-	} else {
-		/* keep the tail: that is where the verifier says why */
-		size_t keep = sizeof(load_log) / 2;
-
-		memmove(load_log, load_log + load_log_len - keep, keep);
-		load_log_len = keep;
-		load_log[keep] = '\0';
+	}
+	if (!env.can_bpf) {
+		fprintf(stderr, "test_perf: --obj: %s\n", env.no_bpf_reason);
+		return EXIT_SKIP;
+	}
+	ret = load_frames();
+	if (ret)
+		return ret;
+	if (uobj_open(env.obj_path, env.obj_prog, &uo, err, sizeof(err))) {
+		fprintf(stderr, "test_perf: %s\n", err);
+		uobj_print_log(stderr);
+		ret = uobj_exit_status(&uo);
+		uobj_close(&uo);
+		return ret;
 	}
 	return 0;
 }
 
-/* Print the last lines of the verifier log, indented, on stderr. */
-static void print_log_tail(void)
+static void print_point(const char *head, const struct measure_result *res)
 {
-	char *end = strstr(load_log, "-- END PROG LOAD LOG --");
-	char *p;
-	int lines = 0;
-
-	if (!end)
-		end = load_log + load_log_len;
-	p = end;
-	while (p > load_log && lines <= LOG_TAIL_LINES)
-		if (*--p == '\n')
-			lines++;
-	fprintf(stderr, "  verifier log (tail):\n");
-	for (char *line = strtok(p, "\n"); line && line < end;
-	     line = strtok(NULL, "\n"))
-		if (!strstr(line, "PROG LOAD LOG"))
-			fprintf(stderr, "    %s\n", line);
+	out("%s %-12s %9.3f ns/pkt  95%% CI [%.3f, %.3f]  median %.3f  sd %.3f  %7.2f Mpps",
+	    head, xdp_verdict_name(res->verdict), res->ns.mean, res->ns.ci95_low,
+	    res->ns.ci95_high, res->ns.median, res->ns.stddev, res->mpps.mean);
 }
 
-static struct bpf_program *pick_program(struct bpf_object *obj)
-{
-	struct bpf_program *prog, *found = NULL;
-
-	bpf_object__for_each_program(prog, obj) {
-		bool is_xdp = bpf_program__type(prog) == BPF_PROG_TYPE_XDP;
-
-		/* only XDP programs are loaded: others may need targets */
-		bpf_program__set_autoload(prog, is_xdp);
-		if (!is_xdp || found)
-			continue;
-		if (!env.obj_prog || !strcmp(bpf_program__name(prog), env.obj_prog))
-			found = prog;
-	}
-	return found;
-}
-
-static int open_and_load(struct bpf_object **objp, struct bpf_program **progp)
-{
-	libbpf_print_fn_t old = libbpf_set_print(capture_print);
-	struct bpf_object *obj;
-	int err;
-
-	obj = bpf_object__open_file(env.obj_path, NULL);
-	err = libbpf_get_error(obj);
-	if (err) {
-		libbpf_set_print(old);
-		fprintf(stderr, "test_perf: cannot open %s: %s\n", env.obj_path,
-			err == -ENOENT ? "no such file" :
-			err == -EACCES ? "permission denied" :
-			"not a BPF object file (build it with clang -target bpf)");
-		return EXIT_USAGE;
-	}
-	*progp = pick_program(obj);
-	if (!*progp) {
-		libbpf_set_print(old);
-		if (env.obj_prog)
-			fprintf(stderr, "test_perf: %s has no XDP program named '%s' (see bpftool prog load / llvm-objdump -h)\n",
-				env.obj_path, env.obj_prog);
-		else
-			fprintf(stderr, "test_perf: %s has no XDP program (SEC(\"xdp\"))\n",
-				env.obj_path);
-		bpf_object__close(obj);
-		return EXIT_USAGE;
-	}
-	err = bpf_object__load(obj);
-	libbpf_set_print(old);
-	if (err) {
-		fprintf(stderr, "test_perf: %s: %s program '%s' (%s)\n",
-			env.obj_path,
-			err == -EACCES || err == -EINVAL ?
-			"the verifier refused" : "the kernel could not load",
-			bpf_program__name(*progp), strerror(-err));
-		print_log_tail();
-		bpf_object__close(obj);
-		return EXIT_USAGE;
-	}
-	*objp = obj;
-	return 0;
-}
-
-static int measure_size(struct bpf_program *prog, struct fwd_bench *fb,
-			bool fwd_based, int size, struct measure_result *res)
+static int measure_size(struct fwd_bench *fb, bool fwd_based, int size,
+			struct measure_result *res)
 {
 	unsigned char pkt[PKT_MAX_FRAME];
 	struct measure_spec spec = {
-		.prog_fd = bpf_program__fd(prog),
+		.prog_fd = uo.prog_fd,
 		.pkt = pkt,
 		.any_verdict = true,
 	};
@@ -143,54 +163,208 @@ static int measure_size(struct bpf_program *prog, struct fwd_bench *fb,
 	return measure_point(&spec, res);
 }
 
-int user_obj_main(void)
+static void measure_sizes(struct fwd_bench *fb, bool fwd_based)
 {
-	struct bpf_program *prog = NULL;
-	struct bpf_object *obj = NULL;
-	struct fwd_bench fb;
-	bool fwd_based;
-	int i, ret, failed = 0;
+	const char *name = bpf_program__name(uo.prog);
 
-	if (!env.can_bpf) {
-		fprintf(stderr, "test_perf: --obj: %s\n", env.no_bpf_reason);
-		return EXIT_SKIP;
-	}
-	ret = open_and_load(&obj, &prog);
-	if (ret)
-		return ret;
-	/* programs built on the base forwarder get their maps configured */
-	fwd_based = !fwd_bench_init(&fb, obj, false);
-	env.test_name = "obj";
-	env.subtest_name = bpf_program__name(prog);
-	printf("%s: program '%s'%s, %d reps per point\n", env.obj_path,
-	       bpf_program__name(prog),
-	       fwd_based ? " (built on xdp_fwd: output validated)" : "",
-	       env.reps);
-	for (i = 0; i < env.nr_sizes && !test__stopping(); i++) {
+	for (int i = 0; i < env.nr_sizes && !test__stopping(); i++) {
 		struct point_key key = {
-			.property = "obj", .n = -1,
-			.variant = bpf_program__name(prog),
+			.property = "obj", .n = -1, .variant = name,
 			.frame_size = env.sizes[i], .mode = "test_run",
 		};
 		struct measure_result res;
+		char head[16];
 
 		test__progress(i, env.nr_sizes);
-		ret = measure_size(prog, &fb, fwd_based, env.sizes[i], &res);
-		if (ret) {
-			printf("%5d B: FAIL %s\n", env.sizes[i], res.error);
-			failed++;
+		snprintf(head, sizeof(head), "%5d B:", env.sizes[i]);
+		if (measure_size(fb, fwd_based, env.sizes[i], &res)) {
+			out("%s FAIL %s", head, res.error);
+			test__fail();
 			continue;
 		}
 		measure_record(&key, &res);
-		printf("%5d B: %-12s %9.3f ns/pkt  95%% CI [%.3f, %.3f]  median %.3f  sd %.3f  %7.2f Mpps\n",
-		       env.sizes[i], xdp_verdict_name(res.verdict), res.ns.mean,
-		       res.ns.ci95_low, res.ns.ci95_high, res.ns.median,
-		       res.ns.stddev, res.mpps.mean);
+		print_point(head, &res);
 	}
 	test__progress(env.nr_sizes, env.nr_sizes);
-	if (env.out_dir && results_count() && !results_write(env.out_dir))
-		printf("Results: %d points in %s/data.csv and data.json\n",
-		       results_count(), env.out_dir);
-	bpf_object__close(obj);
-	return failed ? 1 : 0;
 }
+
+/* ---- frames of a capture ---- */
+
+/* Programs built on the forwarder: TTL rearmed, every run counted once. */
+static int fwd_frame_arm(void *ctx, bool timed)
+{
+	struct fwd_bench *fb = ctx;
+	struct fwd_config config = fb->config;
+
+	config.rearm = timed;
+	return fwd_ctl_set_config(&fb->ctl, &config);
+}
+
+static int fwd_frame_count(void *ctx, __u64 *value)
+{
+	struct fwd_bench *fb = ctx;
+	__u64 counts[FWD_REASON_MAX];
+	int err = fwd_ctl_counts(&fb->ctl, counts);
+
+	*value = 0;
+	for (int r = 0; !err && r < FWD_REASON_MAX; r++)
+		*value += counts[r];
+	return err;
+}
+
+/* Traffic-weighted mean of the frames' means; CI from their errors. */
+struct weighted {
+	double w, mean, median, min, max, var_mean, var;
+	int min_reps;
+	double verdict_w[XDP_REDIRECT + 2];
+};
+
+static void weigh(struct weighted *wt, double w, const struct measure_result *r)
+{
+	const struct sample_stats *s = &r->ns;
+	__u32 v = r->verdict <= XDP_REDIRECT ? r->verdict : XDP_REDIRECT + 1;
+
+	wt->w += w;
+	wt->mean += w * s->mean;
+	wt->median += w * s->median;
+	wt->min += w * s->min;
+	wt->max += w * s->max;
+	wt->var += w * w * s->stddev * s->stddev;
+	wt->var_mean += w * w * s->stddev * s->stddev / s->n;
+	if (!wt->min_reps || s->n < wt->min_reps)
+		wt->min_reps = s->n;
+	wt->verdict_w[v] += w;
+}
+
+static void record_weighted(const struct weighted *wt, const char *name,
+			    __u64 pkts)
+{
+	struct point_key key = {
+		.property = "pcap", .n = -1, .variant = name, .op = "weighted",
+		.frame_size = 0, .mode = "test_run",
+	};
+	double half, t;
+	struct sample_stats ns = {}, mpps = {};
+	char mix[256] = "";
+	size_t used = 0;
+
+	if (wt->w <= 0 || wt->min_reps < 2)
+		return;
+	t = stats_t_quantile(0.975, wt->min_reps - 1);
+	half = t * sqrt(wt->var_mean) / wt->w;
+	ns.n = wt->min_reps;
+	ns.mean = wt->mean / wt->w;
+	ns.median = wt->median / wt->w;
+	ns.min = wt->min / wt->w;
+	ns.max = wt->max / wt->w;
+	ns.stddev = sqrt(wt->var) / wt->w;
+	ns.ci95_low = ns.mean - half;
+	ns.ci95_high = ns.mean + half;
+	mpps = ns;
+	mpps.mean = 1e3 / ns.mean;
+	mpps.median = 1e3 / ns.median;
+	mpps.min = 1e3 / ns.max;
+	mpps.max = 1e3 / ns.min;
+	mpps.stddev = ns.stddev * 1e3 / (ns.mean * ns.mean);
+	mpps.ci95_low = 1e3 / ns.ci95_high;
+	mpps.ci95_high = ns.ci95_low > 0 ? 1e3 / ns.ci95_low : mpps.max;
+	results_add(&key, METRIC_NS_PER_PKT, &ns);
+	results_add(&key, METRIC_MPPS, &mpps);
+	for (__u32 v = 0; v < ARRAY_SIZE(wt->verdict_w); v++)
+		if (wt->verdict_w[v] > 0 && used < sizeof(mix))
+			used += snprintf(mix + used, sizeof(mix) - used, "%s%s %.1f%%",
+					 used ? ", " : "", xdp_verdict_name(v),
+					 100 * wt->verdict_w[v] / wt->w);
+	out("weighted by traffic (%llu packets): %.3f ns/pkt  95%% CI [%.3f, %.3f]  %.2f Mpps",
+	    (unsigned long long)pkts, ns.mean, ns.ci95_low, ns.ci95_high,
+	    mpps.mean);
+	out("verdicts by traffic: %s", mix);
+}
+
+static void print_capture_summary(void)
+{
+	__u64 measured = frame_set_measured_pkts(&frames);
+
+	if (!pcap_path)
+		return;
+	out("%s: %llu packets, %d distinct frames measured (%.1f%% of the packets)",
+	    pcap_path, (unsigned long long)frames.packets, frames.nr,
+	    100.0 * measured / frames.packets);
+	if (frames.short_pkts || frames.long_pkts || frames.cut_pkts)
+		out("  skipped: %llu shorter than %d B, %llu longer than %d B (MTU %d), %llu cut by the snap length",
+		    (unsigned long long)frames.short_pkts, FRAME_MIN_LEN,
+		    (unsigned long long)frames.long_pkts, FRAME_MAX_LEN,
+		    FRAME_MTU, (unsigned long long)frames.cut_pkts);
+	if (frames.beyond_pkts)
+		out("  not measured: %llu packets of %d+ less frequent frames (raise --pcap-max)",
+		    (unsigned long long)frames.beyond_pkts, frames.nr_beyond);
+}
+
+static void measure_frames(struct fwd_bench *fb, bool fwd_based)
+{
+	const char *name = bpf_program__name(uo.prog);
+	struct weighted wt = {};
+	__u64 total = frame_set_measured_pkts(&frames);
+
+	print_capture_summary();
+	for (int i = 0; i < frames.nr && !test__stopping(); i++) {
+		const struct frame *f = &frames.frames[i];
+		struct point_key key = {
+			.property = "pcap", .n = i + 1, .variant = name,
+			.frame_size = f->len + PKT_FCS_LEN, .mode = "test_run",
+		};
+		struct measure_spec spec = {
+			.prog_fd = uo.prog_fd, .pkt = f->data, .pkt_len = f->len,
+			.any_verdict = true,
+		};
+		struct measure_result res;
+		char what[96], head[160];
+
+		if (fwd_based)
+			spec.hooks = (struct run_hooks){ .ctx = fb,
+				.arm = fwd_frame_arm, .count = fwd_frame_count };
+		test__progress(i, frames.nr);
+		frame_describe(f->data, f->len, what, sizeof(what));
+		snprintf(head, sizeof(head), "  #%-3d %5.1f%% %4u B  %-44.44s", i + 1,
+			 100.0 * f->count / frames.packets, f->len, what);
+		if (measure_point(&spec, &res)) {
+			out("%s FAIL %s", head, res.error);
+			test__fail();
+			continue;
+		}
+		measure_record(&key, &res);
+		print_point(head, &res);
+		weigh(&wt, (double)f->count / total, &res);
+	}
+	test__progress(frames.nr, frames.nr);
+	if (frames.nr > 1 && !test__stopping())
+		record_weighted(&wt, name, total);
+}
+
+static void run_user_obj(void)
+{
+	const char *name = bpf_program__name(uo.prog);
+	struct fwd_bench fb;
+	bool fwd_based;
+
+	if (!test__start_subtest(name))
+		goto out;
+	/* programs built on the base forwarder get their maps configured */
+	fwd_based = !fwd_bench_init(&fb, uo.obj, false);
+	out("%s: program '%s'%s, %d reps per point%s%s", env.obj_path, name,
+	    fwd_based ? " (built on xdp_fwd: output validated)" : "",
+	    env.reps, uo.nr_pinned ? ", maps pinned in a private bpffs" : "",
+	    uobj_setup_cmd() ? ", --setup done" : "");
+	if (frames.nr)
+		measure_frames(&fb, fwd_based);
+	else
+		measure_sizes(&fb, fwd_based);
+out:
+	uobj_close(&uo);
+	frame_set_free(&frames);
+}
+
+const struct prog_test_def user_obj_test = {
+	.name = "obj",
+	.run = run_user_obj,
+};
