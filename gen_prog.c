@@ -408,6 +408,18 @@ static int check_map(const struct gen_spec *spec, const struct xlated_prog *xp,
 	return 0;
 }
 
+/* One lookup of the working set's position: inlined, or a call. */
+static int check_ws(const struct xlated_prog *xp, char *why, size_t len)
+{
+	const struct xlated_map *m = xlated_map(xp, "xdpgen_ws");
+	int lookups = m ? m->inlined_lookups + m->lookup_calls : 0;
+
+	if (!m || m->refs != 1 || lookups != 1)
+		return why_fail(why, len, "xdpgen_ws: %d references, %d lookups, expected 1 and 1",
+				m ? m->refs : 0, lookups);
+	return 0;
+}
+
 static int check_hop(struct bpf_program *prog, char *why, size_t len)
 {
 	const struct xlated_map *m;
@@ -519,6 +531,8 @@ int gen_check_loaded(struct bpf_object *obj, const struct gen_spec *spec,
 		err = check_branches(spec, &xp, empty, why, len);
 	if (!err && gen_has(spec, GEN_P_MAP))
 		err = check_map(spec, &xp, why, len);
+	if (!err && gen_has(spec, GEN_P_MAP) && spec->working_set)
+		err = check_ws(&xp, why, len);
 	if (!err && gen_has(spec, GEN_P_LOOP))
 		err = check_loop(spec, &xp, empty, why, len);
 	if (!err && gen_has(spec, GEN_P_TAILCALLS))
@@ -556,5 +570,44 @@ int gen_check_counters(const struct gen_spec *spec,
 					(unsigned long long)iters,
 					(unsigned long long)runs, spec->loop);
 	}
+	return 0;
+}
+
+int gen_read_ws_pos(struct bpf_object *obj, __u64 *pos)
+{
+	int nr = libbpf_num_possible_cpus(), fd = map_fd(obj, "xdpgen_ws");
+	__u64 *vals;
+	__u32 key = 0;
+	int err = 0;
+
+	*pos = 0;
+	if (fd < 0)
+		return fd;
+	if (nr < 1)
+		return -EINVAL;
+	vals = calloc(nr, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, &key, vals))
+		err = -errno;
+	for (int i = 0; !err && i < nr; i++)
+		*pos += vals[i];
+	free(vals);
+	return err;
+}
+
+int gen_check_ws(const struct gen_spec *spec, __u64 before, __u64 after,
+		 __u64 runs, __u64 *distinct, char *why, size_t len)
+{
+	__u64 accesses = (__u64)spec->map_n * runs;
+
+	*distinct = 0;
+	if (after - before != accesses)
+		return why_fail(why, len, "the working set advanced by %llu in %llu runs, expected %ld per run",
+				(unsigned long long)(after - before),
+				(unsigned long long)runs, spec->map_n);
+	/* consecutive positions: a permutation of the W entries */
+	*distinct = accesses < (__u64)spec->working_set ? accesses :
+		    (__u64)spec->working_set;
 	return 0;
 }

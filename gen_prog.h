@@ -74,4 +74,15 @@ int gen_check_counters(const struct gen_spec *spec,
 		       const struct gen_counters *after, __u64 runs,
 		       char *why, size_t len);
 
+/*
+ * Working sets (--working-set): the position in xdpgen_ws summed over
+ * CPUs (-ENOENT without a working set), and the proof over `runs` runs
+ * between two reads: it advanced by exactly map_n * runs, so the runs
+ * touched min(W, map_n * runs) distinct entries (*distinct). 0, or -1
+ * with why.
+ */
+int gen_read_ws_pos(struct bpf_object *obj, __u64 *pos);
+int gen_check_ws(const struct gen_spec *spec, __u64 before, __u64 after,
+		 __u64 runs, __u64 *distinct, char *why, size_t len);
+
 #endif /* __GEN_PROG_H */

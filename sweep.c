@@ -72,8 +72,9 @@ bool sweep_in_profile(const struct gen_point *p)
 
 static bool in_sweep(const struct gen_point *p, enum gen_prop prop)
 {
-	return !p->spec.offload && sweep_in_profile(p) &&
-	       gen_spec_primary(&p->spec) == (int)prop;
+	/* working sets have their own test (working_set) */
+	return !p->spec.offload && !p->spec.working_set &&
+	       sweep_in_profile(p) && gen_spec_primary(&p->spec) == (int)prop;
 }
 
 /* All sizes, or the smallest, middle and largest (only the smallest in
@@ -122,10 +123,9 @@ static int sweep_setup(struct sweep_ctx *c)
 	return 0;
 }
 
-/* Measure one frame size; the property's own counters must agree. */
-static int measure_gen(struct bpf_object *obj, const struct gen_point *p,
-		       int size, struct measure_result *res, char *why,
-		       size_t len)
+int sweep_measure_point(struct bpf_object *obj, const struct gen_point *p,
+			int size, struct measure_result *res, char *why,
+			size_t len)
 {
 	struct gen_counters before, after;
 	struct fwd_bench fb;
@@ -156,17 +156,18 @@ static int measure_gen(struct bpf_object *obj, const struct gen_point *p,
 				  why, len) ? -EBADMSG : 0;
 }
 
-static struct bpf_object *load_checked(struct sweep_ctx *c,
-				       const struct gen_point *p)
+struct bpf_object *sweep_load_point(const char *dir,
+				    const struct xlated_prog *empty,
+				    const struct gen_point *p)
 {
-	struct bpf_object *obj = gen_object_load(c->dir, p->name);
+	struct bpf_object *obj = gen_object_load(dir, p->name);
 	char why[256];
 
 	if (!ASSERT_OK_PTR(obj, p->name))
 		return NULL;
 	if (!ASSERT_OK(gen_prepare(obj, &p->spec), "fill maps / prog array"))
 		goto fail;
-	if (gen_check_loaded(obj, &p->spec, &c->empty, why, sizeof(why))) {
+	if (gen_check_loaded(obj, &p->spec, empty, why, sizeof(why))) {
 		test__log("%s: %s", p->name, why);
 		ASSERT_TRUE(false, "loaded program has its property");
 		goto fail;
@@ -180,7 +181,7 @@ fail:
 static void measure_group_point(struct sweep_ctx *c, const struct gen_point *p,
 				const char *variant, const char *op)
 {
-	struct bpf_object *obj = load_checked(c, p);
+	struct bpf_object *obj = sweep_load_point(c->dir, &c->empty, p);
 	char why[256];
 
 	if (!obj)
@@ -194,7 +195,8 @@ static void measure_group_point(struct sweep_ctx *c, const struct gen_point *p,
 		};
 		struct measure_result res;
 
-		if (measure_gen(obj, p, c->sizes[s], &res, why, sizeof(why))) {
+		if (sweep_measure_point(obj, p, c->sizes[s], &res, why,
+					sizeof(why))) {
 			test__log("%s at %d B: %s", p->name, c->sizes[s], why);
 			ASSERT_TRUE(false, "point measured and valid");
 			continue;

@@ -38,4 +38,25 @@ bool sweep_in_profile(const struct gen_point *p);
 int sweep_select(const struct gen_point *pts, int nr, enum gen_prop prop,
 		 const char *group, int *idx, int max);
 
+struct bpf_object;
+struct measure_result;
+struct xlated_prog;
+
+/*
+ * Load DIR/NAME.bpf.o of point p, fill its maps and check the loaded
+ * program against its spec (empty: the baseline of gen_load_baseline()).
+ * NULL, with the test failed, when any of that fails.
+ */
+struct bpf_object *sweep_load_point(const char *dir,
+				    const struct xlated_prog *empty,
+				    const struct gen_point *p);
+/*
+ * Measure a loaded point at one frame size (the forwarder's output
+ * validated); its tail call and loop counters must agree. 0 or -errno
+ * with why.
+ */
+int sweep_measure_point(struct bpf_object *obj, const struct gen_point *p,
+			int size, struct measure_result *res, char *why,
+			size_t len);
+
 #endif /* __SWEEP_H */

@@ -59,6 +59,8 @@ struct frame {
 	int value;		/* update value, 8 bytes */
 	int loop_ctx;		/* { acc, iterations }, 16 bytes */
 	int counter_key;	/* 4-byte key 0 of xdpgen_counters */
+	int ws_key;		/* 4-byte key 0 of xdpgen_ws */
+	int ws_pos;		/* the working set's position, 8 bytes */
 };
 
 static void layout(const struct gen_spec *spec, struct frame *fr)
@@ -72,6 +74,12 @@ static void layout(const struct gen_spec *spec, struct frame *fr)
 		if (spec->map_op == GEN_OP_UPDATE) {
 			off += 8;
 			fr->value = off;
+		}
+		if (spec->working_set) {
+			off += 8;
+			fr->ws_key = off;
+			off += 8;
+			fr->ws_pos = off;
 		}
 	}
 	if (gen_has(spec, GEN_P_LOOP)) {
@@ -229,17 +237,12 @@ static const char *store_size(int width)
 	return width == 1 ? "u8" : width == 2 ? "u16" : "u32";
 }
 
-static void emit_map(struct out *o, const struct gen_spec *spec,
-		     const struct frame *fr)
+/* Zeroed key (LPM: its prefix length), update value; before the accesses. */
+static void emit_map_prologue(struct out *o, const struct gen_spec *spec,
+			      const struct frame *fr)
 {
-	int width = gen_key_index_width(spec), s;
-	int idx = fr->key - gen_key_index_offset(spec);
-	long j;
+	int s;
 
-	text(o, "\t/* --map %s:%ld --map-op %s --map-entries %ld --key-size %d%s */\n",
-	     gen_map_type_name(spec->map_type), spec->map_n,
-	     gen_map_op_name(spec->map_op), spec->map_entries, spec->key_size,
-	     spec->miss ? " --miss" : "");
 	insn(o, "r1 = 0");
 	for (s = 0; s < fr->key / 8; s++)
 		insn(o, "*(u64 *)(r10 - %d) = r1", fr->key - 8 * s);
@@ -249,28 +252,121 @@ static void emit_map(struct out *o, const struct gen_spec *spec,
 	}
 	if (spec->map_op == GEN_OP_UPDATE)
 		insn(o, "*(u64 *)(r10 - %d) = r8", fr->value);
+}
+
+/* Index in r1 into the key, then the lookup or update of xdpgen_map. */
+static void emit_map_access(struct out *o, const struct gen_spec *spec,
+			    const struct frame *fr)
+{
+	int width = gen_key_index_width(spec);
+	int idx = fr->key - gen_key_index_offset(spec);
+
+	if (spec->miss)
+		insn(o, "r1 |= %ld", spec->map_entries);
+	insn(o, "*(%s *)(r10 - %d) = r1", store_size(width), idx);
+	ld64(o, "r1 = %%[xdpgen_map] ll");
+	insn(o, "r2 = r10");
+	insn(o, "r2 += -%d", fr->key);
+	if (spec->map_op == GEN_OP_LOOKUP) {
+		insn(o, "call %d", BPF_FUNC_map_lookup_elem);
+		jcc(o, "if r0 == 0 goto +2");
+		insn(o, "r1 = *(u64 *)(r0 + 0)");
+		insn(o, "r9 += r1");
+	} else {
+		insn(o, "r3 = r10");
+		insn(o, "r3 += -%d", fr->value);
+		insn(o, "r4 = %d", BPF_EXIST);
+		insn(o, "call %d", BPF_FUNC_map_update_elem);
+		insn(o, "r9 += r0");
+	}
+}
+
+static void emit_map_comment(struct out *o, const struct gen_spec *spec)
+{
+	text(o, "\t/* --map %s:%ld --map-op %s --map-entries %ld --key-size %d%s */\n",
+	     gen_map_type_name(spec->map_type), spec->map_n,
+	     gen_map_op_name(spec->map_op), spec->map_entries, spec->key_size,
+	     spec->miss ? " --miss" : "");
+}
+
+static void emit_map(struct out *o, const struct gen_spec *spec,
+		     const struct frame *fr)
+{
+	long j;
+
+	emit_map_comment(o, spec);
+	emit_map_prologue(o, spec, fr);
 	for (j = 0; j < spec->map_n; j++) {
 		insn(o, "r1 = r8");
 		insn(o, "r1 += %ld", j);
 		insn(o, "r1 &= %ld", spec->map_entries - 1);
-		if (spec->miss)
-			insn(o, "r1 |= %ld", spec->map_entries);
-		insn(o, "*(%s *)(r10 - %d) = r1", store_size(width), idx);
-		ld64(o, "r1 = %%[xdpgen_map] ll");
-		insn(o, "r2 = r10");
-		insn(o, "r2 += -%d", fr->key);
-		if (spec->map_op == GEN_OP_LOOKUP) {
-			insn(o, "call %d", BPF_FUNC_map_lookup_elem);
-			jcc(o, "if r0 == 0 goto +2");
-			insn(o, "r1 = *(u64 *)(r0 + 0)");
-			insn(o, "r9 += r1");
-		} else {
-			insn(o, "r3 = r10");
-			insn(o, "r3 += -%d", fr->value);
-			insn(o, "r4 = %d", BPF_EXIST);
-			insn(o, "call %d", BPF_FUNC_map_update_elem);
-			insn(o, "r9 += r0");
-		}
+		emit_map_access(o, spec, fr);
+	}
+}
+
+/*
+ * Working set: p = xdpgen_ws[0] (this CPU's), xdpgen_ws[0] = p + N, p
+ * spilled to the stack. The lookup cannot fail (one entry, key 0), but
+ * the verifier wants the check: return the accumulator as it is then.
+ */
+static void emit_ws_prologue(struct out *o, const struct gen_spec *spec,
+			     const struct frame *fr)
+{
+	text(o, "\t/* --working-set %ld: position p, advanced by N per run */\n",
+	     spec->working_set);
+	/*
+	 * Key 0, but not a constant to the verifier: since Linux 6.14 it
+	 * drops the null check of a constant in-range array key, which
+	 * would make the instruction counts depend on the kernel.
+	 */
+	insn(o, "r1 = *(u32 *)(r6 + 12)");
+	insn(o, "r2 = *(u32 *)(r6 + 12)");
+	insn(o, "r1 -= r2");
+	insn(o, "*(u32 *)(r10 - %d) = r1", fr->ws_key);
+	insn(o, "r2 = r10");
+	insn(o, "r2 += -%d", fr->ws_key);
+	ld64(o, "r1 = %%[xdpgen_ws] ll");
+	insn(o, "call %d", BPF_FUNC_map_lookup_elem);
+	jcc(o, "if r0 != 0 goto +3");
+	insn(o, "r0 = r9");
+	insn(o, "r0 ^= r8");
+	insn(o, "exit");
+	insn(o, "r1 = *(u64 *)(r0 + 0)");
+	insn(o, "r2 = r1");
+	insn(o, "r2 += %ld", spec->map_n);
+	insn(o, "*(u64 *)(r0 + 0) = r2");
+	insn(o, "*(u64 *)(r10 - %d) = r1", fr->ws_pos);
+}
+
+/* r1 = gen_ws_index(p + j): multiply, xorshift, multiply, modulo W. */
+static void emit_ws_index(struct out *o, const struct gen_spec *spec,
+			  const struct frame *fr, long j)
+{
+	long mask = spec->working_set - 1;
+
+	insn(o, "r1 = *(u64 *)(r10 - %d)", fr->ws_pos);
+	insn(o, "r1 += %ld", j);
+	insn(o, "r1 &= %ld", mask);
+	insn(o, "r1 *= %d", GEN_WS_MUL1);
+	insn(o, "r1 &= %ld", mask);
+	insn(o, "r2 = r1");
+	insn(o, "r2 >>= %d", gen_ws_shift(spec));
+	insn(o, "r1 ^= r2");
+	insn(o, "r1 *= %d", GEN_WS_MUL2);
+	insn(o, "r1 &= %ld", mask);
+}
+
+static void emit_map_ws(struct out *o, const struct gen_spec *spec,
+			const struct frame *fr)
+{
+	long j;
+
+	emit_map_comment(o, spec);
+	emit_ws_prologue(o, spec, fr);
+	emit_map_prologue(o, spec, fr);
+	for (j = 0; j < spec->map_n; j++) {
+		emit_ws_index(o, spec, fr, j);
+		emit_map_access(o, spec, fr);
 	}
 }
 
@@ -369,6 +465,8 @@ static void emit_ext_operands(struct out *o, const struct gen_spec *spec)
 		text(o, " [xdpgen_map] \"i\"(&xdpgen_map)");
 		sep = ",";
 	}
+	if (gen_has(spec, GEN_P_MAP) && spec->working_set)
+		text(o, ", [xdpgen_ws] \"i\"(&xdpgen_ws)");
 	if (gen_has(spec, GEN_P_LOOP)) {
 		text(o, "%s [xdpgen_counters] \"i\"(&xdpgen_counters)", sep);
 		if (spec->loop_kind == GEN_LOOP_BPF_LOOP)
@@ -406,7 +504,9 @@ static void emit_ext(struct out *o, const struct gen_spec *spec)
 		emit_branches(o, spec);
 	if (gen_has(spec, GEN_P_PAYLOAD))
 		emit_payload(o, spec);
-	if (gen_has(spec, GEN_P_MAP))
+	if (gen_has(spec, GEN_P_MAP) && spec->working_set)
+		emit_map_ws(o, spec, &fr);
+	else if (gen_has(spec, GEN_P_MAP))
 		emit_map(o, spec, &fr);
 	if (gen_has(spec, GEN_P_LOOP))
 		emit_loop(o, spec, &fr);
@@ -472,6 +572,11 @@ static void emit_maps(struct out *o, const struct gen_spec *spec)
 			text(o, "\t__uint(map_flags, BPF_F_NO_PREALLOC);\n");
 		text(o, "} xdpgen_map SEC(\".maps\");\n");
 	}
+	if (gen_has(spec, GEN_P_MAP) && spec->working_set)
+		text(o, "\n/* The working set's position, per CPU (--working-set) */\n"
+			"struct {\n\t__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);\n"
+			"\t__uint(max_entries, 1);\n\t__uint(key_size, 4);\n"
+			"\t__uint(value_size, 8);\n} xdpgen_ws SEC(\".maps\");\n");
 	if (gen_has(spec, GEN_P_LOOP) || gen_has(spec, GEN_P_TAILCALLS))
 		text(o, "\n/* struct gen_counters (gen/gen_spec.h) at key 0 */\n"
 			"struct {\n\t__uint(type, %s);\n\t__uint(max_entries, 1);\n"

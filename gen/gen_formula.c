@@ -39,6 +39,24 @@ void gen_map_key(const struct gen_spec *spec, __u64 index, void *key)
 		k[off + i] = (unsigned char)(index >> (8 * i));
 }
 
+int gen_ws_shift(const struct gen_spec *spec)
+{
+	int k = 0;
+
+	while (k < 62 && (1L << k) < spec->working_set)
+		k++;
+	return k / 2 + 1;	/* >= 1: x ^ (x >> s) stays a bijection */
+}
+
+__u64 gen_ws_index(const struct gen_spec *spec, __u64 pos)
+{
+	__u64 mask = spec->working_set - 1, x = pos & mask;
+
+	x = x * GEN_WS_MUL1 & mask;
+	x ^= x >> gen_ws_shift(spec);
+	return x * GEN_WS_MUL2 & mask;
+}
+
 long gen_map_max_entries(const struct gen_spec *spec)
 {
 	if (spec->map_type == GEN_MAP_LRU_HASH)
@@ -93,9 +111,18 @@ static long key_area(const struct gen_spec *spec)
 	return (spec->key_size + 7) / 8 * 8;
 }
 
+/*
+ * Working set: the position's lookup with a key the verifier cannot
+ * know, null check (early return), update and spill (18), then per access the permutation replaces "seed + j"
+ * (+7). See emit_ws_prologue() and emit_ws_index() in gen_emit.c.
+ */
+#define WS_PROLOGUE_INSNS	18
+#define WS_ACCESS_EXTRA_INSNS	7
+
 static long map_prologue_insns(const struct gen_spec *spec)
 {
-	return 1 + key_area(spec) / 8 +
+	return (spec->working_set ? WS_PROLOGUE_INSNS : 0) +
+	       1 + key_area(spec) / 8 +
 	       (spec->map_type == GEN_MAP_LPM_TRIE ? 2 : 0) +
 	       (spec->map_op == GEN_OP_UPDATE ? 1 : 0);
 }
@@ -103,6 +130,9 @@ static long map_prologue_insns(const struct gen_spec *spec)
 static long map_access_insns(const struct gen_spec *spec)
 {
 	long n = 3 + (spec->miss ? 1 : 0) + 1 + 2 + 2;	/* index, key, r1, r2 */
+
+	if (spec->working_set)
+		n += WS_ACCESS_EXTRA_INSNS;
 
 	return n + (spec->map_op == GEN_OP_LOOKUP ? 4 : 5);
 }
@@ -203,6 +233,8 @@ long gen_expected_cond_jumps(const struct gen_spec *spec)
 		n += spec->payload / 8;
 	if (gen_has(spec, GEN_P_MAP) && spec->map_op == GEN_OP_LOOKUP)
 		n += spec->map_n;
+	if (gen_has(spec, GEN_P_MAP) && spec->working_set)
+		n += 1;		/* the position's null check */
 	if (gen_has(spec, GEN_P_LOOP))
 		n += spec->loop_kind == GEN_LOOP_BOUNDED ? 2 : 1;
 	return n;
@@ -225,6 +257,8 @@ long gen_expected_xlated_insns(const struct gen_spec *spec)
 		n += spec->alu_n * alu_xlated_delta(spec);
 	if (gen_has(spec, GEN_P_MAP))
 		n += spec->map_n * gen_map_access_xlated_delta(spec);
+	if (gen_has(spec, GEN_P_MAP) && spec->working_set)
+		n += lookup_inline[GEN_MAP_PERCPU_ARRAY].insns;
 	if (gen_has(spec, GEN_P_LOOP)) {
 		n += counter_lookup_delta(spec);
 		if (spec->loop_kind == GEN_LOOP_BPF_LOOP)
@@ -244,6 +278,8 @@ long gen_expected_xlated_cond_jumps(const struct gen_spec *spec)
 		n += spec->alu_n;
 	if (gen_has(spec, GEN_P_MAP) && spec->map_op == GEN_OP_LOOKUP)
 		n += spec->map_n * lookup_inline[spec->map_type].cond_jumps;
+	if (gen_has(spec, GEN_P_MAP) && spec->working_set)
+		n += lookup_inline[GEN_MAP_PERCPU_ARRAY].cond_jumps;
 	if (gen_has(spec, GEN_P_LOOP)) {
 		n += spec->offload ? lookup_inline[GEN_MAP_ARRAY].cond_jumps :
 				     lookup_inline[GEN_MAP_PERCPU_ARRAY].cond_jumps;

@@ -234,7 +234,7 @@ static int split_colon(struct parse_ctx *pc, const char *opt, const char *s,
 enum opt_id {
 	OPT_INSNS, OPT_BRANCHES, OPT_PATTERN, OPT_MAP, OPT_MAP_OP,
 	OPT_MAP_ENTRIES, OPT_KEY_SIZE, OPT_MISS, OPT_PAYLOAD, OPT_TAILCALLS,
-	OPT_LOOP, OPT_LOOP_KIND, OPT_ALU, OPT_OFFLOAD, OPT_MAX
+	OPT_LOOP, OPT_LOOP_KIND, OPT_ALU, OPT_OFFLOAD, OPT_WORKING_SET, OPT_MAX
 };
 
 static const struct {
@@ -255,6 +255,7 @@ static const struct {
 	[OPT_LOOP_KIND] = { "--loop-kind", true },
 	[OPT_ALU] = { "--alu", true },
 	[OPT_OFFLOAD] = { "--offload", false },
+	[OPT_WORKING_SET] = { "--working-set", true },
 };
 
 static int parse_alu(struct parse_ctx *pc, struct gen_spec *spec,
@@ -296,6 +297,20 @@ static int parse_map(struct parse_ctx *pc, struct gen_spec *spec,
 		return err;
 	spec->map_type = type;
 	return parse_num(pc, "--map", num, 0, GEN_MAP_N_MAX, &spec->map_n);
+}
+
+static int parse_working_set(struct parse_ctx *pc, struct gen_spec *spec,
+			     const char *arg)
+{
+	long v;
+	int err = parse_num(pc, "--working-set", arg, 1, GEN_MAP_ENTRIES_MAX, &v);
+
+	if (err)
+		return err;
+	if (v & (v - 1))
+		return fail(pc, "--working-set: %ld is not a power of two", v);
+	spec->working_set = v;
+	return 0;
 }
 
 static int parse_option(struct parse_ctx *pc, struct gen_spec *spec,
@@ -364,6 +379,8 @@ static int parse_option(struct parse_ctx *pc, struct gen_spec *spec,
 	case OPT_OFFLOAD:
 		spec->offload = true;
 		return 0;
+	case OPT_WORKING_SET:
+		return parse_working_set(pc, spec, arg);
 	case OPT_MAX:
 		break;
 	}
@@ -382,6 +399,7 @@ static int check_dependencies(struct parse_ctx *pc, struct gen_spec *spec)
 		{ OPT_MAP_ENTRIES, GEN_P_MAP },
 		{ OPT_KEY_SIZE, GEN_P_MAP },
 		{ OPT_MISS, GEN_P_MAP },
+		{ OPT_WORKING_SET, GEN_P_MAP },
 		{ OPT_LOOP_KIND, GEN_P_LOOP },
 	};
 	size_t i;
@@ -393,6 +411,9 @@ static int check_dependencies(struct parse_ctx *pc, struct gen_spec *spec)
 	if (gen_has(spec, GEN_P_MAP) && !(pc->seen & (1u << OPT_KEY_SIZE)))
 		spec->key_size = spec->map_type == GEN_MAP_LPM_TRIE ?
 				 GEN_DEF_LPM_KEY_SIZE : GEN_DEF_KEY_SIZE;
+	/* a working set of W entries needs a map of W entries, by default */
+	if (spec->working_set && !(pc->seen & (1u << OPT_MAP_ENTRIES)))
+		spec->map_entries = spec->working_set;
 	return 0;
 }
 
@@ -420,6 +441,9 @@ static int check_map(struct parse_ctx *pc, const struct gen_spec *spec)
 	}
 	width = gen_key_index_width(spec);
 	keys = width >= 4 ? 1L << 32 : 1L << (8 * width);
+	if (spec->working_set > spec->map_entries)
+		return fail(pc, "--working-set: %ld entries do not fit a map of %ld (--map-entries)",
+			    spec->working_set, spec->map_entries);
 	if (spec->map_entries > keys / (spec->miss ? 2 : 1))
 		return fail(pc, "--map-entries: %ld %s keys do not fit a %d-byte key index%s (at most %ld)",
 			    spec->map_entries, spec->miss ? "missing" : "distinct",
@@ -438,6 +462,8 @@ static int check_offload(struct parse_ctx *pc, const struct gen_spec *spec)
 	    spec->map_type != GEN_MAP_HASH)
 		return fail(pc, "--offload: %s maps cannot be offloaded to nfp (ARRAY and HASH only)",
 			    map_type_names[spec->map_type]);
+	if (spec->working_set)
+		return fail(pc, "--offload: working sets keep their position in a PERCPU_ARRAY, which nfp cannot offload");
 	if (gen_has(spec, GEN_P_MAP) && spec->key_size > GEN_OFFLOAD_KEY_SIZE_MAX)
 		return fail(pc, "--offload: a %d-byte key is too large for nfp firmware (xdpgen allows up to %d)",
 			    spec->key_size, GEN_OFFLOAD_KEY_SIZE_MAX);
@@ -608,6 +634,8 @@ int gen_spec_format(const struct gen_spec *spec, char *buf, size_t len)
 		       map_type_names[spec->map_type], spec->map_n,
 		       map_op_names[spec->map_op], spec->map_entries,
 		       spec->key_size, spec->miss ? " --miss" : "");
+	if (spec->working_set)
+		append(buf, len, &pos, " --working-set %ld", spec->working_set);
 	if (gen_has(spec, GEN_P_LOOP))
 		append(buf, len, &pos, " --loop %ld --loop-kind %s", spec->loop,
 		       loop_kind_names[spec->loop_kind]);

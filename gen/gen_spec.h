@@ -150,6 +150,11 @@ struct gen_spec {
 	long map_entries;
 	int key_size;			/* bytes, as the map is created */
 	bool miss;
+	/*
+	 * --working-set W (0: none): the key changes on every run, over W
+	 * entries (see "Working sets" below).
+	 */
+	long working_set;
 
 	long payload;			/* bytes, multiple of 8 */
 
@@ -280,5 +285,19 @@ static inline __u64 gen_map_value(__u64 index)
 }
 /* max_entries the map is created with (LRU: GEN_LRU_SLACK). */
 long gen_map_max_entries(const struct gen_spec *spec);
+
+/*
+ * Working sets (--map T:N --working-set W): a per-CPU position p in map
+ * "xdpgen_ws" (PERCPU_ARRAY, one u64 at key 0) advances by N on every
+ * run, and access j of a run uses index gen_ws_index(spec, p + j): a
+ * permutation of 0..W-1, so W consecutive accesses touch every one of the
+ * W entries once, in an order no prefetcher follows (the emitter's
+ * multiply/xorshift/multiply, each a bijection modulo W). R runs touch
+ * min(W, N * R) distinct entries, which the position proves.
+ */
+#define GEN_WS_MUL1	0x2545f491	/* odd: a bijection modulo 2^k */
+#define GEN_WS_MUL2	0x5bd1e995
+int gen_ws_shift(const struct gen_spec *spec);
+__u64 gen_ws_index(const struct gen_spec *spec, __u64 pos);
 
 #endif /* __GEN_SPEC_H */

@@ -139,7 +139,7 @@ fixed_cases() {
 	[ "$RC" -eq 0 ] || fail "--help exit $RC"
 	for opt in --insns --branches --pattern --map --map-op --map-entries \
 		   --key-size --miss --payload --tailcalls --loop --loop-kind \
-		   --alu --offload -o --conf --point --counts; do
+		   --alu --offload --working-set -o --conf --point --counts; do
 		grep -q -- "$opt" "$WORK/out" || fail "--help does not document $opt"
 	done
 
@@ -164,6 +164,9 @@ fixed_cases() {
 	expect_counts "insns 26 cond_jumps 2" --map hash:2
 	expect_counts "insns 66 cond_jumps 16" --payload 128
 	expect_counts "insns 0 cond_jumps 0" --tailcalls 5
+	expect_counts "insns 58 cond_jumps 3" --map hash:2 --working-set 1024
+	expect_ok --map lpm_trie:1 --working-set 1048576
+	expect_ok --map array:4 --map-op update --working-set 64 --map-entries 128
 
 	expect_err "unknown option" --bogus
 	expect_err "needs a value" --insns
@@ -183,6 +186,10 @@ fixed_cases() {
 	expect_err "out of range" --tailcalls 34
 	expect_err "bounded loop" --loop 65537 --loop-kind bounded
 	expect_err "width suffix" --alu mul:3
+	expect_err "needs --map" --working-set 8
+	expect_err "not a power of two" --map hash:1 --working-set 1000
+	expect_err "do not fit" --map hash:1 --working-set 64 --map-entries 32
+	expect_err "PERCPU_ARRAY" --offload --map hash:1 --working-set 64
 	expect_err "width suffix" --alu mul16:3
 	expect_err "unknown value" --alu foo64:3
 	expect_err "NAME:N" --alu mul64
@@ -213,6 +220,7 @@ fixed_cases() {
 OPTS=(--insns --branches --pattern --map --map-op --map-entries --key-size
       --miss --payload --tailcalls --loop --loop-kind --alu --offload -o
       --counts --conf --point --help -h --insns= --map= --alu= --loop
+      --working-set --working-set=
       --branch --maps - -- "" --INSNS -insns)
 VALUES=(0 1 2 3 4 5 7 8 16 33 34 64 128 255 256 257 1024 1472 4096 8160 8161
 	9000 9008 38000 38001 65536 65537 499000 499001 8388608 8388609

@@ -101,7 +101,14 @@ static void usage(void)
 "                     full-length prefix), 2 bytes when that is 3; the rest\n"
 "                     is zero\n"
 "    --miss           use indexes E..2E-1, absent from the map (arrays: out\n"
-"                     of bounds): lookups return NULL, updates fail\n",
+"                     of bounds): lookups return NULL, updates fail\n"
+"    --working-set W  the key changes on every run, over W entries (a power\n"
+"                     of two, default E = W): a per-CPU position p in\n"
+"                     PERCPU_ARRAY xdpgen_ws advances by N per run, access\n"
+"                     j uses index perm(p + j), a permutation of 0..W-1\n"
+"                     (multiply, xorshift, multiply, modulo W).\n"
+"                     insns: P + 18, A + 7; conditional jumps + 1;\n"
+"                     xlated: + one inlined per-CPU array lookup\n",
 	       GEN_MAP_ENTRIES_MAX, GEN_DEF_MAP_ENTRIES, GEN_KEY_SIZE_MAX,
 	       GEN_KEY_SIZE_MAX);
 	printf(
