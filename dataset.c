@@ -436,7 +436,7 @@ int ds_load(const char *path, struct dataset *ds, char *err, size_t err_len)
 static int env_from_results(struct dataset *ds)
 {
 	const struct perf_environment *e = results_env();
-	char num[4][16];
+	char num[7][24];
 	int ret = 0;
 
 	if (!e)
@@ -445,6 +445,9 @@ static int env_from_results(struct dataset *ds)
 	snprintf(num[1], sizeof(num[1]), "%d", e->jit_enable);
 	snprintf(num[2], sizeof(num[2]), "%d", e->jit_harden);
 	snprintf(num[3], sizeof(num[3]), "%d", e->bpf_stats);
+	snprintf(num[4], sizeof(num[4]), "%ld", e->cache_l1d);
+	snprintf(num[5], sizeof(num[5]), "%ld", e->cache_l2);
+	snprintf(num[6], sizeof(num[6]), "%ld", e->cache_llc);
 	const char *kv[][2] = {
 		{ "kernel", e->kernel }, { "cpu_model", e->cpu_model },
 		{ "nr_cpus", num[0] }, { "jit_enable", num[1] },
@@ -453,7 +456,8 @@ static int env_from_results(struct dataset *ds)
 		{ "libbpf", e->libbpf }, { "git_rev", e->git_rev },
 		{ "date", e->date }, { "hostname", e->hostname },
 		{ "emulated", e->emulated ? "true" : "false" },
-		{ "virt", e->virt },
+		{ "virt", e->virt }, { "cache_l1d", num[4] },
+		{ "cache_l2", num[5] }, { "cache_llc", num[6] },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(kv) && !ret; i++)

@@ -138,6 +138,7 @@ static const char *const kind_heading[NR_FIG_KINDS] = {
 	[FIG_TPUT] = "Throughput vs frame size, per XDP mode",
 	[FIG_LAT] = "Latency percentiles per mode and frame size",
 	[FIG_CPU] = "CPU time per packet, per mode",
+	[FIG_WSET] = "Working sets: ns per packet vs distinct entries looked up",
 };
 
 static const char *const kind_intro[NR_FIG_KINDS] = {
@@ -146,6 +147,7 @@ static const char *const kind_intro[NR_FIG_KINDS] = {
 	[FIG_TPUT] = "Forwarding rate measured on the veth wire per XDP mode; test_run lines (if any) are the CPU-only microbenchmark of the same program.",
 	[FIG_LAT] = "One-way latency through the DUT, from the sink's histogram.",
 	[FIG_CPU] = "CPU time the DUT spends per packet (bpf_stats run time and softirq/system time), next to the microbenchmark figure of the same program.",
+	[FIG_WSET] = "One map lookup per packet whose key changes on every run, over W distinct entries in an order no prefetcher follows: where the curve rises, the map's working set stopped fitting in a cache (the cache sizes are in the environment).",
 };
 
 static void write_figures(struct report_ctx *c, struct doc *d)

@@ -98,7 +98,9 @@ static bool select_point(enum fig_kind kind, const struct ds_point *p,
 	identity(p, id, sizeof(id));
 	switch (kind) {
 	case FIG_PROP:
-		if (!ns_per_pkt || !swept)
+	case FIG_WSET:
+		if (!ns_per_pkt || !swept ||
+		    (kind == FIG_WSET) != !strcmp(p->property, FIG_WSET_PROPERTY))
 			return false;
 		snprintf(r->fig, sizeof(r->fig), "%s|%s", p->property,
 			 p->mode);
@@ -202,6 +204,7 @@ void fig_series_key(enum fig_kind kind, const struct ds_point *p, char *key,
 {
 	switch (kind) {
 	case FIG_PROP:
+	case FIG_WSET:
 		snprintf(key, len, "%s|%s|%s|%s", p->variant, p->op,
 			 p->subtest, p->test);
 		break;
@@ -222,6 +225,7 @@ void fig_series_label(enum fig_kind kind, const struct ds_point *p,
 {
 	switch (kind) {
 	case FIG_PROP:
+	case FIG_WSET:
 		if (p->variant[0] || p->op[0])
 			snprintf(buf, len, "%s%s%s", p->variant,
 				 p->variant[0] && p->op[0] ? " " : "", p->op);
@@ -270,6 +274,26 @@ static void dedup_labels(struct figure *fg, const char **tests)
 		}
 }
 
+/* Working sets: W spans 1 to millions, and where the caches end matters. */
+static void wset_titles(struct figure *fg, const struct ds_point *p,
+			const char *partstr, char *sl, size_t sl_len)
+{
+	struct plot *pl = &fg->pl;
+
+	snprintf(fg->subject, sizeof(fg->subject), "%s", p->property);
+	snprintf(fg->mode, sizeof(fg->mode), "%s", p->mode);
+	snprintf(pl->title, sizeof(pl->title),
+		 "Working set: ns per packet vs distinct map entries, one lookup per packet, %s, %d B frames%s",
+		 p->mode, fg->frame_size, partstr);
+	snprintf(pl->xlabel, sizeof(pl->xlabel),
+		 "working set W: distinct entries looked up in turn (log scale)");
+	snprintf(pl->ylabel, sizeof(pl->ylabel),
+		 "time per packet (ns), mean and 95%% CI");
+	snprintf(fg->x_name, sizeof(fg->x_name), "W");
+	snprintf(sl, sl_len, "wset-%s", p->mode);
+	pl->logx = true;
+}
+
 static void fig_titles(struct figure *fg, const struct ds_point *p, int part,
 		       int parts)
 {
@@ -292,6 +316,9 @@ static void fig_titles(struct figure *fg, const struct ds_point *p, int part,
 			 "time per packet (ns), mean and 95%% CI");
 		snprintf(fg->x_name, sizeof(fg->x_name), "N");
 		snprintf(sl, sizeof(sl), "prop-%s-%s", p->property, p->mode);
+		break;
+	case FIG_WSET:
+		wset_titles(fg, p, partstr, sl, sizeof(sl));
 		break;
 	case FIG_SIZE:
 		snprintf(fg->subject, sizeof(fg->subject), "microbenchmark");
@@ -331,7 +358,7 @@ static void fig_titles(struct figure *fg, const struct ds_point *p, int part,
 			 "CPU time per packet (ns), mean and 95%% CI");
 		snprintf(sl, sizeof(sl), "cpu-%s", prog);
 	}
-	if (fg->kind != FIG_PROP) {
+	if (fg->kind != FIG_PROP && fg->kind != FIG_WSET) {
 		snprintf(pl->xlabel, sizeof(pl->xlabel),
 			 "frame size on the wire, incl. FCS (B)");
 		snprintf(fg->x_name, sizeof(fg->x_name), "frame size (B)");
@@ -459,11 +486,11 @@ static int build_kind(struct fig_set *c, enum fig_kind kind)
 		if ((kind == FIG_TPUT || kind == FIG_CPU) &&
 		    !has_wire_point(r + a, b - a))
 			continue;
-		if (kind == FIG_PROP)
+		if (kind == FIG_PROP || kind == FIG_WSET)
 			size = prop_frame_size(r + a, b - a);
 		/* keep the figure's points at the front of the run */
 		for (int i = a; i < b; i++) {
-			if (kind == FIG_PROP && r[i].p->frame_size != size)
+			if (size && r[i].p->frame_size != size)
 				continue;
 			r[a + kept] = r[i];
 			fig_series_key(kind, r[a + kept].p, r[a + kept].ser,

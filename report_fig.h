@@ -10,6 +10,8 @@
  *   latency, wire modes                -> latency vs frame size per mode (LAT)
  *   time per packet of a program
  *   measured on a wire                 -> CPU ns/pkt per mode (CPU)
+ *   ns_per_pkt of property working_set -> ns/pkt vs working-set size W,
+ *                                         log x, per map type (WSET)
  *
  * Anything else (and every unknown metric) is left for the tables, so
  * nothing measured is left out. docs/report.md describes the figures.
@@ -24,7 +26,11 @@
 
 #define FIG_MODE_MICRO	"test_run"
 
-enum fig_kind { FIG_PROP, FIG_SIZE, FIG_TPUT, FIG_LAT, FIG_CPU, NR_FIG_KINDS };
+enum fig_kind { FIG_PROP, FIG_SIZE, FIG_TPUT, FIG_LAT, FIG_CPU, FIG_WSET,
+		NR_FIG_KINDS };
+
+/* The property of working-set points (prog_tests/working_set.c). */
+#define FIG_WSET_PROPERTY "working_set"
 
 /* What each series of a figure is made of, for the automatic reading. */
 struct series_meta {

@@ -241,6 +241,21 @@ static void read_micro(struct doc *d, const struct figure *fg)
 	}
 }
 
+/* Working sets: the cost at the largest W against the smallest. */
+static void read_working_set(struct doc *d, const struct figure *fg)
+{
+	for (int j = 0; j < fg->pl.nr_series; j++) {
+		const struct plot_series *s = &fg->pl.series[j];
+		const struct plot_xy *a = &s->xy[0], *b = &s->xy[s->nr - 1];
+
+		if (s->nr < 2 || a->y <= 0)
+			continue;
+		doc_item(d, "Working set, %s: %.3g ns per packet at W = %g, %.3g ns at W = %g (%.2fx)%s.",
+			 s->label, a->y, a->x, b->y, b->x, b->y / a->y,
+			 b->lo > a->hi ? "" : "; the 95% CIs overlap");
+	}
+}
+
 static void read_noise(struct doc *d, const struct dataset *ds)
 {
 	int noisy = 0, outliers = 0, tested = 0;
@@ -295,6 +310,8 @@ void report_write_reading(const struct fig_set *c, struct doc *d)
 					"host CPU time per packet");
 		} else if (fg->kind == FIG_LAT) {
 			read_latency(d, fg);
+		} else if (fg->kind == FIG_WSET) {
+			read_working_set(d, fg);
 		}
 	}
 	if (nr_single)

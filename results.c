@@ -376,6 +376,48 @@ static void probe_mitigations(struct perf_environment *e)
 			*p = ' ';
 }
 
+/* "48K", "1024K", "32M" of sysfs in bytes; 0 when unreadable. */
+static long read_cache_size(const char *dir)
+{
+	char path[160], buf[32], *end;
+	long v;
+
+	snprintf(path, sizeof(path), "%s/size", dir);
+	if (read_first_line(path, buf, sizeof(buf)))
+		return 0;
+	v = strtol(buf, &end, 10);
+	return *end == 'K' ? v << 10 : *end == 'M' ? v << 20 :
+	       *end == 'G' ? v << 30 : v;
+}
+
+/* Where a working set stops fitting: CPU 0's data and unified caches. */
+static void probe_caches(struct perf_environment *e)
+{
+	const char *base = "/sys/devices/system/cpu/cpu0/cache";
+	char dir[128], path[160], type[32];
+	int level, top = 0;
+
+	for (int i = 0; i < 16; i++) {
+		snprintf(dir, sizeof(dir), "%s/index%d", base, i);
+		snprintf(path, sizeof(path), "%s/level", dir);
+		level = read_int(path);
+		if (level < 0)
+			break;
+		snprintf(path, sizeof(path), "%s/type", dir);
+		if (read_first_line(path, type, sizeof(type)) ||
+		    !strcmp(type, "Instruction"))
+			continue;
+		if (level == 1)
+			e->cache_l1d = read_cache_size(dir);
+		else if (level == 2)
+			e->cache_l2 = read_cache_size(dir);
+		if (level >= top) {
+			top = level;
+			e->cache_llc = read_cache_size(dir);
+		}
+	}
+}
+
 void results_probe_env(struct perf_environment *e)
 {
 	struct utsname u;
@@ -395,6 +437,7 @@ void results_probe_env(struct perf_environment *e)
 	e->jit_harden = read_int("/proc/sys/net/core/bpf_jit_harden");
 	e->bpf_stats = read_int("/proc/sys/kernel/bpf_stats_enabled");
 	probe_mitigations(e);
+	probe_caches(e);
 	snprintf(e->clang, sizeof(e->clang), "%s", XDP_PERF_CLANG);
 	snprintf(e->libbpf, sizeof(e->libbpf), "%s", libbpf_version_string());
 	snprintf(e->git_rev, sizeof(e->git_rev), "%s",
@@ -455,6 +498,8 @@ static void write_env_json(FILE *f)
 	fprintf(f, ", \"emulated\": %s, \"virt\": ",
 		e->emulated ? "true" : "false");
 	json_write_string(f, e->virt);
+	fprintf(f, ",\n    \"cache_l1d\": %ld, \"cache_l2\": %ld, \"cache_llc\": %ld",
+		e->cache_l1d, e->cache_l2, e->cache_llc);
 	fprintf(f, "},\n");
 }
 

@@ -66,6 +66,8 @@ struct perf_environment {
 	char hostname[80];
 	int emulated;		/* 1: hypervisor says TCG/emulated CPU */
 	char virt[32];		/* hypervisor vendor, "" for bare metal */
+	/* data caches of CPU 0 in bytes (L1d, L2, last level), 0 unknown */
+	long cache_l1d, cache_l2, cache_llc;
 };
 
 void results_probe_env(struct perf_environment *e);
