@@ -300,3 +300,44 @@ void frame_describe(const unsigned char *data, __u32 len, char *buf,
 	if (n < buf_len)
 		describe_l3(p, end, proto, buf + n, buf_len - n);
 }
+
+struct frame_writer {
+	pcap_t *p;
+	pcap_dumper_t *d;
+};
+
+struct frame_writer *frame_writer_open(const char *path)
+{
+	struct frame_writer *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	w->p = pcap_open_dead(DLT_EN10MB, 65535);
+	w->d = w->p ? pcap_dump_open(w->p, path) : NULL;
+	if (!w->d) {
+		if (w->p)
+			pcap_close(w->p);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void frame_writer_add(struct frame_writer *w, const void *data, __u32 len,
+		      __u32 caplen)
+{
+	struct pcap_pkthdr h = { .caplen = caplen < len ? caplen : len,
+				 .len = len };
+
+	pcap_dump((u_char *)w->d, &h, data);
+}
+
+int frame_writer_close(struct frame_writer *w)
+{
+	int err = pcap_dump_flush(w->d) ? -EIO : 0;
+
+	pcap_dump_close(w->d);
+	pcap_close(w->p);
+	free(w);
+	return err;
+}

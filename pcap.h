@@ -67,4 +67,15 @@ int frame_parse_hex(const char *hex, unsigned char *buf, size_t cap,
 void frame_describe(const unsigned char *data, __u32 len, char *buf,
 		    size_t buf_len);
 
+/*
+ * Writing a capture (Ethernet, microsecond pcap): the tests make theirs.
+ * caplen < len writes a packet cut as a short snap length would.
+ */
+struct frame_writer;
+struct frame_writer *frame_writer_open(const char *path);
+void frame_writer_add(struct frame_writer *w, const void *data, __u32 len,
+		      __u32 caplen);
+/* 0, or -EIO when something could not be written. */
+int frame_writer_close(struct frame_writer *w);
+
 #endif /* __XDP_PERF_PCAP_H */
