@@ -256,6 +256,9 @@ static void write_plot_axes(FILE *f, const struct plot *pl)
 	if (logx)
 		fprintf(f, "set logscale x 2\nset xrange [%g:%g]\n",
 			xmin / 1.15, xmax * 1.15);
+	/* counts up to millions (working sets): 1Ki, 32Ki, 1Mi */
+	if (logx && xmax >= 1e5)
+		fprintf(f, "set format x '%%.0b%%B'\n");
 	else if (pl->y_signed)
 		fprintf(f, "set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05\n");
 	else
