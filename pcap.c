@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,43 +244,46 @@ int frame_parse_hex(const char *hex, unsigned char *buf, size_t cap,
 	return 0;
 }
 
+static const char *l4_name(__u8 proto)
+{
+	switch (proto) {
+	case 1: return "ICMP";
+	case 6: return "TCP";
+	case 17: return "UDP";
+	case 58: return "ICMPv6";
+	default: return "other";
+	}
+}
+
+/* "IPv4/UDP a > b" from an IPv4 or IPv6 header. */
+static void describe_ip(const unsigned char *p, const unsigned char *end,
+			int family, char *buf, size_t len)
+{
+	bool v4 = family == AF_INET;
+	int hlen = v4 ? 20 : 40, alen = v4 ? 4 : 16, addr = v4 ? 12 : 8;
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+
+	if (end - p < hlen) {
+		snprintf(buf, len, "IPv%d (truncated)", v4 ? 4 : 6);
+		return;
+	}
+	inet_ntop(family, p + addr, a, sizeof(a));
+	inet_ntop(family, p + addr + alen, b, sizeof(b));
+	snprintf(buf, len, "IPv%d/%s %s > %s", v4 ? 4 : 6,
+		 l4_name(p[v4 ? 9 : 6]), a, b);
+}
+
 static void describe_l3(const unsigned char *p, const unsigned char *end,
 			__u16 proto, char *buf, size_t len)
 {
-	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
-	__u8 l4;
-
-	switch (proto) {
-	case ETH_P_IP:
-		if (end - p < 20) {
-			snprintf(buf, len, "IPv4 (truncated)");
-			return;
-		}
-		l4 = p[9];
-		inet_ntop(AF_INET, p + 12, a, sizeof(a));
-		inet_ntop(AF_INET, p + 16, b, sizeof(b));
-		snprintf(buf, len, "IPv4/%s %s > %s",
-			 l4 == 6 ? "TCP" : l4 == 17 ? "UDP" : l4 == 1 ? "ICMP" : "other",
-			 a, b);
-		return;
-	case ETH_P_IPV6:
-		if (end - p < 40) {
-			snprintf(buf, len, "IPv6 (truncated)");
-			return;
-		}
-		l4 = p[6];
-		inet_ntop(AF_INET6, p + 8, a, sizeof(a));
-		inet_ntop(AF_INET6, p + 24, b, sizeof(b));
-		snprintf(buf, len, "IPv6/%s %s > %s",
-			 l4 == 6 ? "TCP" : l4 == 17 ? "UDP" : l4 == 58 ? "ICMPv6" : "other",
-			 a, b);
-		return;
-	case ETH_P_ARP:
+	if (proto == ETH_P_IP)
+		describe_ip(p, end, AF_INET, buf, len);
+	else if (proto == ETH_P_IPV6)
+		describe_ip(p, end, AF_INET6, buf, len);
+	else if (proto == ETH_P_ARP)
 		snprintf(buf, len, "ARP");
-		return;
-	default:
+	else
 		snprintf(buf, len, "EtherType 0x%04x", proto);
-	}
 }
 
 void frame_describe(const unsigned char *data, __u32 len, char *buf,
