@@ -7,13 +7,16 @@
  * kselftest. Measurement options set the profile every test reads from env.
  */
 #define _GNU_SOURCE
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 
 #include "test_perf.h"
 #include "json.h"
+#include "outdir.h"
 #include "results.h"
+#include "signals.h"
 #include "test_opts.h"
 #include "test_run.h"
 #include "test_select.h"
@@ -44,14 +47,17 @@ static struct perf_cmdline cmdline;
 
 static int write_json_summary(int pass, int sub_pass, int skip, int fail)
 {
-	FILE *f = fopen(cmdline.json_path, "w");
-	int i, j;
+	struct outfile of;
+	char why[512];
+	FILE *f;
+	int i, j, err;
 
-	if (!f) {
-		fprintf(stderr, "test_perf: cannot write %s: %s\n", cmdline.json_path,
-			strerror(errno));
-		return -errno;
+	err = outfile_open_path(&of, cmdline.json_path, why, sizeof(why));
+	if (err) {
+		fprintf(stderr, "test_perf: -J %s: %s\n", cmdline.json_path, why);
+		return err;
 	}
+	f = of.f;
 	fprintf(f, "{\"success\": %d, \"success_subtest\": %d, "
 		"\"skipped\": %d, \"failed\": %d, \"results\": [", pass,
 		sub_pass, skip, fail);
@@ -81,7 +87,11 @@ static int write_json_summary(int pass, int sub_pass, int skip, int fail)
 		fprintf(f, "]}");
 	}
 	fprintf(f, "\n]}\n");
-	return fclose(f) ? -errno : 0;
+	err = outfile_commit(&of);
+	if (err)
+		fprintf(stderr, "test_perf: cannot write %s: %s\n",
+			cmdline.json_path, strerror(-err));
+	return err;
 }
 
 /* ---- environment probing ---- */
@@ -137,15 +147,6 @@ static void pin_cpu(void)
 				 env.cpu, strerror(errno));
 }
 
-static void on_signal(int sig)
-{
-	if (test_run_stop_signal()) {	/* second one: the user means it */
-		signal(sig, SIG_DFL);
-		raise(sig);
-	}
-	test_run_stop(sig);
-}
-
 /* ---- main ---- */
 
 static void list_tests(void)
@@ -171,6 +172,8 @@ static int finish_run(void)
 
 	if (!env.ktap)
 		results_print_cost_model(stdout);
+	if (env.out_dir && !results_count())
+		outdir_journal_close(true);
 	if (env.out_dir && results_count()) {
 		if (results_write(env.out_dir))
 			err = 1;
@@ -236,10 +239,50 @@ static int run_selected(void)
 	return ret;
 }
 
+/*
+ * Where this run writes, checked before anything is measured (outdir.h):
+ * -J's directory, and --out: created when missing; claimed (new or empty,
+ * or --force) with its journal started when tests will measure into it.
+ * --compare rewrites all of its files, --report-from claims its --out
+ * itself (it may be the directory it reads).
+ */
+static void prepare_outputs(void)
+{
+	char why[512], dir[PATH_MAX];
+	const char *slash;
+	int fd, err;
+
+	if (cmdline.json_path) {
+		slash = strrchr(cmdline.json_path, '/');
+		snprintf(dir, sizeof(dir), "%.*s", slash ?
+			 (int)(slash - cmdline.json_path) : 1,
+			 slash ? cmdline.json_path : ".");
+		fd = outdir_open(slash == cmdline.json_path ? "/" : dir, false,
+				 why, sizeof(why));
+		if (fd < 0)
+			perf_usage_error("-J %s: %s", cmdline.json_path, why);
+		close(fd);
+	}
+	if (!env.out_dir)
+		return;
+	if (cmdline.main) {
+		fd = outdir_open(env.out_dir, true, why, sizeof(why));
+		if (fd < 0)
+			perf_usage_error("--out: %s", why);
+		close(fd);
+		return;
+	}
+	err = outdir_claim(env.out_dir, env.force, why, sizeof(why));
+	if (err)
+		perf_usage_error("--out: %s", why);
+	err = results_journal_start(env.out_dir);
+	if (err)
+		perf_usage_error("--out: cannot start %s/%s: %s", env.out_dir,
+				 OUTDIR_JOURNAL, strerror(-err));
+}
+
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
-
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_run_set_exe_dir(argv[0]);
 	perf_parse_args(argc, argv, &cmdline);
@@ -247,8 +290,7 @@ int main(int argc, char **argv)
 		list_tests();
 		return 0;
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	signals_install();
 	libbpf_set_print(libbpf_print);
 	probe_bpf();
 	results_probe_env(NULL);
@@ -256,6 +298,7 @@ int main(int argc, char **argv)
 		pin_cpu();
 	if (perf_run_start_hooks())
 		return KSFT_FAIL;
+	prepare_outputs();
 	if (cmdline.main)
 		return cmdline.main(cmdline.argc, cmdline.argv);
 	if (env.obj_path)

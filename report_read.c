@@ -15,6 +15,7 @@
 #include "csv.h"
 #include "doc.h"
 #include "metrics.h"
+#include "outdir.h"
 #include "report_read.h"
 #include "test_perf.h"
 #include "util.h"
@@ -469,7 +470,7 @@ void report_write_cost_model(const struct fig_set *c, const char *dir,
 
 	doc_heading(d, 2, "Cost model");
 	snprintf(path, sizeof(path), "%s/cost-model.csv", dir);
-	f = fopen(path, "r");
+	f = outdir_fopen_read(path, 64L << 20);	/* not a FIFO */
 	if (!f) {
 		doc_para(d, "No cost-model.csv in this directory (the property sweeps did not run, or wrote none).");
 	} else {
