@@ -14,6 +14,8 @@
 
 #include "test_perf.h"
 #include "json.h"
+#include "netns.h"
+#include "nsim.h"
 #include "outdir.h"
 #include "results.h"
 #include "signals.h"
@@ -22,6 +24,7 @@
 #include "test_select.h"
 #include "user_obj.h"
 #include "util.h"
+#include "xdpnl.h"
 
 #ifdef HAVE_KSELFTEST_H
 #include "kselftest.h"
@@ -281,6 +284,20 @@ static void prepare_outputs(void)
 				 OUTDIR_JOURNAL, strerror(-err));
 }
 
+/*
+ * What runs killed hard (SIGKILL, a crash of the kernel's making) left,
+ * removed before anything is created: only runs proven dead (runlock.h).
+ */
+static void remove_stale(void)
+{
+	int xdp = xdpnl_cleanup_stale(), dev = nsim_cleanup_stale();
+	int ns = netns_cleanup_stale();
+
+	if (xdp > 0 || dev > 0 || ns > 0)
+		test__info("removed what killed runs left: %d XDP attachments, %d netdevsim devices, %d namespaces",
+			   xdp > 0 ? xdp : 0, dev > 0 ? dev : 0, ns > 0 ? ns : 0);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -294,8 +311,10 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print);
 	probe_bpf();
 	results_probe_env(NULL);
-	if (env.can_bpf)
+	if (env.can_bpf) {
 		pin_cpu();
+		remove_stale();
+	}
 	if (perf_run_start_hooks())
 		return KSFT_FAIL;
 	prepare_outputs();

@@ -110,7 +110,7 @@ static void take_lock(void)
 const char *runlock_tag(void)
 {
 	if (!tag[0]) {
-		snprintf(tag, sizeof(tag), "%d.%llu", (int)getpid(),
+		snprintf(tag, sizeof(tag), "%d.%llx", (int)getpid(),
 			 start_time());
 		take_lock();
 	}

@@ -9,7 +9,7 @@
  * that can take another's lock has proven it dead. A pid proves nothing:
  * pids are reused, and a process of another pid namespace sharing
  * /run/netns has a pid that means something else here. The tag
- * "<pid>.<start time>" names the run's resources (xdpperf-<tag>-...).
+ * "<pid>.<start time, hex>" names the run's resources (xdpperf-<tag>-...).
  * Each resource is a line of the lock file, "+KIND NAME" when created
  * (before it is: a kill in between leaves nothing unrecorded) and
  * "-KIND NAME" when removed. A later run removes what a dead run left
