@@ -828,7 +828,8 @@ int ds_sort(struct dataset *ds, char *err, size_t err_len)
 {
 	char key[512];
 
-	qsort(ds->pts, ds->nr_pts, sizeof(*ds->pts), cmp_points);
+	if (ds->nr_pts > 1)	/* pts is NULL without points */
+		qsort(ds->pts, ds->nr_pts, sizeof(*ds->pts), cmp_points);
 	for (int i = 1; i < ds->nr_pts; i++) {
 		if (ds_key_cmp(&ds->pts[i - 1], &ds->pts[i]))
 			continue;

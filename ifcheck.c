@@ -6,8 +6,11 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <net/if.h>
+#include <sys/socket.h>
 #include <linux/if_link.h>
+#include <linux/netlink.h>
 #include <linux/route.h>
+#include <linux/rtnetlink.h>
 
 #include "test_perf.h"
 #include "ifcheck.h"
@@ -67,14 +70,15 @@ static bool carries_default(const char *ifname)
 	bool found = false;
 	FILE *f;
 
-	f = fopen("/proc/net/route", "re");
+	/* thread-self: the namespace of this thread, where ifname is */
+	f = fopen("/proc/thread-self/net/route", "re");
 	while (f && !found && fgets(line, sizeof(line), f))
 		found = sscanf(line, "%16s %x %*x %x %*d %*d %*d %x", dev, &d,
 			       &flags, &m) == 4 && !strcmp(dev, ifname) &&
 			!d && !m && (flags & RTF_UP);
 	if (f)
 		fclose(f);
-	f = fopen("/proc/net/ipv6_route", "re");
+	f = fopen("/proc/thread-self/net/ipv6_route", "re");
 	while (f && !found && fgets(line, sizeof(line), f))
 		found = sscanf(line, "%39s %x %*s %*s %*s %*s %*s %*s %x %16s",
 			       dst, &plen, &flags, dev) == 4 &&
@@ -86,23 +90,59 @@ static bool carries_default(const char *ifname)
 	return found;
 }
 
+/*
+ * The ifindex of the bridge or bond ifname is a port of (IFLA_MASTER of
+ * RTM_GETLINK, from this thread's namespace: sysfs shows the host's), 0.
+ */
+static int master_of(int ifindex)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+	} req = {
+		.nh = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETLINK,
+			.nlmsg_flags = NLM_F_REQUEST },
+		.ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex },
+	};
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	__u32 buf[2048];
+	struct nlmsghdr *nh = (void *)buf;
+	struct rtattr *rta;
+	int master = 0, attrlen;
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = send(fd, &req, sizeof(req), 0) < 0 ? -1 :
+	    recv(fd, buf, sizeof(buf), 0);
+	close(fd);
+	if (n < (ssize_t)NLMSG_LENGTH(sizeof(struct ifinfomsg)) ||
+	    !NLMSG_OK(nh, (size_t)n) || nh->nlmsg_type != RTM_NEWLINK)
+		return 0;
+	attrlen = nh->nlmsg_len - NLMSG_LENGTH(sizeof(struct ifinfomsg));
+	for (rta = IFLA_RTA(NLMSG_DATA(nh)); RTA_OK(rta, attrlen);
+	     rta = RTA_NEXT(rta, attrlen))
+		if (rta->rta_type == IFLA_MASTER &&
+		    RTA_PAYLOAD(rta) >= sizeof(__u32))
+			master = *(__u32 *)RTA_DATA(rta);
+	return master;
+}
+
 bool ifcheck_in_use(const char *ifname, char *why, size_t len)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	char path[PATH_MAX], master[PATH_MAX], id[16];
-	int ifindex = if_nametoindex(ifname);
-	ssize_t n;
+	char master[IF_NAMESIZE] = "", id[16];
+	int ifindex = if_nametoindex(ifname), m;
 
 	why[0] = '\0';
 	check_addrs(ifname, why, len);
 	if (carries_default(ifname))
 		why_add(why, len, "%s%sthe default route", "");
-	snprintf(path, sizeof(path), "/sys/class/net/%s/master", ifname);
-	n = readlink(path, master, sizeof(master) - 1);
-	if (n > 0) {
-		master[n] = '\0';
-		why_add(why, len, "%sa port of %s", strrchr(master, '/') ?
-			strrchr(master, '/') + 1 : master);
+	m = ifindex ? master_of(ifindex) : 0;
+	if (m) {
+		if (!if_indextoname(m, master))
+			snprintf(master, sizeof(master), "ifindex %d", m);
+		why_add(why, len, "%sa port of %s", master);
 	}
 	if (ifindex && !bpf_xdp_query(ifindex, 0, &q) &&
 	    q.attach_mode != XDP_ATTACHED_NONE) {

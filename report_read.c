@@ -67,7 +67,8 @@ static int collect_fits(const struct fig_set *c, struct fit_row **out)
 			rows[nr++] = (struct fit_row){ fg, s, fit };
 		}
 	}
-	qsort(rows, nr, sizeof(*rows), cmp_fit_b);
+	if (nr > 1)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(rows, nr, sizeof(*rows), cmp_fit_b);
 	*out = rows;
 	return nr;
 }

@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 
 #include "runlock.h"
-#include "signals.h"
 
 #define MAX_RECORD	(1 << 20)	/* a run records a few dozen lines */
 #define NAME_MAX_LEN	96
@@ -22,6 +21,7 @@ static char tag[48];
 static char lock_name[64];
 static int lock_fd = -1, lock_dirfd = -1;
 static volatile sig_atomic_t live;	/* created and not removed yet */
+static bool lock_failed;
 
 /* Field 22 of /proc/self/stat: start time in clock ticks since boot. */
 static unsigned long long start_time(void)
@@ -72,13 +72,6 @@ static bool still_named(int fd, int dirfd, const char *name)
 	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-/* On every way out: the lock file goes when nothing it records is left. */
-static void runlock_exit(void)
-{
-	if (lock_fd >= 0 && !live)
-		unlinkat(lock_dirfd, lock_name, 0);
-}
-
 /*
  * A new file, locked, and still the one under its name: a cleaner that
  * took it for a dead run's in between has removed it, and we start over.
@@ -90,7 +83,6 @@ static void take_lock(void)
 	lock_dirfd = open_lock_dir(true);
 	if (lock_dirfd < 0)
 		return;
-	snprintf(lock_name, sizeof(lock_name), "%s.lock", tag);
 	for (tries = 0; tries < 8 && lock_fd < 0; tries++) {
 		fd = openat(lock_dirfd, lock_name, O_RDWR | O_CREAT | O_EXCL |
 			    O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -101,10 +93,6 @@ static void take_lock(void)
 		else
 			close(fd);
 	}
-	if (lock_fd < 0)
-		return;
-	atexit(runlock_exit);
-	signals_at_kill(runlock_exit);
 }
 
 const char *runlock_tag(void)
@@ -112,17 +100,28 @@ const char *runlock_tag(void)
 	if (!tag[0]) {
 		snprintf(tag, sizeof(tag), "%d.%llx", (int)getpid(),
 			 start_time());
-		take_lock();
+		snprintf(lock_name, sizeof(lock_name), "%s.lock", tag);
 	}
 	return tag;
 }
 
-/* Async-signal-safe: no stdio, one write(). */
+/*
+ * Async-signal-safe: no stdio, one write(). The lock is taken at a
+ * creation (never on a signal's path) when the run holds none, and the
+ * file goes when the last resource it records is removed: it exists
+ * exactly while the run has something to clean up, whatever order the
+ * exit and kill paths run in.
+ */
 void runlock_note(bool created, const char *kind, const char *name)
 {
 	char line[NAME_MAX_LEN + 32];
 	size_t n = 0, k = strlen(kind), m = strlen(name);
 
+	if (created && lock_fd < 0 && !lock_failed) {
+		runlock_tag();
+		take_lock();
+		lock_failed = lock_fd < 0;
+	}
 	if (lock_fd < 0 || k > 16 || m > NAME_MAX_LEN)
 		return;
 	line[n++] = created ? '+' : '-';
@@ -132,8 +131,15 @@ void runlock_note(bool created, const char *kind, const char *name)
 	memcpy(line + n, name, m);
 	n += m;
 	line[n++] = '\n';
-	if (write(lock_fd, line, n) == (ssize_t)n)
-		live += created ? 1 : -1;
+	if (write(lock_fd, line, n) != (ssize_t)n)
+		return;
+	live += created ? 1 : -1;
+	if (!created && live <= 0) {
+		unlinkat(lock_dirfd, lock_name, 0);
+		close(lock_fd);
+		lock_fd = -1;
+		live = 0;
+	}
 }
 
 /* ---- what dead runs left ---- */

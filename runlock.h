@@ -12,10 +12,10 @@
  * "<pid>.<start time, hex>" names the run's resources (xdpperf-<tag>-...).
  * Each resource is a line of the lock file, "+KIND NAME" when created
  * (before it is: a kill in between leaves nothing unrecorded) and
- * "-KIND NAME" when removed. A later run removes what a dead run left
- * (runlock_cleanup_stale()), then its lock file; a run that ends with
- * every resource removed deletes its own. A lock file that cannot be
- * locked, read or parsed is left alone.
+ * "-KIND NAME" when removed; the file goes with the last removal. A
+ * later run removes what a dead run left (runlock_cleanup_stale()), then
+ * its lock file. A lock file that cannot be locked, read or parsed is
+ * left alone.
  */
 #ifndef __RUNLOCK_H
 #define __RUNLOCK_H
@@ -24,11 +24,12 @@
 
 #define RUNLOCK_DIR	"/run/xdp-perf"
 
-/* This run's tag; the first call takes the lock (when it can). */
+/* This run's tag. */
 const char *runlock_tag(void);
 /*
- * Record that resource KIND NAME was created (before creating it) or
- * removed. Async-signal-safe (the kill path removes resources too).
+ * Record that resource KIND NAME was created (before creating it: the
+ * first record takes the lock) or removed. Async-signal-safe for
+ * removals (the kill path of signals.h removes resources too).
  */
 void runlock_note(bool created, const char *kind, const char *name);
 /*
