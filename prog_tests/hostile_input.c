@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <math.h>
+#include <net/if.h>
 #include <linux/if_link.h>
 
 #include "test_perf.h"
@@ -617,6 +618,39 @@ static int journal_lines(const char *dir)
 	return n;
 }
 
+/* Host interfaces named like a veth of the run (wire_topo.c's names). */
+static int host_veths(pid_t pid)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+	char prefix[32];
+	int n = 0;
+
+	snprintf(prefix, sizeof(prefix), "xp%x-", (unsigned int)pid & 0xffffff);
+	for (i = ifs; i && i->if_index; i++)
+		n += !strncmp(i->if_name, prefix, strlen(prefix));
+	if (ifs)
+		if_freenameindex(ifs);
+	return n;
+}
+
+/* XDP programs on host interfaces, summed up: none may come or go. */
+static __u64 host_xdp_state(void)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+	__u64 sum = 0;
+
+	for (i = ifs; i && i->if_index; i++) {
+		LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+		if (!bpf_xdp_query(i->if_index, 0, &q))
+			sum = sum * 31 + q.prog_id + q.drv_prog_id +
+			      q.hw_prog_id + q.skb_prog_id + i->if_index;
+	}
+	if (ifs)
+		if_freenameindex(ifs);
+	return sum;
+}
+
 /* test_perf measuring into out, stdout to a pipe we read (SIGPIPE). */
 static pid_t start_run(const struct sig_case *c, const char *out, int *rd)
 {
@@ -726,10 +760,16 @@ static void signal_case(const char *dir, const struct sig_case *c)
 		ASSERT_TRUE(exists(out, "data.json"), "points kept in data.json");
 		ASSERT_FALSE(exists(out, OUTDIR_JOURNAL), "journal done");
 	}
+	/*
+	 * A link or a program outlives its process only through a pin, a
+	 * netlink attachment or a namespace that outlives it: none may be
+	 * left, and no veth of the run may have reached the host.
+	 */
 	if (!ASSERT_EQ(count_prefixed("/run/netns", ns_prefix), 0,
 		       "no namespace left") ||
 	    !ASSERT_EQ(count_prefixed(RUNLOCK_DIR, lock_prefix), 0,
-		       "no lock file left"))
+		       "no lock file left") ||
+	    !ASSERT_EQ(host_veths(pid), 0, "no veth on the host"))
 		test__log("after %s", c->name);
 }
 
@@ -741,10 +781,12 @@ static void test_signals(void)
 		{ "INT_INT", SIGINT, 1, true }, { "KILL", SIGKILL, 0, true },
 	};
 	char dir[64], why[256];
+	__u64 xdp_before;
 	bool ok;
 
 	if (!test__need_bpf())
 		return;
+	xdp_before = host_xdp_state();
 	if (test__path(why, sizeof(why), "bpf/xdp_fwd.bpf.o")) {
 		test__skip("no bpf/xdp_fwd.bpf.o beside test_perf");
 		return;
@@ -754,7 +796,9 @@ static void test_signals(void)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		signal_case(dir, &cases[i]);
 	ok = ASSERT_EQ(count_prefixed("/sys/fs/bpf", "xdpperf"), 0,
-		       "no pin in /sys/fs/bpf");
+		       "no pin in /sys/fs/bpf") &&
+	     ASSERT_TRUE(host_xdp_state() == xdp_before,
+			 "host interfaces' XDP programs as they were");
 	drop_tmp(dir, ok);
 }
 
