@@ -295,22 +295,52 @@ static int html_inline_png(FILE *out, const char *path)
 	return 0;
 }
 
+/* [text](rel + ext) */
+static void md_link(FILE *f, const char *text, const char *rel,
+		    const char *ext)
+{
+	fputc('[', f);
+	md_esc(f, text);
+	fputs("](", f);
+	url_out(f, rel);
+	fprintf(f, "%s)", ext);
+}
+
+/* <a href="rel + ext">text</a> */
+static void html_link(FILE *f, const char *text, const char *rel,
+		      const char *ext)
+{
+	fputs("<a href=\"", f);
+	url_out(f, rel);
+	fprintf(f, "%s\">", ext);
+	html_esc(f, text);
+	fputs("</a>", f);
+}
+
+/* " (SVG, data)": a figure's other files, with link() of the format. */
+static void figure_links(FILE *f, const char *rel,
+			 void (*link)(FILE *, const char *, const char *,
+				      const char *))
+{
+	fputs(" (", f);
+	link(f, "SVG", rel, ".svg");
+	fputs(", ", f);
+	link(f, "data", rel, ".dat");
+	fputc(')', f);
+}
+
 void doc_image(struct doc *d, const char *rel, const char *caption)
 {
 	char png[sizeof(d->dir) + 256];
 
 	doc_flow(d);
-	fprintf(d->md, "![");
+	fputc('!', d->md);
+	md_link(d->md, caption, rel, ".png");
+	fputs("\n\n*", d->md);
 	md_esc(d->md, caption);
-	fprintf(d->md, "](");
-	url_out(d->md, rel);
-	fprintf(d->md, ".png)\n\n*");
-	md_esc(d->md, caption);
-	fprintf(d->md, "* ([SVG](");
-	url_out(d->md, rel);
-	fprintf(d->md, ".svg), [data](");
-	url_out(d->md, rel);
-	fprintf(d->md, ".dat))\n\n");
+	fputc('*', d->md);
+	figure_links(d->md, rel, md_link);
+	fputs("\n\n", d->md);
 	snprintf(png, sizeof(png), "%s/%s.png", d->dir, rel);
 	fprintf(d->html, "<figure id=\"");
 	url_out(d->html, rel);
@@ -323,11 +353,8 @@ void doc_image(struct doc *d, const char *rel, const char *caption)
 	}
 	fprintf(d->html, "\"><figcaption>");
 	html_esc(d->html, caption);
-	fprintf(d->html, " (<a href=\"");
-	url_out(d->html, rel);
-	fprintf(d->html, ".svg\">SVG</a>, <a href=\"");
-	url_out(d->html, rel);
-	fprintf(d->html, ".dat\">data</a>)</figcaption></figure>\n");
+	figure_links(d->html, rel, html_link);
+	fputs("</figcaption></figure>\n", d->html);
 }
 
 void doc_file(struct doc *d, const char *rel, const char *what)
@@ -336,20 +363,16 @@ void doc_file(struct doc *d, const char *rel, const char *what)
 		fprintf(d->html, "<ul>\n");
 		d->in_list = true;
 	}
-	fprintf(d->md, "- [");
-	md_esc(d->md, rel);
-	fprintf(d->md, "](");
-	url_out(d->md, rel);
-	fprintf(d->md, "): ");
+	fputs("- ", d->md);
+	md_link(d->md, rel, rel, "");
+	fputs(": ", d->md);
 	md_esc(d->md, what);
-	fprintf(d->md, "\n");
-	fprintf(d->html, "<li><a href=\"");
-	url_out(d->html, rel);
-	fprintf(d->html, "\">");
-	html_esc(d->html, rel);
-	fprintf(d->html, "</a>: ");
+	fputc('\n', d->md);
+	fputs("<li>", d->html);
+	html_link(d->html, rel, rel, "");
+	fputs(": ", d->html);
 	html_esc(d->html, what);
-	fprintf(d->html, "</li>\n");
+	fputs("</li>\n", d->html);
 }
 
 /* ---- values ---- */

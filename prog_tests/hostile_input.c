@@ -11,7 +11,6 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -33,24 +32,21 @@
 
 /* ---- helpers ---- */
 
-static int rm_entry(const char *path, const struct stat *sb, int flag,
-		    struct FTW *ftw)
-{
-	return remove(path);
-}
-
 static bool make_tmp(char *dir, size_t len)
 {
 	snprintf(dir, len, "/tmp/xdp-perf-hostile.XXXXXX");
 	return ASSERT_OK_PTR(mkdtemp(dir), "mkdtemp");
 }
 
+/* What a failed subtest made stays, to look at. */
 static void drop_tmp(const char *dir, bool ok)
 {
-	if (ok)
-		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	else
+	const char *const argv[] = { "rm", "-rf", "--", dir, NULL };
+
+	if (!ok)
 		test__log("files kept in %s", dir);
+	else if (run_cmd(argv, NULL))
+		test__log("cannot remove %s", dir);
 }
 
 static bool exists(const char *dir, const char *name)
