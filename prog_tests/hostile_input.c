@@ -531,8 +531,6 @@ static void test_interfaces(void)
 		"addr add 198.18.0.1/24 dev xha",
 		"link add xhb type veth peer name xhb2",
 		"link add xhc type veth peer name xhc2",
-		"link add xhbr type bridge",
-		"link set xhc master xhbr",
 		"link add xhd type veth peer name xhd2",
 		"link set xhd up",
 		"route add default dev xhd",
@@ -565,7 +563,11 @@ static void test_interfaces(void)
 		goto leave;
 	check_in_use("xha", true, "address 198.18.0.1");
 	check_in_use("xhb", false, "");
-	check_in_use("xhc", true, "a port of xhbr");
+	/* a kernel without bridges (vmtest's) cannot have a port of one */
+	if (!ip("link add xhbr type bridge") && !ip("link set xhc master xhbr"))
+		check_in_use("xhc", true, "a port of xhbr");
+	else
+		test__info("no bridge in this kernel: port check left out");
 	check_in_use("xhd", true, "the default route");
 	check_in_use("xhe", true, "XDP program");
 	close(prog);
