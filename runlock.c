@@ -97,8 +97,17 @@ static void take_lock(void)
 
 const char *runlock_tag(void)
 {
-	if (!tag[0]) {
-		snprintf(tag, sizeof(tag), "%d.%llx", (int)getpid(),
+	static pid_t tag_pid;
+
+	/* the first call, or in a child of fork(): a run of its own */
+	if (tag_pid != getpid()) {
+		if (lock_fd >= 0)
+			close(lock_fd);	/* the parent's, for it to remove */
+		lock_fd = -1;
+		live = 0;
+		lock_failed = false;
+		tag_pid = getpid();
+		snprintf(tag, sizeof(tag), "%d.%llx", (int)tag_pid,
 			 start_time());
 		snprintf(lock_name, sizeof(lock_name), "%s.lock", tag);
 	}
@@ -117,8 +126,9 @@ void runlock_note(bool created, const char *kind, const char *name)
 	char line[NAME_MAX_LEN + 32];
 	size_t n = 0, k = strlen(kind), m = strlen(name);
 
-	if (created && lock_fd < 0 && !lock_failed) {
+	if (created)
 		runlock_tag();
+	if (created && lock_fd < 0 && !lock_failed) {
 		take_lock();
 		lock_failed = lock_fd < 0;
 	}

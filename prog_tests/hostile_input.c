@@ -27,6 +27,7 @@
 #include "plot.h"
 #include "runlock.h"
 #include "util.h"
+#include "xdpnl.h"
 
 #define NOBODY		65534
 
@@ -515,6 +516,63 @@ static int xdp_pass_prog(void)
 			     ARRAY_SIZE(insns), NULL);
 }
 
+static __u32 skb_prog_on(int ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	return bpf_xdp_query(ifindex, 0, &q) ? 0 : q.skb_prog_id;
+}
+
+static __u32 id_of(int fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}
+
+/* A child that attaches prog with xdpnl, then dies by sig (twice). */
+static void attach_and_die(int ifindex, int prog, int sig, int twice)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (xdpnl_attach(ifindex, prog, XDP_FLAGS_SKB_MODE))
+			_exit(1);
+		kill(getpid(), sig);
+		if (twice)
+			kill(getpid(), sig);
+		pause();
+		_exit(2);
+	}
+	waitpid(pid, &status, 0);
+	ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == sig,
+		    "the child died by the signal");
+}
+
+/* xdpnl.h: only where none is, only ours detached, on every way out. */
+static void check_xdpnl(int ifindex, int prog, int other)
+{
+	ASSERT_OK(xdpnl_attach(ifindex, prog, XDP_FLAGS_SKB_MODE), "xdpnl_attach");
+	ASSERT_ERR(xdpnl_attach(ifindex, other, XDP_FLAGS_SKB_MODE),
+		   "never over a program that is there");
+	/* someone replaces ours: our detach must leave theirs */
+	bpf_xdp_attach(ifindex, other, XDP_FLAGS_SKB_MODE, NULL);
+	ASSERT_ERR(xdpnl_detach(ifindex, XDP_FLAGS_SKB_MODE),
+		   "detach of a program that is not ours refused");
+	ASSERT_EQ(skb_prog_on(ifindex), id_of(other), "theirs still attached");
+	bpf_xdp_detach(ifindex, XDP_FLAGS_SKB_MODE, NULL);
+	/* a second signal: the async-signal-safe netlink detach */
+	attach_and_die(ifindex, prog, SIGTERM, 1);
+	ASSERT_EQ(skb_prog_on(ifindex), 0, "detached on the kill path");
+	/* SIGKILL: the next run proves the child dead and detaches */
+	attach_and_die(ifindex, prog, SIGKILL, 0);
+	ASSERT_EQ(skb_prog_on(ifindex), id_of(prog), "left by SIGKILL");
+	ASSERT_GT(xdpnl_cleanup_stale(), 0, "xdpnl_cleanup_stale");
+	ASSERT_EQ(skb_prog_on(ifindex), 0, "detached by the next run");
+}
+
 static void check_in_use(const char *ifname, bool busy, const char *why_has)
 {
 	char why[256];
@@ -537,7 +595,7 @@ static void test_interfaces(void)
 		"link add xhe type veth peer name xhe2",
 	};
 	char err[512];
-	int ns, saved, lines, ret, prog;
+	int ns, saved, lines, ret, prog, other;
 
 	ret = perf(err, sizeof(err), &lines, "--dut-dev", "lo,lo", "-l", NULL);
 	refused(ret, err, lines, "IN and OUT must be two interfaces",
@@ -570,6 +628,10 @@ static void test_interfaces(void)
 		test__info("no bridge in this kernel: port check left out");
 	check_in_use("xhd", true, "the default route");
 	check_in_use("xhe", true, "XDP program");
+	other = xdp_pass_prog();
+	if (ASSERT_OK_FD(other, "another program"))
+		check_xdpnl(if_nametoindex("xhb"), prog, other);
+	close(other);
 	close(prog);
 leave:
 	netns_leave(saved);
