@@ -175,8 +175,6 @@ static int finish_run(void)
 
 	if (!env.ktap)
 		results_print_cost_model(stdout);
-	if (env.out_dir && !results_count())
-		outdir_journal_close(true);
 	if (env.out_dir && results_count()) {
 		if (results_write(env.out_dir))
 			err = 1;

@@ -389,7 +389,7 @@ FILE *outdir_fopen_read(const char *path, long max_bytes)
 
 /* ---- the journal ---- */
 
-static int journal_fd = -1, journal_dirfd = -1;
+static int journal_fd = -1, journal_dirfd = -1, journal_points;
 
 static int write_all(int fd, const char *buf, size_t len)
 {
@@ -406,11 +406,22 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/* A journal without a point (nothing was measured) is not left behind. */
+static void journal_atexit(void)
+{
+	if (journal_fd >= 0 && !journal_points)
+		outdir_journal_close(true);
+}
+
 int outdir_journal_open(const char *dir, const char *first, size_t len)
 {
+	static bool atexit_set;
 	int err;
 
+	if (!atexit_set)
+		atexit_set = !atexit(journal_atexit);
 	outdir_journal_close(false);
+	journal_points = 0;
 	journal_dirfd = outdir_open(dir, true, NULL, 0);
 	if (journal_dirfd < 0)
 		return journal_dirfd;
@@ -429,6 +440,7 @@ bool outdir_journal_active(void)
 
 void outdir_journal_append(const char *line, size_t len)
 {
+	journal_points++;
 	if (journal_fd >= 0 && write_all(journal_fd, line, len)) {
 		fprintf(stderr, "test_perf: cannot append to the journal %s: %s; the points stay in memory\n",
 			OUTDIR_JOURNAL, strerror(errno));
