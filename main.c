@@ -7,7 +7,6 @@
  * kselftest. Measurement options set the profile every test reads from env.
  */
 #define _GNU_SOURCE
-#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -249,17 +248,11 @@ static int run_selected(void)
  */
 static void prepare_outputs(void)
 {
-	char why[512], dir[PATH_MAX];
-	const char *slash;
+	char why[512];
 	int fd, err;
 
 	if (cmdline.json_path) {
-		slash = strrchr(cmdline.json_path, '/');
-		snprintf(dir, sizeof(dir), "%.*s", slash ?
-			 (int)(slash - cmdline.json_path) : 1,
-			 slash ? cmdline.json_path : ".");
-		fd = outdir_open(slash == cmdline.json_path ? "/" : dir, false,
-				 why, sizeof(why));
+		fd = outdir_open_parent(cmdline.json_path, why, sizeof(why));
 		if (fd < 0)
 			perf_usage_error("-J %s: %s", cmdline.json_path, why);
 		close(fd);

@@ -316,16 +316,35 @@ int outdir_mkdtemp(int dirfd, char *name, size_t len)
 	return -EEXIST;
 }
 
+/* "dir/name" into dir ("." or "/" when that is all) and name. */
+static const char *split_path(const char *path, char *dir, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(dir, len, ".");
+	else if (slash == path)
+		snprintf(dir, len, "/");
+	else
+		snprintf(dir, len, "%.*s", (int)(slash - path), path);
+	return slash ? slash + 1 : path;
+}
+
 int outfile_open_path(struct outfile *of, const char *path, char *why,
 		      size_t len)
 {
 	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
+	const char *name = split_path(path, dir, sizeof(dir));
 
-	if (!slash)
-		return outfile_open(of, ".", path, why, len);
-	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	return outfile_open(of, slash == path ? "/" : dir, slash + 1, why, len);
+	return outfile_open(of, dir, name, why, len);
+}
+
+int outdir_open_parent(const char *path, char *why, size_t len)
+{
+	char dir[PATH_MAX];
+
+	split_path(path, dir, sizeof(dir));
+	return outdir_open(dir, false, why, len);
 }
 
 void outfile_discard(struct outfile *of)

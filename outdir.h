@@ -55,6 +55,8 @@ int outfile_open(struct outfile *of, const char *dir, const char *name,
 /* The same for a path "dir/name" (or "name": the working directory). */
 int outfile_open_path(struct outfile *of, const char *path, char *why,
 		      size_t len);
+/* outdir_open() of the directory of path "dir/name", not created. */
+int outdir_open_parent(const char *path, char *why, size_t len);
 /* Flush, close and rename into place; on any error nothing is left. */
 int outfile_commit(struct outfile *of);
 /* Give up: the temporary file is removed. */
