@@ -43,6 +43,15 @@ ifeq ($(WERROR),1)
 CFLAGS		+= -Werror
 endif
 LDLIBS		+= $(LIBBPF_LIBS) $(PCAP_LIBS) -lelf -lz -lm
+# SAN=1: test_perf with AddressSanitizer and UndefinedBehaviorSanitizer,
+# every report fatal (.ci/run builds it in OUTPUT=... of its own).
+ifeq ($(SAN),1)
+SAN_FLAGS	:= -fsanitize=address,undefined -fno-sanitize=alignment \
+		   -fno-sanitize-recover=all \
+		   -fno-omit-frame-pointer
+CFLAGS		+= $(SAN_FLAGS)
+LDFLAGS		+= $(SAN_FLAGS)
+endif
 
 BPF_CFLAGS	:= -g -O2 -target bpf -mcpu=v3 -Wall -Werror \
 		   -I$(SRCDIR)/progs -I$(BUILD) -I$(ARCH_INCLUDE)
@@ -136,7 +145,8 @@ help:
 	@echo "make vmtest      run the suite inside a VM (VMTEST_ARGS=...)"
 	@echo "make install INSTALL_PATH=DIR   kselftest-style install"
 	@echo "Variables: KSRC=<kernel tree> to use its lib.mk/kselftest.h, OUTPUT=<dir>,"
-	@echo "           WERROR=1 to make compiler warnings errors (as CI does)"
+	@echo "           WERROR=1 to make compiler warnings errors (as CI does),"
+	@echo "           SAN=1 to build with ASan and UBSan (best with its own OUTPUT=)"
 
 ifneq ($(KSFT_DIR),)
 # lib.mk brings run_tests, install and clean as every kselftest has them.

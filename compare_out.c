@@ -15,6 +15,7 @@
 #include "csv.h"
 #include "doc.h"
 #include "metrics.h"
+#include "outdir.h"
 #include "plot.h"
 #include "results.h"
 
@@ -156,13 +157,12 @@ static void csv_side(FILE *f, const struct ds_point *p)
 
 static int write_compare_csv(const char *dir, const struct cmp_result *res)
 {
-	char path[PATH_MAX];
-	FILE *f;
+	struct outfile of;
+	int err = outfile_open(&of, dir, "compare.csv", NULL, 0);
+	FILE *f = of.f;
 
-	snprintf(path, sizeof(path), "%s/compare.csv", dir);
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
+	if (err)
+		return err;
 	fprintf(f, CSV_KEY_COLUMNS ","
 		"old_reps,old_mean,old_ci95_low,old_ci95_high,"
 		"new_reps,new_mean,new_ci95_low,new_ci95_high,"
@@ -189,7 +189,7 @@ static int write_compare_csv(const char *dir, const struct cmp_result *res)
 		csv_side(f, res->extra[i]);
 		fprintf(f, ",,,,,extra,%d\n", res->env_mismatch);
 	}
-	return fclose(f) ? -errno : 0;
+	return outfile_commit(&of);
 }
 
 /*

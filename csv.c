@@ -1,25 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /* CSV fields written and read the one way the suite does it (see csv.h). */
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "csv.h"
+#include "vis.h"
 
 void csv_write_str(FILE *f, const char *s)
 {
+	char *v = vis_dup(s);	/* no line break, no control character */
+	const char *c;
 	bool quote;
 
-	s = s ?: "";
-	quote = s[strcspn(s, ",\"")] != '\0';
+	if (!v)
+		return;
+	quote = v[strcspn(v, ",\"")] != '\0';
 	if (quote)
 		fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
+	for (c = v; *c; c++) {
+		if (*c == '"')
 			fputc('"', f);
-		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
+		fputc(*c, f);
 	}
 	if (quote)
 		fputc('"', f);
+	free(v);
 }
 
 void csv_write_key(FILE *f, const struct csv_key *k)
@@ -78,10 +84,26 @@ int csv_split(char *line, char **cells, int max)
 				return -1;
 		} else {
 			cells[n++] = c;
-			c += strcspn(c, ",");
+			c += strcspn(c, ",\"");
+			if (*c == '"')
+				return -1;	/* a quote inside an unquoted field */
 		}
 		if (!*c)
 			return n;
 		*c++ = '\0';
 	}
+}
+
+bool csv_line_clean(const char *line)
+{
+	size_t len = strlen(line);
+
+	if (len && line[len - 1] == '\n')
+		len--;
+	if (len && line[len - 1] == '\r')
+		len--;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+			return false;
+	return true;
 }

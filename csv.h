@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * CSV as the suite writes and reads it (data.csv, cost-model.csv,
- * compare.csv): one row per line, a field quoted ("...", "" for a quote)
- * when it holds a comma or a quote, line breaks inside a field written as
- * spaces so that a row never spans two lines.
+ * compare.csv), RFC 4180: one row per line, a field quoted ("...", "" for
+ * a quote) when it holds a comma or a quote. A control character (a line
+ * break too) is written as its visible escape (vis.h), so that a row
+ * never spans two lines and a raw control character in a file means the
+ * suite did not write it.
  */
 #ifndef __CSV_H
 #define __CSV_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* The columns that name a point, first in data.csv and compare.csv. */
@@ -30,8 +33,10 @@ void csv_write_key(FILE *f, const struct csv_key *k);
 /*
  * Split one line in place into at most max cells (quotes removed, the
  * line end dropped). Returns the number of cells, or -1 when the line has
- * more than max or a quote is not closed.
+ * more than max, a quote is not closed or an unquoted field holds one.
  */
 int csv_split(char *line, char **cells, int max);
+/* No control character before the line end ("\n" or "\r\n"). */
+bool csv_line_clean(const char *line);
 
 #endif /* __CSV_H */

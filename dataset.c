@@ -17,8 +17,10 @@
 #include "csv.h"
 #include "dataset.h"
 #include "json.h"
+#include "outdir.h"
 #include "results.h"
 #include "util.h"
+#include "vis.h"
 
 #define DATA_FORMAT	"xdp-perf-data/"
 
@@ -85,8 +87,9 @@ static int add_field(struct ds_field **fields, int *nr, const char *key,
 	if (!f)
 		return -ENOMEM;
 	*fields = f;
-	f[*nr].key = strdup(key);
-	f[*nr].value = strdup(value);
+	/* from a file someone else wrote: shown, never interpreted */
+	f[*nr].key = vis_dup(key);
+	f[*nr].value = vis_dup(value);
 	if (!f[*nr].key || !f[*nr].value) {
 		free(f[*nr].key);
 		free(f[*nr].value);
@@ -139,6 +142,147 @@ static int point_nums(struct ds_point *p, struct num_field *f)
 	return ARRAY_SIZE(all);
 }
 
+/* ---- what a file from someone else may hold ---- */
+
+#define DS_MAX_FILE	(1L << 30)	/* a data file is far smaller */
+#define DS_MAX_ABS	1e15		/* no statistic of a packet gets near */
+
+/* A numeric field: a whole number in [lo, hi], or a real up to DS_MAX_ABS. */
+struct num_rule {
+	const char *name;
+	bool integer;
+	double lo, hi;
+};
+
+static const struct num_rule num_rules[] = {
+	{ "n", true, -1, 1e9 },
+	{ "frame_size", true, 0, 65536 },
+	{ "reps", true, 0, 1e7 },
+	{ "outliers", true, 0, 1e7 },
+	/* round columns (docs/data-format.md) */
+	{ "rounds", true, 0, 1e7 },
+	{ "loops", true, 0, INT_MAX },
+	{ "flagged", true, 0, 1e7 },
+	{ "seed", true, 0, UINT_MAX },
+	{ "mean" }, { "median" }, { "stddev" }, { "ci95_low" },
+	{ "ci95_high" }, { "min" }, { "max" }, { "within_sd" },
+};
+
+static const struct num_rule *num_rule_of(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(num_rules); i++)
+		if (!strcmp(num_rules[i].name, name))
+			return &num_rules[i];
+	return NULL;
+}
+
+/* NaN is "not applicable" (JSON null, CSV nan), for reals only. */
+static int check_num(const struct num_rule *r, double v, char *err,
+		     size_t len)
+{
+	if (!r->integer && (isnan(v) || fabs(v) <= DS_MAX_ABS))
+		return 0;
+	if (r->integer && v >= r->lo && v <= r->hi && v == floor(v))
+		return 0;
+	if (r->integer)
+		perf_msg(err, len, "%s is %g, not a whole number in [%g, %g]",
+			 r->name, v, r->lo, r->hi);
+	else
+		perf_msg(err, len, "%s is %g, beyond %g", r->name, v,
+			 DS_MAX_ABS);
+	return -EINVAL;
+}
+
+/* Before any number of a point is cast to an integer type. */
+static int check_json_numbers(const struct json_value *o, int idx,
+			      char *err, size_t len)
+{
+	const struct num_rule *r;
+	char sub[160];
+
+	for (int i = 0; o->type == JSON_OBJ && i < o->n; i++) {
+		r = num_rule_of(o->keys[i]);
+		if (!r || o->items[i].type != JSON_NUM ||
+		    !check_num(r, o->items[i].num, sub, sizeof(sub)))
+			continue;
+		perf_msg(err, len, "points[%d]: %s", idx, sub);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The rule of each column of a data.csv header (NULL: not a number). */
+static int csv_header_rules(const char *line, const struct num_rule **rules,
+			    char *err, size_t len)
+{
+	char *copy, *cells[64];
+	int n;
+
+	if (!csv_line_clean(line)) {
+		perf_msg(err, len, "a control character in the header");
+		return -EINVAL;
+	}
+	copy = strdup(line);
+	if (!copy)
+		return -ENOMEM;
+	n = csv_split(copy, cells, 64);
+	for (int i = 0; i < 64; i++)
+		rules[i] = i < n ? num_rule_of(cells[i]) : NULL;
+	free(copy);
+	return 0;
+}
+
+static int check_csv_numbers(char **cells, int n,
+			     const struct num_rule **rules, char *err,
+			     size_t len)
+{
+	char *end;
+	double v;
+
+	for (int i = 0; i < n; i++) {
+		if (!rules[i] || !*cells[i])	/* empty: not applicable */
+			continue;
+		v = strtod(cells[i], &end);
+		if (end == cells[i] || *end || (isnan(v) && rules[i]->integer)) {
+			perf_msg(err, len, "%s is not a number", rules[i]->name);
+			return -EINVAL;
+		}
+		if (check_num(rules[i], v, err, len))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The names the suite gives (test, subtest, mode, metric, unit) never
+ * hold a control character in a file it wrote: one there refuses the
+ * file. Labels that can come from a user's program or options (property,
+ * variant, op) are kept, with such characters shown escaped (vis.h).
+ */
+static int check_point_strings(struct ds_point *p, int idx, char *err,
+			       size_t len)
+{
+	static const char *const strict = "test subtest mode metric unit";
+	char **s, *v;
+
+	for (int i = 0; i < NR_KEY_STR; i++) {
+		s = point_str(p, i);
+		if (vis_clean(*s))
+			continue;
+		if (strstr(strict, key_fields[i])) {
+			perf_msg(err, len, "points[%d]: %s holds a control character or a byte that is not UTF-8 (the suite writes none)",
+				 idx, key_fields[i]);
+			return -EINVAL;
+		}
+		v = vis_dup(*s);
+		if (!v)
+			return -ENOMEM;
+		free(*s);
+		*s = v;
+	}
+	return 0;
+}
+
 static int point_from_json(const struct json_value *o, struct ds_point *p,
 			   int idx, char *err, size_t err_len)
 {
@@ -176,6 +320,21 @@ static int point_from_json(const struct json_value *o, struct ds_point *p,
 	return 0;
 }
 
+static int add_json_point(struct dataset *ds, const struct json_value *o,
+			  int idx, char *err, size_t err_len)
+{
+	struct ds_point *p;
+	int ret = check_json_numbers(o, idx, err, err_len);
+
+	if (ret)
+		return ret;
+	p = ds_new_point(ds);
+	if (!p)
+		return -ENOMEM;
+	ret = point_from_json(o, p, idx, err, err_len);
+	return ret ?: check_point_strings(p, idx, err, err_len);
+}
+
 static int ds_from_json(const struct json_value *root, struct dataset *ds,
 			char *err, size_t err_len)
 {
@@ -202,11 +361,7 @@ static int ds_from_json(const struct json_value *root, struct dataset *ds,
 		return -EINVAL;
 	}
 	for (int i = 0; i < pts->n; i++) {
-		struct ds_point *p = ds_new_point(ds);
-
-		if (!p)
-			return -ENOMEM;
-		ret = point_from_json(&pts->items[i], p, i, err, err_len);
+		ret = add_json_point(ds, &pts->items[i], i, err, err_len);
 		if (ret)
 			return ret;
 	}
@@ -233,7 +388,7 @@ int ds_parse_json(const char *text, size_t len, struct dataset *ds,
 static char *read_file(const char *file, size_t *len, char *err,
 		       size_t err_len)
 {
-	FILE *f = fopen(file, "r");
+	FILE *f = outdir_fopen_read(file, DS_MAX_FILE);
 	char *buf = NULL;
 	long size;
 
@@ -278,6 +433,77 @@ int ds_load_json(const char *file, struct dataset *ds, char *err,
 	free(text);
 	if (ret) {
 		perf_msg(err, err_len, "%s: %s", file, sub);
+		return ret;
+	}
+	snprintf(ds->source, sizeof(ds->source), "%s", file);
+	return 0;
+}
+
+/* ---- the journal of a run that was killed ---- */
+
+#define JOURNAL_FORMAT	"xdp-perf-journal/"
+
+/* Line idx of a journal: -1 the head (environment, profile), else a point. */
+static int journal_line(struct dataset *ds, const char *line, size_t len,
+			int idx, char *err, size_t err_len)
+{
+	const struct json_value *fmt;
+	struct json_value v;
+	int ret;
+
+	ret = json_parse(line, len, &v, err, err_len);
+	if (ret)
+		return ret;
+	if (idx >= 0) {
+		ret = add_json_point(ds, &v, idx, err, err_len);
+	} else {
+		fmt = json_get(&v, "format");
+		if (!fmt || fmt->type != JSON_STR ||
+		    strncmp(fmt->str, JOURNAL_FORMAT, strlen(JOURNAL_FORMAT))) {
+			perf_msg(err, err_len, "not an xdp-perf journal (\"format\" is not %s*)",
+				 JOURNAL_FORMAT);
+			ret = -EINVAL;
+		}
+		if (!ret)
+			ret = read_fields(json_get(&v, "environment"), &ds->env,
+					  &ds->nr_env, "environment", err,
+					  err_len);
+		if (!ret)
+			ret = read_fields(json_get(&v, "profile"), &ds->profile,
+					  &ds->nr_profile, "profile", err,
+					  err_len);
+	}
+	json_free(&v);
+	return ret;
+}
+
+/*
+ * A last line without its '\n' is one the kill cut: it is left out. Any
+ * other line that does not read refuses the file.
+ */
+int ds_load_journal(const char *file, struct dataset *ds, char *err,
+		    size_t err_len)
+{
+	char sub[256] = "empty journal";
+	int ret = 0, idx = -1;
+	const char *p, *nl;
+	size_t len;
+	char *text;
+
+	memset(ds, 0, sizeof(*ds));
+	text = read_file(file, &len, err, err_len);
+	if (!text)
+		return -EIO;
+	for (p = text; !ret && (nl = memchr(p, '\n', text + len - p));
+	     p = nl + 1, idx++)
+		ret = journal_line(ds, p, nl - p, idx, sub, sizeof(sub));
+	if (!ret && idx < 0)
+		ret = -EINVAL;
+	free(text);
+	if (ret) {
+		perf_msg(err, err_len, "%s:%d: %s", file, idx > 0 ? idx + 1 : 1,
+			 sub);
+		ds_free(ds);
 		return ret;
 	}
 	snprintf(ds->source, sizeof(ds->source), "%s", file);
@@ -362,12 +588,13 @@ int ds_load_csv(const char *file, struct dataset *ds, char *err,
 		size_t err_len)
 {
 	int col[NR_CSV_COLS], nr_cols, lineno = 1, ret = 0;
-	char *line = NULL, *cells[64];
+	const struct num_rule *ranges[64];
+	char *line = NULL, *cells[64], sub[256] = "";
 	size_t cap = 0;
 	FILE *f;
 
 	memset(ds, 0, sizeof(*ds));
-	f = fopen(file, "r");
+	f = outdir_fopen_read(file, DS_MAX_FILE);
 	if (!f) {
 		perf_msg(err, err_len, "cannot open %s: %s", file,
 			strerror(errno));
@@ -378,6 +605,9 @@ int ds_load_csv(const char *file, struct dataset *ds, char *err,
 		ret = -EINVAL;
 		goto out;
 	}
+	ret = csv_header_rules(line, ranges, err, err_len);
+	if (ret)
+		goto out;
 	nr_cols = csv_header(line, col, err, err_len);
 	if (nr_cols < 0) {
 		ret = nr_cols;
@@ -389,16 +619,33 @@ int ds_load_csv(const char *file, struct dataset *ds, char *err,
 		lineno++;
 		if (line[strspn(line, "\r\n")] == '\0')
 			continue;
+		if (!csv_line_clean(line)) {
+			perf_msg(err, err_len, "%s:%d: a control character (the suite writes none)",
+				 file, lineno);
+			ret = -EINVAL;
+			goto out;
+		}
 		if (csv_split(line, cells, 64) != nr_cols) {
 			perf_msg(err, err_len, "%s:%d: %s", file, lineno,
 				"wrong number of fields");
 			ret = -EINVAL;
 			goto out;
 		}
+		ret = check_csv_numbers(cells, nr_cols, ranges, sub,
+					sizeof(sub));
+		if (ret) {
+			perf_msg(err, err_len, "%s:%d: %s", file, lineno, sub);
+			goto out;
+		}
 		p = ds_new_point(ds);
 		ret = p ? csv_row(cells, col, p) : -ENOMEM;
+		if (!ret)
+			ret = check_point_strings(p, ds->nr_pts - 1, sub,
+						  sizeof(sub));
 		if (ret) {
-			perf_msg(err, err_len, "%s:%d: bad row", file, lineno);
+			perf_msg(err, err_len, "%s:%d: %s", file, lineno,
+				 ret == -ENOMEM ? "out of memory" :
+				 sub[0] ? sub : "bad row");
 			goto out;
 		}
 	}
@@ -423,10 +670,20 @@ int ds_load(const char *path, struct dataset *ds, char *err, size_t err_len)
 	}
 	if (S_ISDIR(sb.st_mode)) {
 		snprintf(file, sizeof(file), "%s/data.json", path);
+		/* a killed run: its points are in the journal */
+		if (access(file, F_OK)) {
+			snprintf(file, sizeof(file), "%s/%s", path,
+				 OUTDIR_JOURNAL);
+			if (!access(file, F_OK))
+				return ds_load_journal(file, ds, err, err_len);
+			snprintf(file, sizeof(file), "%s/data.json", path);
+		}
 		return ds_load_json(file, ds, err, err_len);
 	}
 	if (len > 4 && !strcmp(path + len - 4, ".csv"))
 		return ds_load_csv(path, ds, err, err_len);
+	if (len > 6 && !strcmp(path + len - 6, ".jsonl"))
+		return ds_load_journal(path, ds, err, err_len);
 	return ds_load_json(path, ds, err, err_len);
 }
 
@@ -575,7 +832,8 @@ int ds_sort(struct dataset *ds, char *err, size_t err_len)
 {
 	char key[512];
 
-	qsort(ds->pts, ds->nr_pts, sizeof(*ds->pts), cmp_points);
+	if (ds->nr_pts > 1)	/* pts is NULL without points */
+		qsort(ds->pts, ds->nr_pts, sizeof(*ds->pts), cmp_points);
 	for (int i = 1; i < ds->nr_pts; i++) {
 		if (ds_key_cmp(&ds->pts[i - 1], &ds->pts[i]))
 			continue;

@@ -38,14 +38,21 @@ struct dataset {
 };
 
 /*
- * Load a result directory (its data.json), a data.json or a data.csv (no
- * environment then). 0 or -errno with a one-line reason in err.
+ * Load a result directory (its data.json, else the journal a killed run
+ * left), a data.json, a journal (.jsonl) or a data.csv (no environment
+ * then). 0 or -errno with a one-line reason in err. What a file holds is
+ * checked before it is used: numbers out of their range, and control
+ * characters in the names the suite gives, refuse it; labels are kept
+ * with such characters made visible (vis.h).
  */
 int ds_load(const char *path, struct dataset *ds, char *err, size_t err_len);
 int ds_load_json(const char *file, struct dataset *ds, char *err,
 		 size_t err_len);
 int ds_load_csv(const char *file, struct dataset *ds, char *err,
 		size_t err_len);
+/* The journal of a run (outdir.h), also of one that was killed. */
+int ds_load_journal(const char *file, struct dataset *ds, char *err,
+		    size_t err_len);
 /* The same from a string in memory (tests, fuzzing). */
 int ds_parse_json(const char *text, size_t len, struct dataset *ds,
 		  char *err, size_t err_len);

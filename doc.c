@@ -3,43 +3,83 @@
  * The Markdown + HTML document writer (see doc.h). The HTML is one file:
  * style inline, plots as data: URIs, so it can be mailed or attached.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "doc.h"
+#include "outdir.h"
+#include "vis.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+/*
+ * HTML text and attribute values: markup characters as entities, after
+ * control characters and the like were made visible (vis.h).
+ */
 static void html_esc(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
+	static const char *const ent[] = {
+		['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;",
+		['"'] = "&quot;", ['\''] = "&#39;",
+	};
+	char *v = vis_dup(s);
+
+	for (const unsigned char *c = (void *)(v ?: ""); *c; c++) {
+		if (*c < ARRAY_SIZE(ent) && ent[*c])
+			fputs(ent[*c], f);
+		else
+			fputc(*c, f);
 	}
+	free(v);
 }
 
-/* Markdown table cells: a '|' would split the cell. */
-static void md_cell(FILE *f, const char *s)
+/*
+ * Markdown shown literally: every character Markdown gives a meaning
+ * (emphasis, code, links, raw HTML, entities, tables, headings) escaped
+ * with a backslash, and at the start of a block a list or heading marker.
+ * An underscore inside a word means nothing and stays as it is.
+ */
+static void md_text(FILE *f, const char *s, bool block_start)
 {
-	for (; *s; s++) {
-		if (*s == '|')
+	char *v = vis_dup(s);
+	const char *c = v ?: "";
+	size_t digits = strspn(c, "0123456789");
+
+	if (block_start && (*c == '-' || *c == '+' || *c == '='))
+		fputc('\\', f);
+	for (size_t i = 0; c[i]; i++) {
+		bool in_word = c[i] == '_' && i && isalnum((unsigned char)c[i - 1]) &&
+			       isalnum((unsigned char)c[i + 1]);
+
+		if ((strchr("\\`*_[]<>|#~&", c[i]) && !in_word) ||
+		    (block_start && digits && i == digits &&
+		     (c[i] == '.' || c[i] == ')')))
 			fputc('\\', f);
-		fputc(*s == '\n' ? ' ' : *s, f);
+		fputc(c[i], f);
+	}
+	free(v);
+}
+
+static void md_esc(FILE *f, const char *s)
+{
+	md_text(f, s, false);
+}
+
+/* A relative link target: anything but [A-Za-z0-9._/-] percent-encoded. */
+static void url_out(FILE *f, const char *s)
+{
+	for (const unsigned char *c = (const void *)s; *c; c++) {
+		if (isalnum(*c) || strchr("._/-", *c))
+			fputc(*c, f);
+		else
+			fprintf(f, "%%%02X", *c);
 	}
 }
 
@@ -56,22 +96,26 @@ static const char html_style[] =
 int doc_open(struct doc *d, const char *dir, const char *base,
 	     const char *title)
 {
-	char path[PATH_MAX];
+	char name[256];
+	int err;
 
 	memset(d, 0, sizeof(*d));
 	snprintf(d->dir, sizeof(d->dir), "%s", dir);
-	snprintf(path, sizeof(path), "%s/%s.md", dir, base);
-	d->md = fopen(path, "w");
-	snprintf(path, sizeof(path), "%s/%s.html", dir, base);
-	d->html = d->md ? fopen(path, "w") : NULL;
-	if (!d->md || !d->html) {
-		int err = -errno;
-
-		if (d->md)
-			fclose(d->md);
+	snprintf(name, sizeof(name), "%s.md", base);
+	err = outfile_open(&d->md_of, dir, name, NULL, 0);
+	if (err)
+		return err;
+	snprintf(name, sizeof(name), "%s.html", base);
+	err = outfile_open(&d->html_of, dir, name, NULL, 0);
+	if (err) {
+		outfile_discard(&d->md_of);
 		return err;
 	}
-	fprintf(d->md, "# %s\n\n", title);
+	d->md = d->md_of.f;
+	d->html = d->html_of.f;
+	fprintf(d->md, "# ");
+	md_esc(d->md, title);
+	fprintf(d->md, "\n\n");
 	fprintf(d->html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n<title>");
 	html_esc(d->html, title);
 	fprintf(d->html, "</title>\n<style>\n%s</style></head>\n<body>\n<h1>",
@@ -101,10 +145,12 @@ int doc_close(struct doc *d)
 
 	doc_flow(d);
 	fprintf(d->html, "</body></html>\n");
-	if (fclose(d->md))
-		err = -errno;
-	if (fclose(d->html))
-		err = -errno;
+	err = outfile_commit(&d->md_of);
+	if (err)
+		outfile_discard(&d->html_of);
+	else
+		err = outfile_commit(&d->html_of);
+	d->md = d->html = NULL;
 	return err;
 }
 
@@ -114,7 +160,10 @@ static void doc_vtext(struct doc *d, const char *md_pre, const char *html_tag,
 	char text[4096];
 
 	vsnprintf(text, sizeof(text), fmt, ap);
-	fprintf(d->md, "%s%s\n", md_pre, text);
+	fprintf(d->md, "%s", md_pre);
+	/* a paragraph's or list item's text starts a block */
+	md_text(d->md, text, !*md_pre || !strcmp(md_pre, "- "));
+	fprintf(d->md, "\n");
 	fprintf(d->html, "<%s>", html_tag);
 	html_esc(d->html, text);
 	fprintf(d->html, "</%s>\n", html_tag[0] == 'p' ? "p" : html_tag);
@@ -184,7 +233,7 @@ static void table_cells(struct doc *d, int nr, const char *const *cells,
 	fprintf(d->html, "<tr>");
 	for (int i = 0; i < nr; i++) {
 		fprintf(d->md, " ");
-		md_cell(d->md, cells[i]);
+		md_esc(d->md, cells[i]);
 		fprintf(d->md, " |");
 		fprintf(d->html, "<%s>", tag);
 		html_esc(d->html, cells[i]);
@@ -228,7 +277,7 @@ static int html_inline_png(FILE *out, const char *path)
 {
 	unsigned char in[3];
 	size_t n;
-	FILE *f = fopen(path, "rb");
+	FILE *f = outdir_fopen_read(path, 64L << 20);
 
 	if (!f)
 		return -errno;
@@ -246,23 +295,66 @@ static int html_inline_png(FILE *out, const char *path)
 	return 0;
 }
 
+/* [text](rel + ext) */
+static void md_link(FILE *f, const char *text, const char *rel,
+		    const char *ext)
+{
+	fputc('[', f);
+	md_esc(f, text);
+	fputs("](", f);
+	url_out(f, rel);
+	fprintf(f, "%s)", ext);
+}
+
+/* <a href="rel + ext">text</a> */
+static void html_link(FILE *f, const char *text, const char *rel,
+		      const char *ext)
+{
+	fputs("<a href=\"", f);
+	url_out(f, rel);
+	fprintf(f, "%s\">", ext);
+	html_esc(f, text);
+	fputs("</a>", f);
+}
+
+/* " (SVG, data)": a figure's other files, with link() of the format. */
+static void figure_links(FILE *f, const char *rel,
+			 void (*link)(FILE *, const char *, const char *,
+				      const char *))
+{
+	fputs(" (", f);
+	link(f, "SVG", rel, ".svg");
+	fputs(", ", f);
+	link(f, "data", rel, ".dat");
+	fputc(')', f);
+}
+
 void doc_image(struct doc *d, const char *rel, const char *caption)
 {
 	char png[sizeof(d->dir) + 256];
 
 	doc_flow(d);
-	fprintf(d->md, "![%s](%s.png)\n\n*%s* ([SVG](%s.svg), [data](%s.dat))\n\n",
-		caption, rel, caption, rel, rel);
+	fputc('!', d->md);
+	md_link(d->md, caption, rel, ".png");
+	fputs("\n\n*", d->md);
+	md_esc(d->md, caption);
+	fputc('*', d->md);
+	figure_links(d->md, rel, md_link);
+	fputs("\n\n", d->md);
 	snprintf(png, sizeof(png), "%s/%s.png", d->dir, rel);
-	fprintf(d->html, "<figure id=\"%s\"><img alt=\"", rel);
+	fprintf(d->html, "<figure id=\"");
+	url_out(d->html, rel);
+	fprintf(d->html, "\"><img alt=\"");
 	html_esc(d->html, caption);
 	fprintf(d->html, "\" src=\"");
-	if (html_inline_png(d->html, png))
-		fprintf(d->html, "%s.png", rel);
+	if (html_inline_png(d->html, png)) {
+		url_out(d->html, rel);
+		fprintf(d->html, ".png");
+	}
 	fprintf(d->html, "\"><figcaption>");
 	html_esc(d->html, caption);
-	fprintf(d->html, " (<a href=\"%s.svg\">SVG</a>, <a href=\"%s.dat\">data</a>)</figcaption></figure>\n",
-		rel, rel);
+	figure_links(d->html, rel, html_link);
+	fputs("</figcaption></figure>\n", d->html);
 }
 
 void doc_file(struct doc *d, const char *rel, const char *what)
@@ -271,10 +363,16 @@ void doc_file(struct doc *d, const char *rel, const char *what)
 		fprintf(d->html, "<ul>\n");
 		d->in_list = true;
 	}
-	fprintf(d->md, "- [%s](%s): %s\n", rel, rel, what);
-	fprintf(d->html, "<li><a href=\"%s\">%s</a>: ", rel, rel);
+	fputs("- ", d->md);
+	md_link(d->md, rel, rel, "");
+	fputs(": ", d->md);
+	md_esc(d->md, what);
+	fputc('\n', d->md);
+	fputs("<li>", d->html);
+	html_link(d->html, rel, rel, "");
+	fputs(": ", d->html);
 	html_esc(d->html, what);
-	fprintf(d->html, "</li>\n");
+	fputs("</li>\n", d->html);
 }
 
 /* ---- values ---- */

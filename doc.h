@@ -3,17 +3,21 @@
  * Documents written twice at once: NAME.md (Markdown) and NAME.html (one
  * self-contained page, images inlined as base64 PNG), with headings,
  * paragraphs, lists, tables, images and warnings; every string escaped
- * for where it goes. Also the formatting of a value with its CI.
+ * for where it goes (all text is shown literally: Markdown and HTML
+ * markup in it is escaped, control characters are made visible). Also
+ * the formatting of a value with its CI.
  */
 #ifndef __DOC_H
 #define __DOC_H
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "outdir.h"
 #include "stats.h"
 
 struct doc {
-	FILE *md, *html;
+	FILE *md, *html;	/* written as temporary files until doc_close */
+	struct outfile md_of, html_of;
 	char dir[4096];		/* where the document is, for inlined images */
 	bool in_list;
 	bool in_table;

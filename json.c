@@ -11,19 +11,34 @@
 #include <string.h>
 
 #include "json.h"
+#include "vis.h"
 
 /* ---- writing ---- */
 
+/*
+ * Control characters, line separators and bidi overrides as \u escapes
+ * (lossless); a byte that is not UTF-8 as the \u00XX of its value, so
+ * that the file stays valid JSON.
+ */
 void json_write_string(FILE *f, const char *s)
 {
+	char esc[8];
+	int n, skip;
+
 	fputc('"', f);
-	for (; s && *s; s++) {
-		if (*s == '"' || *s == '\\')
+	for (; s && *s; s += n) {
+		n = vis_char(s, esc, &skip);
+		if (!n) {
+			if (skip == 1)
+				fprintf(f, "\\u%04x", (unsigned char)*s);
+			else
+				fputs(esc, f);	/* "\uXXXX" */
+			n = skip;
+		} else if (*s == '"' || *s == '\\') {
 			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
+		} else {
+			fwrite(s, 1, n, f);
+		}
 	}
 	fputc('"', f);
 }

@@ -13,12 +13,17 @@
 
 #include "test_perf.h"
 #include "json.h"
+#include "netns.h"
+#include "nsim.h"
+#include "outdir.h"
 #include "results.h"
+#include "signals.h"
 #include "test_opts.h"
 #include "test_run.h"
 #include "test_select.h"
 #include "user_obj.h"
 #include "util.h"
+#include "xdpnl.h"
 
 #ifdef HAVE_KSELFTEST_H
 #include "kselftest.h"
@@ -44,14 +49,17 @@ static struct perf_cmdline cmdline;
 
 static int write_json_summary(int pass, int sub_pass, int skip, int fail)
 {
-	FILE *f = fopen(cmdline.json_path, "w");
-	int i, j;
+	struct outfile of;
+	char why[512];
+	FILE *f;
+	int i, j, err;
 
-	if (!f) {
-		fprintf(stderr, "test_perf: cannot write %s: %s\n", cmdline.json_path,
-			strerror(errno));
-		return -errno;
+	err = outfile_open_path(&of, cmdline.json_path, why, sizeof(why));
+	if (err) {
+		fprintf(stderr, "test_perf: -J %s: %s\n", cmdline.json_path, why);
+		return err;
 	}
+	f = of.f;
 	fprintf(f, "{\"success\": %d, \"success_subtest\": %d, "
 		"\"skipped\": %d, \"failed\": %d, \"results\": [", pass,
 		sub_pass, skip, fail);
@@ -81,7 +89,11 @@ static int write_json_summary(int pass, int sub_pass, int skip, int fail)
 		fprintf(f, "]}");
 	}
 	fprintf(f, "\n]}\n");
-	return fclose(f) ? -errno : 0;
+	err = outfile_commit(&of);
+	if (err)
+		fprintf(stderr, "test_perf: cannot write %s: %s\n",
+			cmdline.json_path, strerror(-err));
+	return err;
 }
 
 /* ---- environment probing ---- */
@@ -135,15 +147,6 @@ static void pin_cpu(void)
 	if (sched_setaffinity(0, sizeof(set), &set))
 		perf_usage_error("cannot pin to CPU %d: %s (see --cpu)",
 				 env.cpu, strerror(errno));
-}
-
-static void on_signal(int sig)
-{
-	if (test_run_stop_signal()) {	/* second one: the user means it */
-		signal(sig, SIG_DFL);
-		raise(sig);
-	}
-	test_run_stop(sig);
 }
 
 /* ---- main ---- */
@@ -240,9 +243,58 @@ static int run_selected(void)
 	return ret;
 }
 
+/*
+ * Where this run writes, checked before anything is measured (outdir.h):
+ * -J's directory, and --out: created when missing; claimed (new or empty,
+ * or --force) with its journal started when tests will measure into it.
+ * --compare rewrites all of its files, --report-from claims its --out
+ * itself (it may be the directory it reads).
+ */
+static void prepare_outputs(void)
+{
+	char why[512];
+	int fd, err;
+
+	if (cmdline.json_path) {
+		fd = outdir_open_parent(cmdline.json_path, why, sizeof(why));
+		if (fd < 0)
+			perf_usage_error("-J %s: %s", cmdline.json_path, why);
+		close(fd);
+	}
+	if (!env.out_dir)
+		return;
+	if (cmdline.main) {
+		fd = outdir_open(env.out_dir, true, why, sizeof(why));
+		if (fd < 0)
+			perf_usage_error("--out: %s", why);
+		close(fd);
+		return;
+	}
+	err = outdir_claim(env.out_dir, env.force, why, sizeof(why));
+	if (err)
+		perf_usage_error("--out: %s", why);
+	err = results_journal_start(env.out_dir);
+	if (err)
+		perf_usage_error("--out: cannot start %s/%s: %s", env.out_dir,
+				 OUTDIR_JOURNAL, strerror(-err));
+}
+
+/*
+ * What runs killed hard (SIGKILL, a crash of the kernel's making) left,
+ * removed before anything is created: only runs proven dead (runlock.h).
+ */
+static void remove_stale(void)
+{
+	int xdp = xdpnl_cleanup_stale(), dev = nsim_cleanup_stale();
+	int ns = netns_cleanup_stale();
+
+	if (xdp > 0 || dev > 0 || ns > 0)
+		test__info("removed what killed runs left: %d XDP attachments, %d netdevsim devices, %d namespaces",
+			   xdp > 0 ? xdp : 0, dev > 0 ? dev : 0, ns > 0 ? ns : 0);
+}
+
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	int ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -252,15 +304,17 @@ int main(int argc, char **argv)
 		list_tests();
 		return 0;
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	signals_install();
 	libbpf_set_print(libbpf_print);
 	probe_bpf();
 	results_probe_env(NULL);
-	if (env.can_bpf)
+	if (env.can_bpf) {
 		pin_cpu();
+		remove_stale();
+	}
 	if (perf_run_start_hooks())
 		return KSFT_FAIL;
+	prepare_outputs();
 	if (cmdline.main)
 		return cmdline.main(cmdline.argc, cmdline.argv);
 	ret = user_obj_prepare();

@@ -25,6 +25,8 @@
 #include <linux/sockios.h>
 
 #include "netns.h"
+#include "runlock.h"
+#include "signals.h"
 #include "util.h"
 
 #define NETNS_MAX_OWN	32
@@ -36,7 +38,7 @@ static bool atexit_done;
 
 void netns_run_tag(char *buf, size_t len)
 {
-	snprintf(buf, len, "%d-%d", (int)getpid(), run_counter++);
+	snprintf(buf, len, "%s-%d", runlock_tag(), run_counter++);
 }
 
 static void netns_path(char *buf, size_t len, const char *name)
@@ -86,10 +88,12 @@ static void netns_register(const char *name)
 
 	if (!atexit_done) {
 		atexit(netns_destroy_all);
+		signals_at_kill(netns_destroy_all);
 		atexit_done = true;
 	}
 	for (i = 0; i < NETNS_MAX_OWN; i++) {
 		if (!own_names[i][0]) {
+			runlock_note(true, "netns", name);
 			snprintf(own_names[i], NETNS_NAME_MAX, "%s", name);
 			return;
 		}
@@ -100,10 +104,15 @@ static void netns_unregister(const char *name)
 {
 	int i;
 
-	for (i = 0; i < NETNS_MAX_OWN; i++)
-		if (!strcmp(own_names[i], name))
+	for (i = 0; i < NETNS_MAX_OWN; i++) {
+		if (!strcmp(own_names[i], name)) {
+			runlock_note(false, "netns", name);
 			own_names[i][0] = '\0';
+		}
+	}
 }
+
+static int netns_remove_path(const char *name);
 
 int netns_create(const char *name)
 {
@@ -115,7 +124,7 @@ int netns_create(const char *name)
 	/* Registered first: a signal between add and register leaks nothing. */
 	netns_register(name);
 	err = netns_ip(argv);
-	if (err)
+	if (err && !netns_remove_path(name))	/* ip may have made half */
 		netns_unregister(name);
 	return err;
 }
@@ -136,58 +145,74 @@ int netns_delete(const char *name)
 {
 	int err = netns_remove_path(name);
 
-	netns_unregister(name);
+	if (!err)
+		netns_unregister(name);
 	return err;
 }
 
+/* Async-signal-safe too: the kill path of signals.h runs it. */
 void netns_destroy_all(void)
 {
 	int i;
 
 	for (i = 0; i < NETNS_MAX_OWN; i++) {
-		if (!own_names[i][0])
+		if (!own_names[i][0] || netns_remove_path(own_names[i]))
 			continue;
-		netns_remove_path(own_names[i]);
+		runlock_note(false, "netns", own_names[i]);
 		own_names[i][0] = '\0';
 	}
 }
 
-/* "xdpperf-<pid>-..." -> pid, or -1 when the name is not one of ours. */
-static int netns_name_pid(const char *name)
+/* A namespace a dead run recorded (runlock.h): one of ours by its name. */
+static int remove_stale(const char *name)
 {
-	size_t plen = strlen(NETNS_PREFIX);
-	char *end;
-	long pid;
-
-	if (strncmp(name, NETNS_PREFIX, plen))
-		return -1;
-	pid = strtol(name + plen, &end, 10);
-	if (end == name + plen || *end != '-' || pid <= 0 || pid > 1 << 30)
-		return -1;
-	return (int)pid;
+	if (strncmp(name, NETNS_PREFIX, strlen(NETNS_PREFIX)))
+		return -EINVAL;
+	return netns_remove_path(name);
 }
 
 int netns_cleanup_stale(void)
 {
-	struct dirent *de;
-	int removed = 0, pid;
-	DIR *dir;
+	return runlock_cleanup_stale("netns", remove_stale);
+}
 
-	dir = opendir(NETNS_RUN_DIR);
-	if (!dir)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(dir))) {
-		pid = netns_name_pid(de->d_name);
-		if (pid < 0 || pid == getpid())
-			continue;
-		/* Alive (ours or another run's): not stale. */
-		if (pid_alive(pid))
-			continue;
-		if (netns_remove_path(de->d_name) == 0)
-			removed++;
+int netns_create_anon(void)
+{
+	int saved, fd, err = 0;
+
+	saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (saved < 0)
+		return -errno;
+	/* unshare(CLONE_NEWNET) moves the calling thread only */
+	if (unshare(CLONE_NEWNET)) {
+		err = -errno;
+		close(saved);
+		return err;
 	}
-	closedir(dir);
-	return removed;
+	fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		err = -errno;
+	if (setns(saved, CLONE_NEWNET))
+		err = -errno;	/* cannot happen: we were just there */
+	close(saved);
+	if (err && fd >= 0)
+		close(fd);
+	return err ?: fd;
+}
+
+int netns_enter_fd(int fd, int *saved)
+{
+	*saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (*saved < 0)
+		return -errno;
+	if (setns(fd, CLONE_NEWNET)) {
+		int err = -errno;
+
+		close(*saved);
+		*saved = -1;
+		return err;
+	}
+	return 0;
 }
 
 int netns_enter(const char *name, int *saved)

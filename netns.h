@@ -2,13 +2,17 @@
 /*
  * Network namespaces and veth pairs for the wire tests.
  *
- * Every namespace this process creates is named NETNS_PREFIX "<pid>-<n>-"
- * ROLE, lives in /run/netns like `ip netns add` makes it, and is registered
- * for teardown: netns_destroy_all() runs from atexit and is idempotent and
- * async-signal-safe (umount2 + unlink, no allocation). A namespace whose pid
- * is no longer alive was left by a killed run and is removed by
- * netns_cleanup_stale(). Interfaces are created directly inside the
- * namespaces, so nothing ever appears in the host namespace.
+ * A namespace with a name is named NETNS_PREFIX "<tag>-<n>-" ROLE (tag:
+ * runlock.h, the pid and the start time of the process), lives in
+ * /run/netns like `ip netns add` makes it, and is registered for teardown:
+ * netns_destroy_all() runs from atexit and from the kill path of
+ * signals.h, and is idempotent and async-signal-safe (umount2 + unlink,
+ * no allocation); the run's lock file records it, so a run killed with
+ * SIGKILL has its namespaces removed by the next one
+ * (netns_cleanup_stale()). A namespace that needs no name (the engine's)
+ * is held by a file descriptor only: it goes with the process, however it
+ * ends. Interfaces are created directly inside the namespaces, so nothing
+ * ever appears in the host namespace.
  */
 #ifndef __NETNS_H
 #define __NETNS_H
@@ -21,7 +25,7 @@
 #define NETNS_NAME_MAX		48
 #define NETNS_RUN_DIR		"/run/netns"
 
-/* Name a new run: "<pid>-<n>", n counting the topologies of this process. */
+/* Name a new run: "<tag>-<n>", n counting the topologies of this process. */
 void netns_run_tag(char *buf, size_t len);
 
 /* `ip netns add`; the name is registered for netns_destroy_all(). */
@@ -32,10 +36,18 @@ bool netns_exists(const char *name);
 /* Remove every namespace this process registered (atexit, signals). */
 void netns_destroy_all(void);
 /*
- * Remove namespaces named NETNS_PREFIX "<pid>-..." whose pid is dead.
- * Returns how many were removed, or -errno.
+ * Remove the namespaces runs proven dead left (runlock.h). Returns how
+ * many were removed, or -errno.
  */
 int netns_cleanup_stale(void);
+
+/*
+ * A new namespace without a name: an fd that holds it (close it and the
+ * namespace goes), or -errno. The calling thread stays where it was.
+ */
+int netns_create_anon(void);
+/* netns_enter() for a namespace held by fd. */
+int netns_enter_fd(int fd, int *saved);
 
 /*
  * Switch the calling thread into a namespace; *saved gets an fd of the

@@ -18,6 +18,8 @@
 #include <linux/sockios.h>
 
 #include "nsim.h"
+#include "runlock.h"
+#include "signals.h"
 #include "util.h"
 
 /* The device to remove at exit: created and not destroyed yet. */
@@ -85,25 +87,62 @@ bool nsim_available(bool *loaded, char *why, size_t len)
 	return false;
 }
 
+/* Devices on the bus, ours or another run's; -errno when unreadable. */
+static int nsim_count_devices(void)
+{
+	DIR *dir = opendir(NSIM_BUS "/devices");
+	struct dirent *de;
+	int n = 0;
+
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir)))
+		n += !strncmp(de->d_name, "netdevsim", 9);
+	closedir(dir);
+	return n;
+}
+
 void nsim_unload(void)
 {
 	const char *const argv[] = { "modprobe", "-r", "-q", "netdevsim", NULL };
 
-	run_cmd(argv, NULL);
+	/* another run's device (or a user's) would go with the module */
+	if (nsim_count_devices() == 0)
+		run_cmd(argv, NULL);
 }
 
-static void nsim_del(unsigned int id)
+/* "%u" without stdio: the kill path calls this. */
+static void utoa(unsigned int v, char buf[12])
 {
-	char buf[16];
+	char tmp[12];
+	int n = 0, i = 0;
 
-	snprintf(buf, sizeof(buf), "%u", id);
-	write_str(NSIM_BUS "/del_device", buf);
+	do
+		tmp[n++] = '0' + v % 10;
+	while ((v /= 10));
+	while (n)
+		buf[i++] = tmp[--n];
+	buf[i] = '\0';
+}
+
+/* Async-signal-safe. */
+static int nsim_del(unsigned int id)
+{
+	char buf[12];
+
+	utoa(id, buf);
+	return write_str(NSIM_BUS "/del_device", buf);
 }
 
 static void nsim_atexit(void)
 {
-	if (atexit_id)
-		nsim_del(atexit_id);
+	char buf[12];
+
+	if (atexit_id && !nsim_del(atexit_id)) {
+		utoa(atexit_id, buf);
+		runlock_note(false, "nsim", buf);
+		atexit_id = 0;
+	}
 }
 
 bool nsim_exists(unsigned int id)
@@ -122,25 +161,22 @@ bool nsim_debugfs_exists(unsigned int id)
 	return !access(path, F_OK);
 }
 
+/* A device a dead run recorded (runlock.h): in our ID range, still there. */
+static int remove_stale(const char *name)
+{
+	char *end;
+	unsigned long id = strtoul(name, &end, 10);
+
+	if (*end || id < NSIM_ID_BASE || id - NSIM_ID_BASE >= NSIM_ID_SPAN)
+		return -EINVAL;
+	if (!nsim_exists(id))
+		return -ENOENT;
+	return nsim_del(id);
+}
+
 int nsim_cleanup_stale(void)
 {
-	DIR *dir = opendir(NSIM_BUS "/devices");
-	struct dirent *de;
-	unsigned int id;
-	int removed = 0;
-
-	while (dir && (de = readdir(dir))) {
-		if (sscanf(de->d_name, "netdevsim%u", &id) != 1 ||
-		    id < NSIM_ID_BASE || id - NSIM_ID_BASE >= NSIM_ID_SPAN ||
-		    (int)(id - NSIM_ID_BASE) == getpid() ||
-		    pid_alive(id - NSIM_ID_BASE))
-			continue;
-		nsim_del(id);
-		removed++;
-	}
-	if (dir)
-		closedir(dir);
-	return removed;
+	return runlock_cleanup_stale("nsim", remove_stale);
 }
 
 /* ---- the device ---- */
@@ -210,14 +246,20 @@ int nsim_create(struct nsim_dev *d)
 	if (!atexit_registered) {
 		if (atexit(nsim_atexit))
 			return -ENOMEM;
+		signals_at_kill(nsim_atexit);
 		atexit_registered = true;
 	}
 	d->id = NSIM_ID_BASE + getpid();
+	/* recorded first: a kill before the write leaves nothing unknown */
+	snprintf(buf, sizeof(buf), "%u", d->id);
+	runlock_note(true, "nsim", buf);
 	/* the port's netdev appears in the writer's namespace */
 	snprintf(buf, sizeof(buf), "%u 1", d->id);
 	atexit_id = d->id;
 	err = write_str(NSIM_BUS "/new_device", buf);
 	if (err) {
+		snprintf(buf, sizeof(buf), "%u", d->id);
+		runlock_note(false, "nsim", buf);
 		atexit_id = 0;
 		d->id = 0;
 		return err;
@@ -230,11 +272,17 @@ int nsim_create(struct nsim_dev *d)
 
 void nsim_destroy(struct nsim_dev *d)
 {
+	char buf[12];
+
 	if (!d->id)
 		return;
 	nsim_del(d->id);
 	for (int i = 0; i < 200 && nsim_exists(d->id); i++)
 		usleep(10000);
+	if (!nsim_exists(d->id)) {
+		utoa(d->id, buf);
+		runlock_note(false, "nsim", buf);
+	}
 	if (atexit_id == d->id)
 		atexit_id = 0;
 }

@@ -5,9 +5,10 @@
  *
  * netdevsim emulates the control path of an offload NIC (bind, load,
  * attach in HW mode, device-side maps) and runs nothing. A device this
- * process creates has ID NSIM_ID_BASE + pid, so that a device left by a
- * killed run names its owner and nsim_cleanup_stale() can remove it; the
- * device is also removed from atexit.
+ * process creates has ID NSIM_ID_BASE + pid and is recorded in the run's
+ * lock file (runlock.h), so that nsim_cleanup_stale() can remove a device
+ * a killed run left once that run is proven dead; the device is also
+ * removed from atexit and from the kill path of signals.h.
  *
  *	if (!nsim_available(&loaded)) skip;
  *	nsim_cleanup_stale();
@@ -48,12 +49,12 @@ struct nsim_dev {
  * false, why says what is missing.
  */
 bool nsim_available(bool *loaded, char *why, size_t len);
-/* modprobe -r netdevsim (after nsim_available() loaded it). */
-void nsim_unload(void);
 /*
- * Remove devices of our ID range whose owner process is dead (a killed
- * run); how many.
+ * modprobe -r netdevsim (after nsim_available() loaded it), unless a
+ * device exists: another run's or a user's would go with the module.
  */
+void nsim_unload(void);
+/* Remove the devices runs proven dead left (runlock.h); how many. */
 int nsim_cleanup_stale(void);
 
 /*

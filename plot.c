@@ -4,15 +4,20 @@
  * timeout. Every plot is written as data (.dat) and a script (.gp) that
  * runs in its directory, then rendered to PNG and SVG.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "outdir.h"
 #include "plot.h"
 #include "util.h"
+#include "vis.h"
 
 #define GNUPLOT_TIMEOUT_MS	60000
 #define LOG_Y_RATIO		8	/* log y axis when max/min exceeds this */
@@ -32,14 +37,15 @@ void plot_set_gnuplot(const char *path)
 }
 
 /*
- * gnuplot with one or two arguments in dir (NULL: here), its output
+ * gnuplot with one to three arguments in dir (NULL: here), its output
  * appended to log (NULL: discarded). Its exit status; 127 when it could
  * not be run, or -errno.
  */
 static int run_gnuplot(const char *dir, const char *log, const char *arg1,
-		       const char *arg2)
+		       const char *arg2, const char *arg3)
 {
-	const char *argv[] = { gnuplot_override ?: "gnuplot", arg1, arg2, NULL };
+	const char *argv[] = { gnuplot_override ?: "gnuplot", arg1, arg2, arg3,
+			       NULL };
 	const struct run_opts opts = {
 		.cwd = dir, .log_path = log, .timeout_ms = GNUPLOT_TIMEOUT_MS,
 	};
@@ -53,7 +59,7 @@ static int probe_terminal(const char *term)
 	char cmd[64];
 
 	snprintf(cmd, sizeof(cmd), "set terminal %s", term);
-	return run_gnuplot(NULL, NULL, "-e", cmd);
+	return run_gnuplot(NULL, NULL, "-e", cmd, NULL);
 }
 
 static void probe_gnuplot(void)
@@ -142,37 +148,49 @@ void plot_free(struct plot *pl)
 	pl->nr_series = 0;
 }
 
-/* gnuplot single-quoted string: only ' needs doubling. */
+/*
+ * A gnuplot single-quoted string: nothing is substituted inside one (no
+ * backquote command, no @macro, no backslash escape) and '' is a quote;
+ * only a line break would end it and start a command of its own, so
+ * control characters are written as their visible escapes (vis.h).
+ */
 static void gp_str(FILE *f, const char *s)
 {
+	char *v = vis_dup(s);
+
 	fputc('\'', f);
-	for (; *s; s++) {
-		if (*s == '\'')
+	for (const char *c = v ?: ""; *c; c++) {
+		if (*c == '\'')
 			fputc('\'', f);
-		fputc(*s, f);
+		fputc(*c, f);
 	}
 	fputc('\'', f);
+	free(v);
 }
 
-static int write_plot_data(const struct plot *pl, const char *path)
+/* A comment line of the .dat file: one line, whatever the text holds. */
+static void dat_comment(FILE *f, const char *prefix, const char *s)
 {
-	FILE *f = fopen(path, "w");
+	char *v = vis_dup(s);
 
-	if (!f)
-		return -errno;
-	fprintf(f, "# %s\n# x y ci95_low ci95_high, one block per series\n",
-		pl->title);
+	fprintf(f, "%s# %s\n", prefix, v ?: "");
+	free(v);
+}
+
+static void write_plot_data(const struct plot *pl, FILE *f)
+{
+	dat_comment(f, "", pl->title);
+	fprintf(f, "# x y ci95_low ci95_high, one block per series\n");
 	for (int i = 0, block = 0; i < pl->nr_series; i++) {
 		const struct plot_series *s = &pl->series[i];
 
 		if (!s->nr)
 			continue;
-		fprintf(f, "%s# %s\n", block++ ? "\n\n" : "", s->label);
+		dat_comment(f, block++ ? "\n\n" : "", s->label);
 		for (int j = 0; j < s->nr; j++)
 			fprintf(f, "%.10g %.10g %.10g %.10g\n", s->xy[j].x,
 				s->xy[j].y, s->xy[j].lo, s->xy[j].hi);
 	}
-	return fclose(f) ? -errno : 0;
 }
 
 static void plot_range(const struct plot *pl, double *xmin, double *xmax,
@@ -303,35 +321,95 @@ static void write_plot_cmd(FILE *f, const struct plot *pl, const char *dat)
 	fprintf(f, "\n");
 }
 
+static void write_plot_script(const struct plot *pl, FILE *f)
+{
+	char name[160];
+
+	/*
+	 * Outputs go to outdir, '' when the script is re-run by hand in its
+	 * directory; test_perf sets a private directory (see render_private).
+	 */
+	fprintf(f, "# gnuplot script written by xdp-perf; run it in this directory\n"
+		"if (!exists(\"outdir\")) outdir = ''\n"
+		"set terminal %s size 960,600 noenhanced font 'sans,10'\n"
+		"set output outdir.", gnuplot_png);
+	snprintf(name, sizeof(name), "%s.png", pl->name);
+	gp_str(f, name);
+	fprintf(f, "\n");
+	write_plot_axes(f, pl);
+	/* relative names: the script runs in its directory */
+	snprintf(name, sizeof(name), "%s.dat", pl->name);
+	write_plot_cmd(f, pl, name);
+	fprintf(f, "set terminal svg size 960,600 dynamic noenhanced font 'sans,11' background rgb 'white'\n"
+		"set output outdir.");
+	snprintf(name, sizeof(name), "%s.svg", pl->name);
+	gp_str(f, name);
+	fprintf(f, "\nreplot\nset output\n");
+}
+
+/* dir/NAME.EXT written whole by fn. */
+static int write_plot_file(const struct plot *pl, const char *dir,
+			   const char *ext,
+			   void (*fn)(const struct plot *, FILE *))
+{
+	struct outfile of;
+	char name[160];
+	int ret;
+
+	snprintf(name, sizeof(name), "%s.%s", pl->name, ext);
+	ret = outfile_open(&of, dir, name, NULL, 0);
+	if (ret)
+		return ret;
+	fn(pl, of.f);
+	return outfile_commit(&of);
+}
+
+/*
+ * gnuplot opens its outputs itself, following symlinks: it writes them
+ * into a private directory (mode 0700) in dir, from where they are
+ * renamed into place.
+ */
+static int render_private(const struct plot *pl, const char *dir)
+{
+	char tmp[64], var[96], log[PATH_MAX], gp[160], out[160];
+	static const char *const exts[] = { "png", "svg" };
+	int dfd, tfd, ret;
+
+	dfd = outdir_open(dir, false, NULL, 0);
+	if (dfd < 0)
+		return dfd;
+	ret = outdir_mkdtemp(dfd, tmp, sizeof(tmp));
+	if (ret) {
+		close(dfd);
+		return ret;
+	}
+	snprintf(var, sizeof(var), "outdir='%s/'", tmp);
+	snprintf(gp, sizeof(gp), "%s.gp", pl->name);
+	snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
+	ret = run_gnuplot(dir, log, "-e", var, gp) ? -EIO : 0;
+	tfd = openat(dfd, tmp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
+		snprintf(out, sizeof(out), "%s.%s", pl->name, exts[i]);
+		if (tfd >= 0 && !ret && renameat(tfd, out, dfd, out))
+			ret = -errno;
+		if (tfd >= 0)
+			unlinkat(tfd, out, 0);
+	}
+	if (tfd >= 0)
+		close(tfd);
+	unlinkat(dfd, tmp, AT_REMOVEDIR);
+	close(dfd);
+	return ret;
+}
+
 int plot_render(const struct plot *pl, const char *dir)
 {
-	char dat[PATH_MAX], gp[PATH_MAX], log[PATH_MAX], name[160];
-	FILE *f;
 	int ret;
 
 	if (!plot_have_gnuplot(NULL, 0))
 		return -ENOENT;
-	snprintf(dat, sizeof(dat), "%s/%s.dat", dir, pl->name);
-	snprintf(gp, sizeof(gp), "%s/%s.gp", dir, pl->name);
-	snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
-	ret = write_plot_data(pl, dat);
-	if (ret)
-		return ret;
-	f = fopen(gp, "w");
-	if (!f)
-		return -errno;
-	/* relative names: the script runs in dir and can be re-run there */
-	snprintf(name, sizeof(name), "%s.dat", pl->name);
-	fprintf(f, "# gnuplot script written by xdp-perf; run it in this directory\n"
-		"set terminal %s size 960,600 noenhanced font 'sans,10'\n"
-		"set output '%s.png'\n", gnuplot_png, pl->name);
-	write_plot_axes(f, pl);
-	write_plot_cmd(f, pl, name);
-	fprintf(f, "set terminal svg size 960,600 dynamic noenhanced font 'sans,11' background rgb 'white'\n"
-		"set output '%s.svg'\nreplot\nset output\n", pl->name);
-	if (fclose(f))
-		return -errno;
-	snprintf(name, sizeof(name), "%s.gp", pl->name);
-	ret = run_gnuplot(dir, log, name, NULL);
-	return ret ? -EIO : 0;
+	ret = write_plot_file(pl, dir, "dat", write_plot_data);
+	if (!ret)
+		ret = write_plot_file(pl, dir, "gp", write_plot_script);
+	return ret ?: render_private(pl, dir);
 }

@@ -24,6 +24,7 @@
 #include "dataset.h"
 #include "doc.h"
 #include "metrics.h"
+#include "outdir.h"
 #include "plot.h"
 #include "report.h"
 #include "report_fig.h"
@@ -455,65 +456,62 @@ static int report_finish(void)
 /* The files a report is made from: they go with it to another --out. */
 static const char *const data_files[] = {
 	"data.csv", "data.json", "cost-model.csv", "cost-model.json",
+	OUTDIR_JOURNAL,
 };
 
-static int copy_file(const char *from, const char *to)
+/* from (a regular file, whoever planted it) into dir/name, safely. */
+static int copy_file(const char *from, const char *dir, const char *name)
 {
+	FILE *in = outdir_fopen_read(from, 1L << 30);
 	char buf[65536];
-	ssize_t n, done;
-	int in, out, ret = 0;
+	struct outfile of;
+	size_t n;
+	int ret;
 
-	in = open(from, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
+	if (!in)
 		return -errno;
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-		   0644);
-	if (out < 0) {
-		ret = -errno;
-		close(in);
+	ret = outfile_open(&of, dir, name, NULL, 0);
+	if (ret) {
+		fclose(in);
 		return ret;
 	}
-	while (!ret && (n = read(in, buf, sizeof(buf))) != 0) {
-		if (n < 0) {
-			ret = -errno;
-			break;
-		}
-		for (ssize_t off = 0; !ret && off < n; off += done) {
-			done = write(out, buf + off, n - off);
-			if (done < 0)
-				ret = -errno;
-		}
-	}
-	close(in);
-	if (close(out) && !ret)
-		ret = -errno;
-	return ret;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, n, of.f);
+	ret = ferror(in) ? -EIO : 0;
+	fclose(in);
+	if (ret)
+		outfile_discard(&of);
+	return ret ?: outfile_commit(&of);
 }
 
 /* --out DIR for --report-from: DIR gets the data files and the report. */
 static int copy_data_files(const char *from, const char *to)
 {
-	char src[PATH_MAX + 32], dst[PATH_MAX + 32];
+	char src[PATH_MAX + 32], why[512];
 	struct stat a, b;
-	int err = results_mkdir_p(to);
+	int err;
 
-	if (err) {
-		fprintf(stderr, "test_perf: report: cannot create %s: %s\n", to,
-			strerror(-err));
-		return err;
-	}
 	if (!stat(from, &a) && !stat(to, &b) && a.st_dev == b.st_dev &&
-	    a.st_ino == b.st_ino)
+	    a.st_ino == b.st_ino) {
+		/* rebuilt in place: only in a directory that is ours */
+		err = outdir_open(to, false, why, sizeof(why));
+		if (err < 0)
+			perf_usage_error("--report-from: %s; write the report elsewhere with --out DIR",
+					 why);
+		close(err);
 		return 0;
+	}
+	/* another directory: new or empty (or --force), as a run's --out */
+	if (outdir_claim(to, env.force, why, sizeof(why)))
+		perf_usage_error("--out: %s", why);
 	for (size_t i = 0; i < ARRAY_SIZE(data_files); i++) {
 		snprintf(src, sizeof(src), "%s/%s", from, data_files[i]);
-		snprintf(dst, sizeof(dst), "%s/%s", to, data_files[i]);
 		if (access(src, R_OK))
 			continue;
-		err = copy_file(src, dst);
+		err = copy_file(src, to, data_files[i]);
 		if (err) {
-			fprintf(stderr, "test_perf: report: cannot copy %s to %s: %s\n",
-				src, dst, strerror(-err));
+			fprintf(stderr, "test_perf: report: cannot copy %s to %s/: %s\n",
+				src, to, strerror(-err));
 			return err;
 		}
 	}

@@ -15,6 +15,7 @@
 #include "csv.h"
 #include "doc.h"
 #include "metrics.h"
+#include "outdir.h"
 #include "report_read.h"
 #include "test_perf.h"
 #include "util.h"
@@ -66,7 +67,8 @@ static int collect_fits(const struct fig_set *c, struct fit_row **out)
 			rows[nr++] = (struct fit_row){ fg, s, fit };
 		}
 	}
-	qsort(rows, nr, sizeof(*rows), cmp_fit_b);
+	if (nr > 1)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(rows, nr, sizeof(*rows), cmp_fit_b);
 	*out = rows;
 	return nr;
 }
@@ -486,7 +488,7 @@ void report_write_cost_model(const struct fig_set *c, const char *dir,
 
 	doc_heading(d, 2, "Cost model");
 	snprintf(path, sizeof(path), "%s/cost-model.csv", dir);
-	f = fopen(path, "r");
+	f = outdir_fopen_read(path, 64L << 20);	/* not a FIFO */
 	if (!f) {
 		doc_para(d, "No cost-model.csv in this directory (the property sweeps did not run, or wrote none).");
 	} else {

@@ -16,6 +16,7 @@
 #include "test_perf.h"
 #include "csv.h"
 #include "json.h"
+#include "outdir.h"
 #include "results.h"
 #include "version.h"
 
@@ -39,6 +40,8 @@ static struct stored_fit *fits;
 static int nr_fits;
 static struct perf_environment environment;
 static bool env_probed;
+
+static void journal_row(int i);
 
 static char *dup_or_empty(const char *s)
 {
@@ -78,6 +81,7 @@ void results_add(const struct point_key *key, enum metric_id metric,
 	r->row.metric = dup_or_empty(m->name);
 	r->row.unit = dup_or_empty(m->unit);
 	r->row.st = *st;
+	journal_row(nr_rows - 1);
 }
 
 int results_count(void)
@@ -195,12 +199,8 @@ void results_print_cost_model(FILE *out)
 	}
 }
 
-static int write_cost_csv(const char *path)
+static int write_cost_csv(FILE *f)
 {
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -errno;
 	fprintf(f, "test,subtest,property,variant,op,frame_size,mode,unit,points,n_min,n_max,a,b,b_ci95_low,b_ci95_high,a_ci95_low,a_ci95_high,se_b,r2\n");
 	for (int i = 0; i < nr_fits; i++) {
 		const struct stored_fit *c = &fits[i];
@@ -221,17 +221,13 @@ static int write_cost_csv(const char *path)
 			c->fit.b_ci95_high, c->fit.a_ci95_low,
 			c->fit.a_ci95_high, c->fit.se_b, c->fit.r2);
 	}
-	return fclose(f) ? -errno : 0;
+	return 0;
 }
 
 static void write_env_json(FILE *f);
 
-static int write_cost_json(const char *path)
+static int write_cost_json(FILE *f)
 {
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -errno;
 	fprintf(f, "{\n  \"format\": \"xdp-perf-cost-model/1\",\n");
 	write_env_json(f);
 	fprintf(f, "  \"fits\": [\n");
@@ -261,7 +257,7 @@ static int write_cost_json(const char *path)
 		fprintf(f, "}%s\n", i + 1 < nr_fits ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
-	return fclose(f) ? -errno : 0;
+	return 0;
 }
 
 /* ---- environment ---- */
@@ -458,19 +454,11 @@ const struct perf_environment *results_env(void)
 
 int results_mkdir_p(const char *dir)
 {
-	char path[4096], *p;
+	int fd = outdir_open(dir, true, NULL, 0);
 
-	snprintf(path, sizeof(path), "%s", dir);
-	for (p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(path, 0755) && errno != EEXIST)
-		return -errno;
+	if (fd < 0)
+		return fd;
+	close(fd);
 	return 0;
 }
 
@@ -546,12 +534,8 @@ static void write_point_json(FILE *f, int i)
 		i + 1 < nr_rows ? "," : "");
 }
 
-static int write_json(const char *path)
+static int write_json(FILE *f)
 {
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -errno;
 	fprintf(f, "{\n  \"format\": \"xdp-perf-data/1\",\n");
 	write_env_json(f);
 	write_profile_json(f);
@@ -559,15 +543,11 @@ static int write_json(const char *path)
 	for (int i = 0; i < nr_rows; i++)
 		write_point_json(f, i);
 	fprintf(f, "  ]\n}\n");
-	return fclose(f) ? -errno : 0;
+	return 0;
 }
 
-static int write_csv(const char *path)
+static int write_csv(FILE *f)
 {
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -errno;
 	fprintf(f, CSV_KEY_COLUMNS ",reps,mean,median,stddev,ci95_low,ci95_high,min,max,outliers\n");
 	for (int i = 0; i < nr_rows; i++) {
 		const struct result_row *r = &rows[i].row;
@@ -584,36 +564,100 @@ static int write_csv(const char *path)
 			s->n, s->mean, s->median, s->stddev, s->ci95_low,
 			s->ci95_high, s->min, s->max, s->outliers);
 	}
-	return fclose(f) ? -errno : 0;
+	return 0;
+}
+
+/* dir/name written whole by fn, through a temporary file (outdir.h). */
+static int write_file(const char *dir, const char *name, int (*fn)(FILE *))
+{
+	struct outfile of;
+	char why[512];
+	int err;
+
+	err = outfile_open(&of, dir, name, why, sizeof(why));
+	if (!err) {
+		err = fn(of.f);
+		if (err)
+			outfile_discard(&of);
+		else
+			err = outfile_commit(&of);
+		snprintf(why, sizeof(why), "cannot write %s/%s: %s", dir, name,
+			 strerror(-err));
+	}
+	if (err)
+		fprintf(stderr, "test_perf: %s\n", why);
+	return err;
 }
 
 int results_write(const char *dir)
 {
-	char path[4096];
 	int err;
 
-	err = results_mkdir_p(dir);
-	if (err) {
-		fprintf(stderr, "test_perf: cannot create %s: %s\n", dir,
-			strerror(-err));
-		return err;
-	}
-	snprintf(path, sizeof(path), "%s/data.csv", dir);
-	err = write_csv(path);
-	if (!err) {
-		snprintf(path, sizeof(path), "%s/data.json", dir);
-		err = write_json(path);
-	}
-	if (!err && nr_fits) {
-		snprintf(path, sizeof(path), "%s/cost-model.csv", dir);
-		err = write_cost_csv(path);
-	}
-	if (!err && nr_fits) {
-		snprintf(path, sizeof(path), "%s/cost-model.json", dir);
-		err = write_cost_json(path);
-	}
-	if (err)
-		fprintf(stderr, "test_perf: cannot write %s: %s\n", path,
-			strerror(-err));
+	err = write_file(dir, "data.csv", write_csv);
+	if (!err)
+		err = write_file(dir, "data.json", write_json);
+	if (!err && nr_fits)
+		err = write_file(dir, "cost-model.csv", write_cost_csv);
+	if (!err && nr_fits)
+		err = write_file(dir, "cost-model.json", write_cost_json);
+	/* the data files hold every point now: the journal has done its job */
+	if (!err)
+		outdir_journal_close(true);
 	return err;
+}
+
+/* ---- the journal: every point on disk as it is measured ---- */
+
+/* What fn writes, as one line: JSON strings hold no raw line break. */
+static char *json_line(void (*fn)(FILE *, int), int i, size_t *len)
+{
+	char *buf = NULL;
+	FILE *m = open_memstream(&buf, len);
+
+	if (!m)
+		return NULL;
+	fn(m, i);
+	if (fclose(m)) {
+		free(buf);
+		return NULL;
+	}
+	for (size_t k = 0; k + 1 < *len; k++)
+		if (buf[k] == '\n')
+			buf[k] = ' ';
+	return buf;
+}
+
+static void write_journal_head(FILE *f, int unused)
+{
+	fprintf(f, "{\"format\": \"xdp-perf-journal/1\",\n");
+	write_env_json(f);
+	write_profile_json(f);
+	fprintf(f, "  \"points\": \"one a line below\"}\n");
+}
+
+int results_journal_start(const char *dir)
+{
+	size_t len;
+	char *head = json_line(write_journal_head, 0, &len);
+	int err;
+
+	if (!head)
+		return -ENOMEM;
+	err = outdir_journal_open(dir, head, len);
+	free(head);
+	return err;
+}
+
+/* Row i into the journal: a killed run keeps it for --report-from. */
+static void journal_row(int i)
+{
+	size_t len;
+	char *line;
+
+	if (!outdir_journal_active())
+		return;
+	line = json_line(write_point_json, i, &len);
+	if (line)
+		outdir_journal_append(line, len);
+	free(line);
 }

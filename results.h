@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Measured points and the environment that produced them, written as
- * data.csv and data.json into --out DIR at the end of a run.
+ * data.csv and data.json into --out DIR at the end of a run, and into its
+ * journal as they are measured.
  */
 #ifndef __RESULTS_H
 #define __RESULTS_H
@@ -73,13 +74,21 @@ struct perf_environment {
 void results_probe_env(struct perf_environment *e);
 const struct perf_environment *results_env(void);
 
-/* mkdir -p; 0 or -errno. */
+/* mkdir -p the safe way (outdir_open() of outdir.h); 0 or -errno. */
 int results_mkdir_p(const char *dir);
 
 /*
  * Write data.csv and data.json into dir (created if missing), and
- * cost-model.csv and cost-model.json when fits were made.
+ * cost-model.csv and cost-model.json when fits were made; each file whole
+ * or not at all (outdir.h). Then the journal is removed.
  */
 int results_write(const char *dir);
+
+/*
+ * Journal every point from now on into dir's OUTDIR_JOURNAL (outdir.h):
+ * a line with the environment and profile, then one line per point as
+ * results_add() records it. 0 or -errno.
+ */
+int results_journal_start(const char *dir);
 
 #endif /* __RESULTS_H */

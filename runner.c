@@ -73,26 +73,27 @@ void measure_record(const struct point_key *key,
 
 /* ---- keeping the program in the XDP dispatcher ---- */
 
-static char pin_ns[NETNS_NAME_MAX];
+/*
+ * The namespace has no name, only this fd: it goes with the process,
+ * whatever ends it, and the programs attached in it with it.
+ */
+static int pin_ns_fd = -1;
 static int pin_ifindex;
 static bool pin_broken;
 
 static int pin_ns_setup(void)
 {
-	char tag[32];
-
 	if (pin_ifindex)
 		return 0;
 	if (pin_broken)
 		return -ENODEV;
-	netns_cleanup_stale();
-	netns_run_tag(tag, sizeof(tag));
-	snprintf(pin_ns, sizeof(pin_ns), NETNS_PREFIX "%s-bench", tag);
-	if (netns_create(pin_ns) ||
-	    (pin_ifindex = netns_ifindex(pin_ns, "lo")) <= 0) {
+	pin_ns_fd = netns_create_anon();
+	/* a new namespace has its loopback only: ifindex 1 */
+	pin_ifindex = pin_ns_fd >= 0 ? 1 : 0;
+	if (!pin_ifindex) {
 		pin_broken = true;
-		pin_ifindex = 0;
-		test__info("engine: no namespace to hold programs in the dispatcher; calls will be slower");
+		test__info("engine: no namespace to hold programs in the dispatcher (%s); calls will be slower",
+			   strerror(-pin_ns_fd));
 		return -ENODEV;
 	}
 	return 0;
@@ -111,7 +112,7 @@ int engine_pin_prog(int prog_fd)
 	err = pin_ns_setup();
 	if (err)
 		return err;
-	err = netns_enter(pin_ns, &saved);
+	err = netns_enter_fd(pin_ns_fd, &saved);
 	if (err)
 		return err;
 	link = bpf_link_create(prog_fd, pin_ifindex, BPF_XDP, &opts);

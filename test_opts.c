@@ -23,6 +23,8 @@ static int (*finish_hooks[8])(void);
 static int nr_finish_hooks;
 static int (*start_hooks[8])(void);
 static int nr_start_hooks;
+static void (*parsed_hooks[8])(void);
+static int nr_parsed_hooks;
 
 /* ---- the option registry ---- */
 
@@ -42,7 +44,7 @@ static bool have_module_options(void)
 enum {
 	OPT_KTAP = 1000, OPT_REPS, OPT_SIZES, OPT_QUICK, OPT_OUT, OPT_OBJ,
 	OPT_PROG, OPT_SEED, OPT_CPU, OPT_SRC, OPT_DST, OPT_TARGET_MS,
-	OPT_VERSION, OPT_MODULE,	/* module options follow */
+	OPT_VERSION, OPT_FORCE, OPT_MODULE,	/* module options follow */
 };
 
 static const struct option core_options[] = {
@@ -63,6 +65,7 @@ static const struct option core_options[] = {
 	{ "dst", required_argument, NULL, OPT_DST },
 	{ "target-ms", required_argument, NULL, OPT_TARGET_MS },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "force", no_argument, NULL, OPT_FORCE },
 };
 
 #define NR_CORE_OPTS ((int)ARRAY_SIZE(core_options))
@@ -86,6 +89,9 @@ static void usage(FILE *f)
 "  -J, --json-summary FILE   write a JSON summary of the results\n"
 "  --ktap           KTAP version 1 output (kselftest)\n"
 "  --out DIR        write every measured point to DIR/data.csv and data.json\n"
+"                   (DIR new or empty; as points are measured: DIR/journal.jsonl)\n"
+"  --force          write into a non-empty --out (the suite's files there are\n"
+"                   replaced), use a --dut-dev/--offload-dev that looks in use\n"
 "Measurement:\n"
 "  --reps N         repetitions per point (default 30; --quick: 5)\n"
 "  --sizes LIST     frame sizes in bytes incl. FCS (default 64,128,256,512,1024,1280,1500)\n"
@@ -149,6 +155,12 @@ void perf_at_finish(int (*fn)(void))
 {
 	if (nr_finish_hooks < (int)ARRAY_SIZE(finish_hooks))
 		finish_hooks[nr_finish_hooks++] = fn;
+}
+
+void perf_at_parsed(void (*fn)(void))
+{
+	if (nr_parsed_hooks < (int)ARRAY_SIZE(parsed_hooks))
+		parsed_hooks[nr_parsed_hooks++] = fn;
 }
 
 void perf_at_start(int (*fn)(void))
@@ -245,10 +257,14 @@ static void parse_core_opt(int c, const char *arg)
 	case OPT_DST:
 		parse_prefix_opt("--dst", arg, &env.dst_prefix);
 		break;
+	case OPT_FORCE:
+		env.force = true;
+		break;
 	case OPT_TARGET_MS:
 		env.target_ms = strtod(arg, &end);
-		if (*end || end == arg || env.target_ms < 0.1 ||
-		    env.target_ms > 10000)
+		/* written so that NaN fails too */
+		if (*end || end == arg || !(env.target_ms >= 0.1 &&
+					     env.target_ms <= 10000))
 			perf_usage_error("--target-ms wants a number in [0.1, 10000], not '%s'",
 					 arg);
 		break;
@@ -367,6 +383,8 @@ void perf_parse_args(int argc, char **argv, struct perf_cmdline *cl)
 	apply_profile();
 	if (optind < argc && !alt_main)
 		perf_usage_error("unexpected argument '%s'", argv[optind]);
+	for (int i = 0; i < nr_parsed_hooks; i++)
+		parsed_hooks[i]();
 	cl->main = alt_main;
 	cl->argc = argc - optind;
 	cl->argv = argv + optind;

@@ -38,6 +38,7 @@ struct perf_env {
 	struct pkt_prefix src_prefix;	/* source addresses drawn from here */
 	struct pkt_prefix dst_prefix;	/* destination addresses */
 	const char *out_dir;		/* --out: data files, NULL = none */
+	bool force;			/* --force: non-empty --out, busy NIC */
 	const char *obj_path;		/* --obj: measure a user's object */
 	const char *obj_prog;		/* --prog: program in it */
 
@@ -68,7 +69,7 @@ void test__log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void test__info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Progress of a measured sweep, for the terminal (ignored otherwise). */
 void test__progress(int done, int total);
-/* True once SIGINT/SIGTERM arrived: sweeps stop and keep what they have. */
+/* True once a signal asked to stop: sweeps stop and keep what they have. */
 bool test__stopping(void);
 
 /* Directory of the test_perf binary: objects are found relative to it. */
@@ -108,6 +109,11 @@ void perf_usage_error(const char *fmt, ...)
 void perf_set_main(int (*fn)(int argc, char **argv));
 /* Run fn after option parsing, before any test (e.g. default --out). */
 void perf_at_start(int (*fn)(void));
+/*
+ * Run fn once every option is parsed, to check options that depend on
+ * others (e.g. --force); it reports with perf_usage_error() (exit 2).
+ */
+void perf_at_parsed(void (*fn)(void));
 /*
  * Run fn after the tests with the results in memory; non-zero fails the
  * run. When --out is set, data.csv/data.json are already written then.

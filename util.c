@@ -98,6 +98,8 @@ static void run_child(const char *const argv[], const struct run_opts *o,
 	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	int log_fd = -1;
 
+	/* out of the terminal's process group: Ctrl-C is for test_perf */
+	setpgid(0, 0);
 	if (null_fd >= 0)
 		dup2(null_fd, STDIN_FILENO);
 	if (out_fd < 0 && o->log_path)

@@ -125,8 +125,11 @@ done
 
 [ -d "$VMTEST_OUTPUT" ] || usage_error "output directory $VMTEST_OUTPUT does not exist"
 VMTEST_OUTPUT=$(cd "$VMTEST_OUTPUT" && pwd)
+[ -L "$VMTEST_CACHE" ] &&
+	usage_error "-c $VMTEST_CACHE is a symbolic link: name the directory itself"
 mkdir -p "$VMTEST_CACHE" || die "cannot create $VMTEST_CACHE"
 VMTEST_CACHE=$(cd "$VMTEST_CACHE" && pwd)
+cache_check_owner "$VMTEST_CACHE"
 if [ $# -eq 0 ]; then
 	[ -e "$VMTEST_OUTPUT/run_tests.sh" ] || [ -e "$SRCDIR/run_tests.sh" ] ||
 		skip "no run_tests.sh: build the suite first (make)"

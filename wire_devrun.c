@@ -9,6 +9,7 @@
 #include <linux/if_link.h>
 
 #include "test_perf.h"
+#include "ifcheck.h"
 #include "results.h"
 #include "util.h"
 #include "wire_priv.h"
@@ -155,8 +156,9 @@ static int devrun_setup(struct wire_dut *d, struct bpf_object *obj,
 	if (err)
 		return perf_msg(why, len, "cannot read MACs: %s", strerror(-err)),
 		       err;
-	/* next hops unknown: broadcast reaches a back-to-back generator port */
-	err = wire_dut_configure(d, obj, NULL, mac_in, bcast, mac_out, bcast);
+	/* --next-hop, else broadcast: it reaches a back-to-back generator port */
+	err = wire_dut_configure(d, obj, NULL, mac_in, ifcheck_next_hop(1, bcast),
+				 mac_out, ifcheck_next_hop(0, bcast));
 	if (err)
 		perf_msg(why, len, "cannot configure the forwarder maps: %s",
 			 strerror(-err));

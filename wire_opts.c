@@ -7,6 +7,7 @@
 #include <linux/if_link.h>
 
 #include "test_perf.h"
+#include "ifcheck.h"
 #include "wire_priv.h"
 
 #define QUICK_MAX_REPS		3
@@ -144,6 +145,7 @@ static void parse_ifname(const char *opt, const char *name, char *dst)
 		perf_usage_error("--%s: no interface '%s' here (see ip link)",
 				 opt, name);
 	snprintf(dst, IFNAMSIZ, "%s", name);
+	ifcheck_host_dev(opt, dst);	/* in use? checked after --force */
 }
 
 static int parse_offload_dev(const char *arg)

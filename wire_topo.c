@@ -10,6 +10,7 @@
 #include "test_perf.h"
 #include "util.h"
 #include "wire_priv.h"
+#include "xdpnl.h"
 
 /* ---- topology ---- */
 
@@ -159,7 +160,7 @@ int wire_xdp_attach(const char *ns, int ifindex, int prog_fd, __u32 flags,
 		/* Offload through links is driver dependent: try netlink. */
 		if ((flags & XDP_FLAGS_HW_MODE) &&
 		    (err == -EINVAL || err == -EOPNOTSUPP)) {
-			err = bpf_xdp_attach(ifindex, prog_fd, flags, NULL);
+			err = xdpnl_attach(ifindex, prog_fd, flags);
 			*netlink = !err;
 		}
 	}
@@ -181,7 +182,7 @@ void wire_xdp_detach(const char *ns, int ifindex, __u32 flags, int *link_fd,
 		return;
 	if (ns && netns_enter(ns, &saved))
 		return;
-	bpf_xdp_detach(ifindex, flags, NULL);
+	xdpnl_detach(ifindex, flags);
 	if (ns)
 		netns_leave(saved);
 	*netlink = false;

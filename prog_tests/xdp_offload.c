@@ -39,6 +39,7 @@
 #include "nsim.h"
 #include "util.h"
 #include "wire.h"
+#include "xdpnl.h"
 #include "gen/gen_spec.h"
 
 #define SWEEP_CONF		"gen-progs/sweep.conf"
@@ -347,7 +348,7 @@ static int attach_hw(int prog_fd, int *link_fd, bool *netlink)
 		return 0;
 	test__info("bpf_link in HW mode: %s; netlink instead", strerror(errno));
 	*netlink = true;
-	return bpf_xdp_attach(dev.ifindex, prog_fd, XDP_FLAGS_HW_MODE, NULL);
+	return xdpnl_attach(dev.ifindex, prog_fd, XDP_FLAGS_HW_MODE);
 }
 
 static void detach_hw(int *link_fd, bool netlink)
@@ -356,7 +357,7 @@ static void detach_hw(int *link_fd, bool netlink)
 		close(*link_fd);
 	*link_fd = -1;
 	if (netlink)
-		bpf_xdp_detach(dev.ifindex, XDP_FLAGS_HW_MODE, NULL);
+		xdpnl_detach(dev.ifindex, XDP_FLAGS_HW_MODE);
 }
 
 static void check_attached(__u32 id)
@@ -387,9 +388,9 @@ static void check_refusals(int prog_fd)
 		test__info("BPF_PROG_TEST_RUN: %s (%d): no timing of offloaded programs",
 			   errno == ENOTSUPP_KERNEL ? "ENOTSUPP" : strerror(errno),
 			   errno);
-	err = bpf_xdp_attach(dev.ifindex, prog_fd, XDP_FLAGS_DRV_MODE, NULL);
+	err = xdpnl_attach(dev.ifindex, prog_fd, XDP_FLAGS_DRV_MODE);
 	if (!ASSERT_ERR(err, "device-bound program in native mode refused"))
-		bpf_xdp_detach(dev.ifindex, XDP_FLAGS_DRV_MODE, NULL);
+		xdpnl_detach(dev.ifindex, XDP_FLAGS_DRV_MODE);
 }
 
 /* One offload variant: load, inspect, attach, detach, close, gone. */

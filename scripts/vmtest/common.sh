@@ -78,6 +78,20 @@ key_of()
 	md5sum | cut -c1-16
 }
 
+# cache_check_owner DIR: the cache holds what we build and run (as root,
+# often): it must be ours and writable by nobody else.
+cache_check_owner()
+{
+	local owner mode
+
+	read -r owner mode < <(stat -c '%u %a' "$1") ||
+		usage_error "cannot stat the cache directory $1"
+	[ "$owner" = "$(id -u)" ] ||
+		usage_error "the cache directory $1 belongs to uid $owner, not to you: choose another with -c"
+	[ $((8#$mode & 8#022)) -eq 0 ] ||
+		usage_error "the cache directory $1 can be written by its group or others (mode $mode): chmod go-w it or choose another with -c"
+}
+
 # The cache is shared by concurrent runs: preparation holds a lock on it.
 cache_lock()
 {

@@ -236,20 +236,63 @@ vm_run()
 		{ msg "last console lines (-v shows all):"; tail -n 25 "$VMTEST_TMP/console.log" >&2; }
 }
 
-# copy_back: extract what the guest sent over ttyS1 (a cpio archive of
-# paths relative to the suite directory) into the output directory.
+# copy_back: what the guest sent over ttyS1 (a cpio archive of paths
+# relative to the suite directory) into the output directory. The archive
+# comes from a system we do not trust more than its command: it must hold
+# regular files only, with relative names and no "..", and is unpacked in
+# a private directory first; a file then goes to the host only where no
+# file is yet and no symlink is on its way (never over a host file).
 copy_back()
 {
-	local list=$VMTEST_TMP/copied n
+	local cpio_file=$VMTEST_TMP/back.cpio dir=$VMTEST_TMP/back f rel
+	local copied=() kept=0 n
 
 	[ "$VM_FINISHED" = 1 ] && [ -s "$VMTEST_TMP/ttyS1" ] || return 0
-	if ! base64 -d -i <"$VMTEST_TMP/ttyS1" |
-	     cpio -i -d -m -u -v --quiet --no-absolute-filenames \
-		-D "$VMTEST_OUTPUT" 2>"$list"; then
-		msg "warning: cannot extract the files the guest sent back:"
-		head -n 5 "$list" >&2
+	if ! base64 -d -i <"$VMTEST_TMP/ttyS1" >"$cpio_file" ||
+	   ! cpio -t --quiet <"$cpio_file" >"$VMTEST_TMP/back.names" 2>/dev/null ||
+	   ! cpio -t -v --quiet <"$cpio_file" >"$VMTEST_TMP/back.list" 2>/dev/null; then
+		msg "warning: cannot read the files the guest sent back"
 		return 0
 	fi
-	n=$(wc -l <"$list")
-	msg "copied back into $VMTEST_OUTPUT: $(head -n 8 "$list" | paste -sd' ')$([ "$n" -gt 8 ] && echo " ... ($n files)")"
+	if grep -qv '^-' "$VMTEST_TMP/back.list" ||
+	   grep -qE '^/|(^|/)\.\.(/|$)' "$VMTEST_TMP/back.names"; then
+		msg "warning: the guest sent back something else than regular files under the suite directory: nothing copied"
+		return 0
+	fi
+	mkdir -m 0700 "$dir" && (cd "$dir" && cpio -i -d -m --quiet \
+		--no-absolute-filenames <"$cpio_file") 2>/dev/null || {
+		msg "warning: cannot extract the files the guest sent back"
+		return 0
+	}
+	while IFS= read -r -d '' f; do
+		rel=${f#"$dir"/}
+		if ! host_path_free "$VMTEST_OUTPUT" "$rel" ||
+		   ! mkdir -p "$VMTEST_OUTPUT/$(dirname "$rel")" ||
+		   ! cp -n --preserve=timestamps -- "$f" "$VMTEST_OUTPUT/$rel"; then
+			kept=$((kept + 1))
+			continue
+		fi
+		copied+=("$rel")
+	done < <(find "$dir" -type f -print0 | sort -z)
+	n=${#copied[@]}
+	[ "$n" -eq 0 ] ||
+		msg "copied back into $VMTEST_OUTPUT: ${copied[*]:0:8}$([ "$n" -gt 8 ] && echo " ... ($n files)")"
+	[ "$kept" -eq 0 ] ||
+		msg "warning: $kept files not copied back: a file of that name is on the host already, or a symlink on the way (they are not overwritten)"
+}
+
+# host_path_free BASE REL: no file at BASE/REL yet, and no symlink among
+# the directories between BASE and it.
+host_path_free()
+{
+	local path=$1 part rest=$2
+
+	while [[ $rest == */* ]]; do
+		part=${rest%%/*}
+		rest=${rest#*/}
+		path=$path/$part
+		[ -L "$path" ] && return 1
+		[ -e "$path" ] && [ ! -d "$path" ] && return 1
+	done
+	[ ! -e "$path/$rest" ] && [ ! -L "$path/$rest" ]
 }
