@@ -14,11 +14,25 @@
 #include "stats.h"
 
 /* One metric of one measured point, as in a data.csv row. */
+/*
+ * How a point was measured (results.h, struct round_info): rounds = 0 when
+ * the file does not say (written before rounds existed).
+ */
+struct ds_rounds {
+	int rounds, loops, flagged;
+	double within_sd;
+	unsigned int seed, marks;
+	double *values;		/* [nr_values] round values, or NULL */
+	double *times;		/* [nr_values] seconds since the run's start */
+	int nr_values;
+};
+
 struct ds_point {
 	char *test, *subtest, *property, *variant, *op, *mode, *metric, *unit;
 	long n;			/* -1: not applicable */
 	int frame_size;		/* 0: not applicable */
 	struct sample_stats st;	/* st.n is the number of repetitions */
+	struct ds_rounds r;	/* how it was measured */
 };
 
 /* A scalar of the environment or profile block, as text. */

@@ -17,6 +17,7 @@
 #include "csv.h"
 #include "json.h"
 #include "results.h"
+#include "util.h"
 #include "version.h"
 
 struct stored_row {
@@ -32,12 +33,18 @@ struct stored_fit {
 	int frame_size;
 	int points;
 	long n_min, n_max;
-	struct linear_fit fit;
+	bool weighted;
+	struct sweep_fit sf;
 };
 
 static struct stored_fit *fits;
 static int nr_fits;
 static struct perf_environment environment;
+static struct {
+	char key[32];
+	char json[64];
+} profile_extra[16];
+static int nr_profile_extra;
 static bool env_probed;
 
 static char *dup_or_empty(const char *s)
@@ -51,8 +58,9 @@ static const char *key_mode(const struct point_key *key)
 	return key->mode ?: "test_run";
 }
 
-void results_add(const struct point_key *key, enum metric_id metric,
-		 const struct sample_stats *st)
+static struct stored_row *add_row(const struct point_key *key,
+				   enum metric_id metric,
+				   const struct sample_stats *st)
 {
 	const struct metric_def *m = metric_def(metric);
 	struct stored_row *r;
@@ -62,11 +70,12 @@ void results_add(const struct point_key *key, enum metric_id metric,
 		struct stored_row *n = realloc(rows, cap * sizeof(*rows));
 
 		if (!n)
-			return;
+			return NULL;
 		rows = n;
 		cap_rows = cap;
 	}
 	r = &rows[nr_rows++];
+	memset(r, 0, sizeof(*r));
 	r->test = dup_or_empty(env.test_name);
 	r->subtest = dup_or_empty(env.subtest_name);
 	r->row.key.property = dup_or_empty(key->property);
@@ -78,6 +87,70 @@ void results_add(const struct point_key *key, enum metric_id metric,
 	r->row.metric = dup_or_empty(m->name);
 	r->row.unit = dup_or_empty(m->unit);
 	r->row.st = *st;
+	/* one block of consecutive repetitions, unless the engine says more */
+	r->row.rounds.rounds = 1;
+	r->row.rounds.within_sd = NAN;
+	return r;
+}
+
+void results_add(const struct point_key *key, enum metric_id metric,
+		 const struct sample_stats *st)
+{
+	add_row(key, metric, st);
+}
+
+static double *dup_values(const double *v, int n)
+{
+	double *d;
+
+	if (!v || n < 1)
+		return NULL;
+	d = malloc(n * sizeof(*d));
+	if (d)
+		memcpy(d, v, n * sizeof(*d));
+	return d;
+}
+
+void results_add_rounds(const struct point_key *key, enum metric_id metric,
+			const struct sample_stats *st,
+			const struct round_info *ri)
+{
+	struct stored_row *r = add_row(key, metric, st);
+
+	if (!r)
+		return;
+	r->row.rounds = *ri;
+	r->row.rounds.values = dup_values(ri->values, ri->rounds);
+	r->row.rounds.times = dup_values(ri->times, ri->rounds);
+}
+
+static const char *const mark_names[] = { "drift", "bimodal", "ref_moved" };
+
+void results_marks_str(unsigned int marks, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(mark_names); i++)
+		if (marks & (1u << i) && used < len)
+			used += snprintf(buf + used, len - used, "%s%s",
+					 used ? " " : "", mark_names[i]);
+}
+
+unsigned int results_marks_parse(const char *s)
+{
+	unsigned int marks = 0;
+	char word[32];
+	int n;
+
+	while (s && sscanf(s, " %31s%n", word, &n) == 1) {
+		for (size_t i = 0; i < ARRAY_SIZE(mark_names); i++)
+			if (!strcmp(word, mark_names[i]))
+				marks |= 1u << i;
+		s += n;
+	}
+	return marks;
 }
 
 int results_count(void)
@@ -121,38 +194,119 @@ static bool row_in_sweep(int i, const struct point_key *key)
 	       r->key.frame_size == key->frame_size && r->key.n >= 0;
 }
 
-int results_fit_sweep(const struct point_key *key, const char *what,
-		      struct linear_fit *fit)
-{
-	double *x = calloc(nr_rows + 1, sizeof(*x));
-	double *y = calloc(nr_rows + 1, sizeof(*y));
-	struct stored_fit *f;
-	long n_min = 0, n_max = 0;
-	int i, n = 0, err;
+/* The sweep's points: x, mean, standard error of the mean, its dof. */
+struct fit_points {
+	double *x, *y, *se;
+	int *dof;
+	int n;
+	bool weighted;		/* every point has a spread to weight by */
+};
 
-	if (!x || !y) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < nr_rows; i++) {
+static int collect_sweep(const struct point_key *key,
+			 long (*x_of)(long n, int frame_size),
+			 struct fit_points *fp)
+{
+	fp->x = calloc(nr_rows + 1, sizeof(*fp->x));
+	fp->y = calloc(nr_rows + 1, sizeof(*fp->y));
+	fp->se = calloc(nr_rows + 1, sizeof(*fp->se));
+	fp->dof = calloc(nr_rows + 1, sizeof(*fp->dof));
+	fp->n = 0;
+	fp->weighted = true;
+	if (!fp->x || !fp->y || !fp->se || !fp->dof)
+		return -ENOMEM;
+	for (int i = 0; i < nr_rows; i++) {
+		const struct sample_stats *st = &rows[i].row.st;
+		long n = rows[i].row.key.n;
+
 		if (!row_in_sweep(i, key))
 			continue;
-		x[n] = rows[i].row.key.n;
-		y[n] = rows[i].row.st.mean;
-		if (!n || rows[i].row.key.n < n_min)
-			n_min = rows[i].row.key.n;
-		if (!n || rows[i].row.key.n > n_max)
-			n_max = rows[i].row.key.n;
-		n++;
+		fp->x[fp->n] = x_of ? x_of(n, key->frame_size) : n;
+		fp->y[fp->n] = st->mean;
+		fp->se[fp->n] = st->n > 1 ? st->stddev / sqrt(st->n) : 0;
+		fp->dof[fp->n] = st->n - 1;
+		fp->weighted &= fp->se[fp->n] > 0;
+		fp->n++;
 	}
-	err = stats_linear_fit(x, y, n, fit);
-	if (err)
-		goto out;
-	f = realloc(fits, (nr_fits + 1) * sizeof(*fits));
-	if (!f) {
-		err = -ENOMEM;
-		goto out;
+	return 0;
+}
+
+static void free_points(struct fit_points *fp)
+{
+	free(fp->x);
+	free(fp->y);
+	free(fp->se);
+	free(fp->dof);
+}
+
+/*
+ * Inverse-variance mean of the points at x (several N can read the same
+ * payload bytes): its value, variance and degrees of freedom.
+ */
+static void pool_at(const struct fit_points *fp, double x, double *y,
+		    double *var, double *dof)
+{
+	double sw = 0, swy = 0;
+
+	*dof = 0;
+	for (int i = 0; i < fp->n; i++) {
+		double w = 1 / (fp->se[i] * fp->se[i]);
+
+		if (fp->x[i] != x)
+			continue;
+		sw += w;
+		swy += w * fp->y[i];
+		*dof += fp->dof[i];
 	}
+	*y = swy / sw;
+	*var = 1 / sw;
+}
+
+/* Slope between the two largest x, with a Welch-Satterthwaite CI. */
+static void marginal_slope(const struct fit_points *fp, struct sweep_fit *sf)
+{
+	double hi = -INFINITY, lo = -INFINITY, yh, yl, vh, vl, dh, dl, df, se;
+
+	sf->marg_b = sf->marg_low = sf->marg_high = NAN;
+	for (int i = 0; i < fp->n; i++)
+		hi = fp->x[i] > hi ? fp->x[i] : hi;
+	for (int i = 0; i < fp->n; i++)
+		if (fp->x[i] < hi && fp->x[i] > lo)
+			lo = fp->x[i];
+	if (!isfinite(lo) || !fp->weighted)
+		return;
+	pool_at(fp, hi, &yh, &vh, &dh);
+	pool_at(fp, lo, &yl, &vl, &dl);
+	se = sqrt(vh + vl);
+	df = (vh + vl) * (vh + vl) /
+	     (vh * vh / (dh > 0 ? dh : 1) + vl * vl / (dl > 0 ? dl : 1));
+	sf->x_lo = (long)lo;
+	sf->x_hi = (long)hi;
+	sf->marg_b = (yh - yl) / (hi - lo);
+	sf->marg_low = sf->marg_b - stats_t_quantile(0.975, df) * se / (hi - lo);
+	sf->marg_high = sf->marg_b + stats_t_quantile(0.975, df) * se / (hi - lo);
+}
+
+static int distinct_x(const struct fit_points *fp)
+{
+	int d = 0;
+
+	for (int i = 0; i < fp->n; i++) {
+		bool seen = false;
+
+		for (int j = 0; j < i; j++)
+			seen |= fp->x[j] == fp->x[i];
+		d += !seen;
+	}
+	return d;
+}
+
+static int keep_fit(const struct point_key *key, const char *what,
+		    const struct fit_points *fp, const struct sweep_fit *sf)
+{
+	struct stored_fit *f = realloc(fits, (nr_fits + 1) * sizeof(*fits));
+
+	if (!f)
+		return -ENOMEM;
 	fits = f;
 	f = &fits[nr_fits++];
 	f->test = dup_or_empty(env.test_name);
@@ -163,13 +317,38 @@ int results_fit_sweep(const struct point_key *key, const char *what,
 	f->mode = dup_or_empty(key_mode(key));
 	f->what = dup_or_empty(what);
 	f->frame_size = key->frame_size;
-	f->points = n;
-	f->n_min = n_min;
-	f->n_max = n_max;
-	f->fit = *fit;
-out:
-	free(x);
-	free(y);
+	f->points = fp->n;
+	f->n_min = f->n_max = (long)fp->x[0];
+	for (int i = 1; i < fp->n; i++) {
+		f->n_min = fp->x[i] < f->n_min ? (long)fp->x[i] : f->n_min;
+		f->n_max = fp->x[i] > f->n_max ? (long)fp->x[i] : f->n_max;
+	}
+	f->weighted = fp->weighted;
+	f->sf = *sf;
+	return 0;
+}
+
+int results_fit_sweep(const struct point_key *key, const char *what,
+		      long (*x_of)(long n, int frame_size),
+		      struct sweep_fit *sf)
+{
+	struct fit_points fp;
+	int err;
+
+	memset(sf, 0, sizeof(*sf));
+	err = collect_sweep(key, x_of, &fp);
+	if (!err && distinct_x(&fp) < 3)
+		err = -EINVAL;
+	if (!err && fp.weighted)
+		err = stats_weighted_fit(fp.x, fp.y, fp.se, fp.dof, fp.n,
+					 &sf->fit);
+	else if (!err)
+		err = stats_linear_fit(fp.x, fp.y, fp.n, &sf->fit);
+	if (!err) {
+		marginal_slope(&fp, sf);
+		err = keep_fit(key, what, &fp, sf);
+	}
+	free_points(&fp);
 	return err;
 }
 
@@ -179,19 +358,23 @@ void results_print_cost_model(FILE *out)
 
 	if (!nr_fits)
 		return;
-	fprintf(out, "Cost model: ns/pkt = a + b*N (least squares over N; 95%% CI of b)\n");
-	fprintf(out, "  %-34s %6s %10s %23s %8s %8s\n", "sweep", "frame",
-		"b (ns)", "95% CI of b", "a (ns)", "R^2");
+	fprintf(out, "Cost model: ns/pkt = a + b*N (least squares weighted by each point's variance; 95%% CI of b; lack-of-fit p; slope between the two largest N)\n");
+	fprintf(out, "  %-34s %6s %10s %23s %8s %7s %10s %23s\n", "sweep",
+		"frame", "b (ns)", "95% CI of b", "a (ns)", "lof p", "marginal",
+		"95% CI");
 	for (i = 0; i < nr_fits; i++) {
 		const struct stored_fit *f = &fits[i];
-		char name[64], ci[48];
+		const struct linear_fit *fit = &f->sf.fit;
+		char name[64], ci[48], mci[48];
 
 		snprintf(name, sizeof(name), "%s/%s", f->test, f->subtest);
-		snprintf(ci, sizeof(ci), "[%.4f, %.4f]", f->fit.b_ci95_low,
-			 f->fit.b_ci95_high);
-		fprintf(out, "  %-34s %5dB %10.4f %23s %8.2f %8.4f  per %s\n",
-			name, f->frame_size, f->fit.b, ci, f->fit.a, f->fit.r2,
-			f->what);
+		snprintf(ci, sizeof(ci), "[%.4f, %.4f]", fit->b_ci95_low,
+			 fit->b_ci95_high);
+		snprintf(mci, sizeof(mci), "[%.4f, %.4f]", f->sf.marg_low,
+			 f->sf.marg_high);
+		fprintf(out, "  %-34s %5dB %10.4f %23s %8.2f %7.3g %10.4f %23s  per %s\n",
+			name, f->frame_size, fit->b, ci, fit->a, fit->lof_p,
+			f->sf.marg_b, mci, f->what);
 	}
 }
 
@@ -201,9 +384,10 @@ static int write_cost_csv(const char *path)
 
 	if (!f)
 		return -errno;
-	fprintf(f, "test,subtest,property,variant,op,frame_size,mode,unit,points,n_min,n_max,a,b,b_ci95_low,b_ci95_high,a_ci95_low,a_ci95_high,se_b,r2\n");
+	fprintf(f, "test,subtest,property,variant,op,frame_size,mode,unit,points,n_min,n_max,a,b,b_ci95_low,b_ci95_high,a_ci95_low,a_ci95_high,se_b,r2,weighted,chi2,lof_p,marg_b,marg_ci95_low,marg_ci95_high,marg_n_lo,marg_n_hi\n");
 	for (int i = 0; i < nr_fits; i++) {
 		const struct stored_fit *c = &fits[i];
+		const struct linear_fit *fit = &c->sf.fit;
 		const char *names[] = { c->test, c->subtest, c->property,
 					c->variant, c->op };
 
@@ -215,11 +399,14 @@ static int write_cost_csv(const char *path)
 		csv_write_str(f, c->mode);
 		fputc(',', f);
 		csv_write_str(f, c->what);
-		fprintf(f, ",%d,%ld,%ld,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n",
-			c->points, c->n_min, c->n_max, c->fit.a, c->fit.b,
-			c->fit.b_ci95_low,
-			c->fit.b_ci95_high, c->fit.a_ci95_low,
-			c->fit.a_ci95_high, c->fit.se_b, c->fit.r2);
+		fprintf(f, ",%d,%ld,%ld,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g",
+			c->points, c->n_min, c->n_max, fit->a, fit->b,
+			fit->b_ci95_low, fit->b_ci95_high, fit->a_ci95_low,
+			fit->a_ci95_high, fit->se_b, fit->r2);
+		fprintf(f, ",%d,%.10g,%.10g,%.10g,%.10g,%.10g,%ld,%ld\n",
+			c->weighted, fit->chi2, fit->lof_p, c->sf.marg_b,
+			c->sf.marg_low, c->sf.marg_high, c->sf.x_lo,
+			c->sf.x_hi);
 	}
 	return fclose(f) ? -errno : 0;
 }
@@ -250,14 +437,22 @@ static int write_cost_json(const char *path)
 		}
 		fprintf(f, "\"frame_size\": %d, \"points\": %d, \"n_min\": %ld, \"n_max\": %ld, ",
 			c->frame_size, c->points, c->n_min, c->n_max);
-		json_write_num(f, "a", c->fit.a, false);
-		json_write_num(f, "b", c->fit.b, false);
-		json_write_num(f, "b_ci95_low", c->fit.b_ci95_low, false);
-		json_write_num(f, "b_ci95_high", c->fit.b_ci95_high, false);
-		json_write_num(f, "a_ci95_low", c->fit.a_ci95_low, false);
-		json_write_num(f, "a_ci95_high", c->fit.a_ci95_high, false);
-		json_write_num(f, "se_b", c->fit.se_b, false);
-		json_write_num(f, "r2", c->fit.r2, true);
+		json_write_num(f, "a", c->sf.fit.a, false);
+		json_write_num(f, "b", c->sf.fit.b, false);
+		json_write_num(f, "b_ci95_low", c->sf.fit.b_ci95_low, false);
+		json_write_num(f, "b_ci95_high", c->sf.fit.b_ci95_high, false);
+		json_write_num(f, "a_ci95_low", c->sf.fit.a_ci95_low, false);
+		json_write_num(f, "a_ci95_high", c->sf.fit.a_ci95_high, false);
+		json_write_num(f, "se_b", c->sf.fit.se_b, false);
+		json_write_num(f, "r2", c->sf.fit.r2, false);
+		fprintf(f, "\"weighted\": %s, ", c->weighted ? "true" : "false");
+		json_write_num(f, "chi2", c->sf.fit.chi2, false);
+		json_write_num(f, "lof_p", c->sf.fit.lof_p, false);
+		json_write_num(f, "marg_b", c->sf.marg_b, false);
+		json_write_num(f, "marg_ci95_low", c->sf.marg_low, false);
+		json_write_num(f, "marg_ci95_high", c->sf.marg_high, false);
+		fprintf(f, "\"marg_n_lo\": %ld, \"marg_n_hi\": %ld",
+			c->sf.x_lo, c->sf.x_hi);
 		fprintf(f, "}%s\n", i + 1 < nr_fits ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
@@ -463,9 +658,73 @@ static void write_profile_json(FILE *f)
 	fprintf(f, "  \"profile\": {\"reps\": %d, \"sizes\": [", env.reps);
 	for (int i = 0; i < env.nr_sizes; i++)
 		fprintf(f, "%s%d", i ? "," : "", env.sizes[i]);
-	fprintf(f, "], \"quick\": %s, \"target_ms\": %.3f, \"seed\": %u, \"cpu\": %d},\n",
+	fprintf(f, "], \"quick\": %s, \"target_ms\": %.3f, \"seed\": %u, \"cpu\": %d",
 		env.quick ? "true" : "false", env.target_ms, env.seed,
 		env.cpu);
+	for (int i = 0; i < nr_profile_extra; i++) {
+		fprintf(f, ", ");
+		json_write_string(f, profile_extra[i].key);
+		fprintf(f, ": %s", profile_extra[i].json);
+	}
+	fprintf(f, "},\n");
+}
+
+void results_profile_add(const char *key, const char *json)
+{
+	int i;
+
+	for (i = 0; i < nr_profile_extra; i++)
+		if (!strcmp(profile_extra[i].key, key))
+			break;
+	if (i == (int)ARRAY_SIZE(profile_extra))
+		return;
+	snprintf(profile_extra[i].key, sizeof(profile_extra[i].key), "%s", key);
+	snprintf(profile_extra[i].json, sizeof(profile_extra[i].json), "%s",
+		 json);
+	if (i == nr_profile_extra)
+		nr_profile_extra++;
+}
+
+static void write_values_json(FILE *f, const char *name, const double *v,
+			      int n)
+{
+	fprintf(f, ", \"%s\": [", name);
+	for (int i = 0; v && i < n; i++) {
+		if (isfinite(v[i]))
+			fprintf(f, "%s%.10g", i ? ", " : "", v[i]);
+		else
+			fprintf(f, "%snull", i ? ", " : "");
+	}
+	fputc(']', f);
+}
+
+/* How the point was measured: rounds, loops, its round values. */
+static void write_rounds_json(FILE *f, const struct round_info *ri)
+{
+	char marks[64];
+
+	results_marks_str(ri->marks, marks, sizeof(marks));
+	fprintf(f, "\"rounds\": %d, \"loops\": %d, ", ri->rounds, ri->loops);
+	json_write_num(f, "within_sd", ri->within_sd, false);
+	fprintf(f, "\"seed\": %u, \"flagged\": %d, \"marks\": ", ri->seed,
+		ri->flagged);
+	json_write_string(f, marks);
+	if (ri->values)
+		write_values_json(f, "round_values", ri->values, ri->rounds);
+	if (ri->times)
+		write_values_json(f, "round_times", ri->times, ri->rounds);
+}
+
+/* The same as CSV columns: rounds,...,marks,round_values (space-separated). */
+static void write_rounds_csv(FILE *f, const struct round_info *ri)
+{
+	char marks[64];
+
+	results_marks_str(ri->marks, marks, sizeof(marks));
+	fprintf(f, ",%d,%d,%.10g,%u,%d,%s,", ri->rounds, ri->loops,
+		ri->within_sd, ri->seed, ri->flagged, marks);
+	for (int i = 0; ri->values && i < ri->rounds; i++)
+		fprintf(f, "%s%.10g", i ? " " : "", ri->values[i]);
 }
 
 static void write_point_json(FILE *f, int i)
@@ -497,8 +756,9 @@ static void write_point_json(FILE *f, int i)
 	json_write_num(f, "ci95_high", s->ci95_high, false);
 	json_write_num(f, "min", s->min, false);
 	json_write_num(f, "max", s->max, false);
-	fprintf(f, "\"outliers\": %d}%s\n", s->outliers,
-		i + 1 < nr_rows ? "," : "");
+	fprintf(f, "\"outliers\": %d, ", s->outliers);
+	write_rounds_json(f, &r->rounds);
+	fprintf(f, "}%s\n", i + 1 < nr_rows ? "," : "");
 }
 
 static int write_json(const char *path)
@@ -523,7 +783,7 @@ static int write_csv(const char *path)
 
 	if (!f)
 		return -errno;
-	fprintf(f, CSV_KEY_COLUMNS ",reps,mean,median,stddev,ci95_low,ci95_high,min,max,outliers\n");
+	fprintf(f, CSV_KEY_COLUMNS ",reps,mean,median,stddev,ci95_low,ci95_high,min,max,outliers" CSV_ROUND_COLUMNS "\n");
 	for (int i = 0; i < nr_rows; i++) {
 		const struct result_row *r = &rows[i].row;
 		const struct sample_stats *s = &r->st;
@@ -535,9 +795,11 @@ static int write_csv(const char *path)
 			.frame_size = r->key.frame_size, .mode = r->key.mode,
 			.metric = r->metric, .unit = r->unit,
 		});
-		fprintf(f, "%d,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%d\n",
+		fprintf(f, "%d,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%d",
 			s->n, s->mean, s->median, s->stddev, s->ci95_low,
 			s->ci95_high, s->min, s->max, s->outliers);
+		write_rounds_csv(f, &r->rounds);
+		fputc('\n', f);
 	}
 	return fclose(f) ? -errno : 0;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Descriptive statistics, the Student t distribution, least squares and
- * Welch's t-test, with nothing but libm.
+ * Descriptive statistics, the Student t and F distributions, least
+ * squares (plain and weighted), Welch's t-test, Mann-Whitney with the
+ * Hodges-Lehmann interval and Benjamini-Hochberg, with nothing but libm.
  *
  * The t distribution is computed through the regularized incomplete beta
  * function: P(|T| > t) = I_x(df/2, 1/2) with x = df / (df + t^2). I_x is
@@ -473,6 +474,81 @@ int stats_linear_fit(const double *x, const double *y, int n,
 		fit->r2 = 1;
 	else
 		fit->r2 = 1 - sse / syy;
+	fit->chi2 = NAN;
+	fit->lof_p = NAN;
+	return 0;
+}
+
+double stats_f_sf(double f, double d1, double d2)
+{
+	double x, y;
+
+	if (isnan(f) || !(d1 > 0) || !(d2 > 0))
+		return NAN;
+	if (f <= 0)
+		return 1;
+	if (isinf(f))
+		return 0;
+	/* P(F > f) = I_x(d2/2, d1/2), x = d2 / (d2 + d1 f) */
+	x = d2 / (d2 + d1 * f);
+	y = d1 * f / (d2 + d1 * f);
+	return inc_beta(d2 / 2, d1 / 2, x, y, log(x), log(y));
+}
+
+int stats_weighted_fit(const double *x, const double *y, const double *se,
+		       const int *dof, int n, struct linear_fit *fit)
+{
+	double sw = 0, xm = 0, ym = 0, sxx = 0, sxy = 0, syy = 0, chi2 = 0;
+	double w, r, k, scale, se_a, tq, df_err = 0;
+	int i;
+
+	if (!x || !y || !se || !dof || !fit || n < 3 || !all_finite(x, n) ||
+	    !all_finite(y, n))
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (!(se[i] > 0) || !isfinite(se[i]))
+			return -EINVAL;
+		w = 1 / (se[i] * se[i]);
+		sw += w;
+		xm += w * x[i];
+		ym += w * y[i];
+		df_err += dof[i] > 0 ? dof[i] : 0;
+	}
+	xm /= sw;
+	ym /= sw;
+	for (i = 0; i < n; i++) {
+		w = 1 / (se[i] * se[i]);
+		sxx += w * (x[i] - xm) * (x[i] - xm);
+		sxy += w * (x[i] - xm) * (y[i] - ym);
+		syy += w * (y[i] - ym) * (y[i] - ym);
+	}
+	if (sxx == 0)
+		return -EINVAL;
+	memset(fit, 0, sizeof(*fit));
+	fit->n = n;
+	fit->b = sxy / sxx;
+	fit->a = ym - fit->b * xm;
+	for (i = 0; i < n; i++) {
+		r = y[i] - (fit->a + fit->b * x[i]);
+		chi2 += r * r / (se[i] * se[i]);
+	}
+	k = n - 2;
+	fit->chi2 = chi2;
+	fit->lof_p = df_err > 0 ? stats_f_sf(chi2 / k, k, df_err) : NAN;
+	/*
+	 * Scatter beyond the points' own errors (lack of fit, or errors
+	 * underestimated) widens the CIs, with the residuals' degrees of
+	 * freedom; otherwise the errors' own.
+	 */
+	scale = chi2 / k > 1 ? chi2 / k : 1;
+	tq = stats_t_quantile(0.975, chi2 / k > 1 || df_err <= 0 ? k : df_err);
+	fit->se_b = sqrt(scale / sxx);
+	se_a = sqrt(scale * (1 / sw + xm * xm / sxx));
+	fit->a_ci95_low = fit->a - tq * se_a;
+	fit->a_ci95_high = fit->a + tq * se_a;
+	fit->b_ci95_low = fit->b - tq * fit->se_b;
+	fit->b_ci95_high = fit->b + tq * fit->se_b;
+	fit->r2 = syy > 0 ? 1 - chi2 / syy : 1;
 	return 0;
 }
 
@@ -518,5 +594,211 @@ int stats_welch(const struct sample_stats *a, const struct sample_stats *b,
 	res->p = 2 * stats_t_cdf(-fabs(res->t), res->df);
 	if (res->p > 1)
 		res->p = 1;
+	return 0;
+}
+
+/* ---- rank tests ---- */
+
+#define MW_EXACT_MAX	25
+
+/* U of y against x (pairs with y above x, ties half) and whether any tie. */
+static double mw_u(const double *x, int nx, const double *y, int ny,
+		   bool *ties)
+{
+	double u = 0;
+
+	*ties = false;
+	for (int j = 0; j < ny; j++)
+		for (int i = 0; i < nx; i++) {
+			if (y[j] > x[i])
+				u += 1;
+			else if (y[j] == x[i]) {
+				u += 0.5;
+				*ties = true;
+			}
+		}
+	return u;
+}
+
+/*
+ * Null distribution of U for sizes m, n: the coefficients of the Gaussian
+ * binomial [m + n, m]_q = prod_{i=1..m} (1 - q^(n+i)) / (1 - q^i), as
+ * counts (exact in a double up to C(50, 25)). c has m * n + 1 entries.
+ */
+static void mw_counts(int m, int n, double *c)
+{
+	int deg = m * n;
+
+	memset(c, 0, sizeof(*c) * (deg + 1));
+	c[0] = 1;
+	for (int i = 1; i <= m; i++) {
+		for (int k = deg; k >= n + i; k--)
+			c[k] -= c[k - n - i];
+		for (int k = i; k <= deg; k++)
+			c[k] += c[k - i];
+	}
+}
+
+/* P(U >= u) (upper) or P(U <= u) under the null hypothesis. */
+static double mw_tail(int m, int n, double u, bool ties, bool upper)
+{
+	double mean = m * n / 2.0, sd, z, *c, total = 0, tail = 0;
+
+	if (m > MW_EXACT_MAX || n > MW_EXACT_MAX || ties) {
+		/* ties between doubles are rare: no tie correction of sd */
+		sd = sqrt(m * n * (m + n + 1) / 12.0);
+		z = upper ? (u - mean - 0.5) / sd : (mean - u - 0.5) / sd;
+		return 0.5 * erfc(z / M_SQRT2);
+	}
+	c = malloc(sizeof(*c) * (m * n + 1));
+	if (!c)
+		return NAN;
+	mw_counts(m, n, c);
+	for (int k = 0; k <= m * n; k++) {
+		total += c[k];
+		if (upper ? k >= u : k <= u)
+			tail += c[k];
+	}
+	free(c);
+	return tail / total;
+}
+
+double stats_mw_p_greater(const double *x, int nx, const double *y, int ny)
+{
+	bool ties;
+	double u;
+
+	if (!x || !y || nx < 1 || ny < 1)
+		return NAN;
+	u = mw_u(x, nx, y, ny, &ties);
+	return mw_tail(nx, ny, u, ties, true);
+}
+
+double stats_mw_p_less(const double *x, int nx, const double *y, int ny)
+{
+	bool ties;
+	double u;
+
+	if (!x || !y || nx < 1 || ny < 1)
+		return NAN;
+	u = mw_u(x, nx, y, ny, &ties);
+	return mw_tail(nx, ny, u, ties, false);
+}
+
+/*
+ * The k of the interval [d(k), d(mn + 1 - k)] (1-based order statistics):
+ * the largest k with P(U <= k - 1) <= (1 - conf) / 2. 0 when none.
+ */
+static int hl_rank(int m, int n, double conf)
+{
+	double half = (1 - conf) / 2, *c, total = 0, cum = 0, z, k;
+	int mn = m * n, r = 0;
+
+	if (m > MW_EXACT_MAX || n > MW_EXACT_MAX) {
+		z = -stats_t_quantile(half, 1e300);
+		k = floor(mn / 2.0 - z * sqrt(mn * (m + n + 1) / 12.0));
+		return k < 1 ? 0 : (int)k;
+	}
+	c = malloc(sizeof(*c) * (mn + 1));
+	if (!c)
+		return -ENOMEM;
+	mw_counts(m, n, c);
+	for (int u = 0; u <= mn; u++)
+		total += c[u];
+	for (int u = 0; u <= mn; u++) {
+		cum += c[u];
+		if (cum / total > half)
+			break;
+		r = u + 1;
+	}
+	free(c);
+	return r;
+}
+
+int stats_hl_shift(const double *x, int nx, const double *y, int ny,
+		   double conf, double *est, double *lo, double *hi)
+{
+	double *d;
+	int mn = nx * ny, k, i = 0;
+
+	if (!x || !y || nx < 1 || ny < 1 || !(conf > 0 && conf < 1) ||
+	    !all_finite(x, nx) || !all_finite(y, ny))
+		return -EINVAL;
+	d = malloc(sizeof(*d) * mn);
+	if (!d)
+		return -ENOMEM;
+	for (int j = 0; j < ny; j++)
+		for (int a = 0; a < nx; a++)
+			d[i++] = y[j] - x[a];
+	qsort(d, mn, sizeof(*d), cmp_double);
+	*est = sorted_quantile(d, mn, 0.5);
+	k = hl_rank(nx, ny, conf);
+	if (k < 0) {
+		free(d);
+		return k;
+	}
+	*lo = k ? d[k - 1] : -INFINITY;
+	*hi = k ? d[mn - k] : INFINITY;
+	free(d);
+	return 0;
+}
+
+/* ---- multiplicity ---- */
+
+static const double *bh_p;
+
+static int cmp_bh(const void *a, const void *b)
+{
+	double pa = bh_p[*(const int *)a], pb = bh_p[*(const int *)b];
+
+	return (pa > pb) - (pa < pb);
+}
+
+void stats_bh_adjust(const double *p, int m, double *q)
+{
+	int *idx = malloc(sizeof(*idx) * (m > 0 ? m : 1)), k = 0;
+	double run = 1;
+
+	for (int i = 0; i < m; i++) {
+		q[i] = NAN;
+		if (idx && !isnan(p[i]))
+			idx[k++] = i;
+	}
+	if (!idx)
+		return;
+	bh_p = p;
+	qsort(idx, k, sizeof(*idx), cmp_bh);
+	/* q(i) = min over j >= i of p(j) k / j, from the largest down */
+	for (int j = k; j >= 1; j--) {
+		double v = p[idx[j - 1]] * k / j;
+
+		run = v < run ? v : run;
+		q[idx[j - 1]] = run;
+	}
+	free(idx);
+}
+
+int stats_trend(const double *y, int n, double *slope, double *p)
+{
+	struct linear_fit fit;
+	double *x;
+	int err;
+
+	if (!y || n < 3)
+		return -EINVAL;
+	x = malloc(sizeof(*x) * n);
+	if (!x)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++)
+		x[i] = i;
+	err = stats_linear_fit(x, y, n, &fit);
+	free(x);
+	if (err)
+		return err;
+	*slope = fit.b;
+	if (fit.se_b == 0)
+		*p = fit.b == 0 ? 1 : 0;
+	else
+		*p = 2 * stats_t_cdf(-fabs(fit.b / fit.se_b), n - 2);
 	return 0;
 }
