@@ -40,14 +40,12 @@ static char **point_str(struct ds_point *p, int i)
 	return f[i];
 }
 
+static void free_point(struct ds_point *p);
+
 void ds_free(struct dataset *ds)
 {
-	for (int i = 0; i < ds->nr_pts; i++) {
-		for (int j = 0; j < NR_KEY_STR; j++)
-			free(*point_str(&ds->pts[i], j));
-		free(ds->pts[i].r.values);
-		free(ds->pts[i].r.times);
-	}
+	for (int i = 0; i < ds->nr_pts; i++)
+		free_point(&ds->pts[i]);
 	for (int i = 0; i < ds->nr_env; i++) {
 		free(ds->env[i].key);
 		free(ds->env[i].value);
@@ -626,6 +624,39 @@ int ds_from_results(struct dataset *ds)
 	if (ret)
 		ds_free(ds);
 	return ret;
+}
+
+static void free_point(struct ds_point *p)
+{
+	for (int j = 0; j < NR_KEY_STR; j++)
+		free(*point_str(p, j));
+	free(p->r.values);
+	free(p->r.times);
+}
+
+void ds_filter(struct dataset *ds,
+	       bool (*keep)(const struct ds_point *p, void *arg), void *arg)
+{
+	int n = 0;
+
+	for (int i = 0; i < ds->nr_pts; i++) {
+		if (keep(&ds->pts[i], arg))
+			ds->pts[n++] = ds->pts[i];
+		else
+			free_point(&ds->pts[i]);
+	}
+	ds->nr_pts = n;
+}
+
+int ds_set_str(char **field, const char *value)
+{
+	char *v = strdup(value);
+
+	if (!v)
+		return -ENOMEM;
+	free(*field);
+	*field = v;
+	return 0;
 }
 
 /* ---- keys ---- */

@@ -65,6 +65,11 @@ int ds_parse_json(const char *text, size_t len, struct dataset *ds,
 		  char *err, size_t err_len);
 /* The points measured by this process (results.h), with its environment. */
 int ds_from_results(struct dataset *ds);
+/* Drop the points keep() refuses (their memory is freed). */
+void ds_filter(struct dataset *ds,
+	       bool (*keep)(const struct ds_point *p, void *arg), void *arg);
+/* Replace a text field of a point (e.g. to match two sides' keys). */
+int ds_set_str(char **field, const char *value);
 void ds_free(struct dataset *ds);
 
 /* Value of an environment / profile field; NULL when absent. */

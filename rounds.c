@@ -99,11 +99,16 @@ static unsigned int name_hash(const char *s)
 
 int rounds_init(struct round_set *rs)
 {
+	return rounds_init_with(rs, 0, 0);
+}
+
+int rounds_init_with(struct round_set *rs, int rounds, int loops)
+{
 	char v[32];
 
 	memset(rs, 0, sizeof(*rs));
-	rs->rounds = rounds_profile_rounds();
-	rs->loops = rounds_profile_loops();
+	rs->rounds = opt_rounds ?: rounds ?: rounds_profile_rounds();
+	rs->loops = opt_loops ?: loops ?: rounds_profile_loops();
 	rs->keep_loaded = opt_no_reload;
 	rs->seed = env.seed ^ name_hash(env.test_name);
 	rs->ref_moved = calloc(rs->rounds, sizeof(*rs->ref_moved));

@@ -92,6 +92,8 @@ struct round_set {
  * reload policy and a seed drawn from --seed and the running test's name.
  */
 int rounds_init(struct round_set *rs);
+/* The same with other defaults (--rounds and --loops still win). */
+int rounds_init_with(struct round_set *rs, int rounds, int loops);
 int rounds_add(struct round_set *rs, struct round_prog *p);
 /*
  * The reference of the set: the base forwarder (bpf/xdp_fwd.bpf.o) at
