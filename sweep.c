@@ -138,12 +138,17 @@ struct gen_rprog {
 	char why[256];
 };
 
-/* Load, fill maps and prog array, check against the formulas. */
+/*
+ * Load, fill maps and prog array, check against the formulas: counting
+ * (runtime counters on, for the untimed validation runs) or clean (the
+ * verifier removed them: what the rounds time).
+ */
 static struct bpf_object *gen_load(struct sweep_ctx *c,
-				   const struct gen_point *p, char *why,
-				   size_t len)
+				   const struct gen_point *p, bool counting,
+				   char *why, size_t len)
 {
-	struct bpf_object *obj = gen_object_load(c->dir, p->name);
+	struct bpf_object *obj = counting ? gen_object_load(c->dir, p->name) :
+					    gen_object_load_clean(c->dir, p->name);
 	int err;
 
 	if (!obj) {
@@ -169,7 +174,7 @@ static int gen_rprog_load(struct round_prog *rp, char *why, size_t len)
 	struct gen_rprog *g = rp->ctx;
 	int err;
 
-	g->obj = gen_load(g->c, g->pt, why, len);
+	g->obj = gen_load(g->c, g->pt, false, why, len);
 	if (!g->obj)
 		return -EINVAL;
 	err = fwd_bench_init(&g->fb, g->obj, false);
@@ -215,9 +220,11 @@ static const struct round_prog_ops gen_rprog_ops = {
 };
 
 /*
- * Before the rounds, untimed: a load checked against the formulas, and
- * COUNT_RUNS runs of its smallest frame after which the runtime counters
- * must show exactly N tail calls or N loop iterations per run.
+ * Before the rounds, untimed: a counting load checked against the
+ * formulas, and COUNT_RUNS runs of its smallest frame after which the
+ * runtime counters must show exactly N tail calls or N loop iterations
+ * per run. The rounds then time clean loads, checked in turn to carry
+ * no counter (gen_check_loaded()).
  */
 #define COUNT_RUNS	1000
 
@@ -239,8 +246,12 @@ static int count_runs(struct gen_rprog *g, struct bpf_object *obj)
 	}
 	if (gen_read_counters(obj, &before))
 		return 0;	/* the spec has no counters */
-	err = measure_call_ns(bpf_program__fd(gen_entry_prog(obj)), pkt, len,
-			      COUNT_RUNS, &cpu, NULL, &verdict);
+	/* the same input every run, as in timed runs (fwd_bench.c) */
+	fb.config.rearm = true;
+	err = fwd_ctl_set_config(&fb.ctl, &fb.config);
+	if (!err)
+		err = measure_call_ns(bpf_program__fd(gen_entry_prog(obj)), pkt,
+				      len, COUNT_RUNS, &cpu, NULL, &verdict);
 	if (!err)
 		err = gen_read_counters(obj, &after);
 	if (err) {
@@ -259,8 +270,9 @@ static int count_runs(struct gen_rprog *g, struct bpf_object *obj)
 
 static void validate_gen(struct gen_rprog *g)
 {
-	struct bpf_object *obj = gen_load(g->c, g->pt, g->why, sizeof(g->why));
+	struct bpf_object *obj;
 
+	obj = gen_load(g->c, g->pt, true, g->why, sizeof(g->why));
 	if (!obj) {
 		g->failed = "loaded program has its property";
 		return;
