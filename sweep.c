@@ -331,7 +331,7 @@ static void fit_group(struct sweep_ctx *c, const struct gen_point *p,
 		struct linear_fit *fit = &sf.fit;
 
 		if (results_fit_sweep(&key, what, c->opts->x_of, &sf)) {
-			test__info("%s at %d B: fewer than 3 distinct N measured, no fit",
+			test__info("%s at %d B: fewer than 3 distinct amounts of the property measured, no fit",
 				   group, c->sizes[s]);
 			continue;
 		}
