@@ -211,7 +211,7 @@ static int collect_sweep(const struct point_key *key,
 	fp->se = calloc(nr_rows + 1, sizeof(*fp->se));
 	fp->dof = calloc(nr_rows + 1, sizeof(*fp->dof));
 	fp->n = 0;
-	fp->weighted = true;
+	fp->weighted = false;
 	if (!fp->x || !fp->y || !fp->se || !fp->dof)
 		return -ENOMEM;
 	for (int i = 0; i < nr_rows; i++) {
@@ -224,7 +224,6 @@ static int collect_sweep(const struct point_key *key,
 		fp->y[fp->n] = st->mean;
 		fp->se[fp->n] = st->n > 1 ? st->stddev / sqrt(st->n) : 0;
 		fp->dof[fp->n] = st->n - 1;
-		fp->weighted &= fp->se[fp->n] > 0;
 		fp->n++;
 	}
 	return 0;
@@ -339,11 +338,12 @@ int results_fit_sweep(const struct point_key *key, const char *what,
 	err = collect_sweep(key, x_of, &fp);
 	if (!err && distinct_x(&fp) < 3)
 		err = -EINVAL;
-	if (!err && fp.weighted)
-		err = stats_weighted_fit(fp.x, fp.y, fp.se, fp.dof, fp.n,
-					 &sf->fit);
-	else if (!err)
-		err = stats_linear_fit(fp.x, fp.y, fp.n, &sf->fit);
+	if (!err) {
+		err = stats_fit_means(fp.x, fp.y, fp.se, fp.dof, fp.n,
+				      &sf->fit);
+		fp.weighted = err == 1;
+		err = err < 0 ? err : 0;
+	}
 	if (!err) {
 		marginal_slope(&fp, sf);
 		err = keep_fit(key, what, &fp, sf);

@@ -597,6 +597,18 @@ int stats_welch(const struct sample_stats *a, const struct sample_stats *b,
 	return 0;
 }
 
+int stats_fit_means(const double *x, const double *y, const double *se,
+		    const int *dof, int n, struct linear_fit *fit)
+{
+	bool weighted = se && dof && n > 0;
+
+	for (int i = 0; weighted && i < n; i++)
+		weighted = se[i] > 0 && isfinite(se[i]);
+	if (!weighted)
+		return stats_linear_fit(x, y, n, fit);
+	return stats_weighted_fit(x, y, se, dof, n, fit) ?: 1;
+}
+
 /* ---- rank tests ---- */
 
 #define MW_EXACT_MAX	25

@@ -64,6 +64,13 @@ int stats_linear_fit(const double *x, const double *y, int n,
  */
 int stats_weighted_fit(const double *x, const double *y, const double *se,
 		       const int *dof, int n, struct linear_fit *fit);
+/*
+ * The fit of means: weighted when every point has a standard error, plain
+ * least squares otherwise (then chi2 and lof_p are NAN). 1 when weighted,
+ * 0 when plain, -EINVAL as the fits.
+ */
+int stats_fit_means(const double *x, const double *y, const double *se,
+		    const int *dof, int n, struct linear_fit *fit);
 
 /* Welch's unequal-variance t-test of b against a (new against old). */
 struct welch_result {

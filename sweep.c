@@ -27,6 +27,8 @@
 #define SWEEP_DIR	"gen-progs"
 #define SWEEP_CONF	SWEEP_DIR "/sweep.conf"
 #define GROUP_MAX	64
+/* lack of fit below this p: the cost is not linear in N */
+#define NONLINEAR_P	0.01
 
 struct sweep_ctx {
 	const struct sweep_opts *opts;
@@ -347,6 +349,10 @@ static void fit_group(struct sweep_ctx *c, const struct gen_point *p,
 		/* an emulator's timings say nothing about the CPU's costs */
 		if (results_env()->emulated)
 			test__info("%s: emulated CPU, cost not asserted", group);
+		else if (fit->lof_p < NONLINEAR_P)
+			/* not a line: what one more unit costs at the top */
+			ASSERT_DBL_GT(sf.marg_low, 0.0,
+				      "cost per unit resolved (not linear: 95% CI of the marginal slope above 0)");
 		else
 			ASSERT_DBL_GT(fit->b_ci95_low, 0.0,
 				      "cost per unit resolved (95% CI of b above 0)");
