@@ -124,7 +124,7 @@ void results_add_rounds(const struct point_key *key, enum metric_id metric,
 	r->row.rounds.times = dup_values(ri->times, ri->rounds);
 }
 
-static const char *const mark_names[] = { "drift", "bimodal", "ref_moved" };
+static const char *const mark_names[] = { "drift", "bimodal" };
 
 void results_marks_str(unsigned int marks, char *buf, size_t len)
 {

@@ -24,7 +24,6 @@ struct point_key {
 enum round_mark {
 	ROUND_MARK_DRIFT = 1 << 0,	/* the round values trend over the run */
 	ROUND_MARK_BIMODAL = 1 << 1,	/* they fall into two separate groups */
-	ROUND_MARK_REF_MOVED = 1 << 2,	/* the reference moved in some round */
 };
 
 /*

@@ -27,7 +27,7 @@
 
 #define FULL_ROUNDS	10
 #define FULL_LOOPS	3
-#define QUICK_ROUNDS	5
+#define QUICK_ROUNDS	10
 #define QUICK_LOOPS	1
 #define REF_OBJ		"bpf/xdp_fwd.bpf.o"
 /* a reference round is "moved" beyond this robust z, and this fraction */
@@ -467,8 +467,6 @@ int rounds_summary(const struct round_set *rs, const struct round_prog *p,
 	}
 	ri->within_sd = nw ? sqrt(within / nw) : NAN;
 	ri->marks = round_marks(se->ns, se->done);
-	if (ri->flagged)
-		ri->marks |= ROUND_MARK_REF_MOVED;
 	return ns ? stats_compute(se->ns, se->done, ns) : 0;
 }
 
@@ -528,8 +526,7 @@ int rounds_record(const struct round_set *rs, const struct round_prog *p,
 	/* Mpps per round: the mean of 1000 / ns over its loops */
 	rel = ri;
 	rel.values = se->mpps;
-	rel.marks = round_marks(se->mpps, se->done) |
-		    (ri.marks & ROUND_MARK_REF_MOVED);
+	rel.marks = round_marks(se->mpps, se->done);
 	if (!stats_compute(se->mpps, se->done, &st))
 		results_add_rounds(&k, METRIC_MPPS, &st, &rel);
 	if (!rs->ref || p == rs->ref ||
@@ -537,8 +534,7 @@ int rounds_record(const struct round_set *rs, const struct round_prog *p,
 		return 0;
 	rel.values = values;
 	rel.within_sd = NAN;
-	rel.marks = round_marks(values, se->done) |
-		    (ri.marks & ROUND_MARK_REF_MOVED);
+	rel.marks = round_marks(values, se->done);
 	if (!stats_compute(values, se->done, &st))
 		results_add_rounds(&k, METRIC_REL_REF, &st, &rel);
 	return 0;
@@ -700,7 +696,7 @@ static int parse_no_reload(const char *arg)
 }
 
 PERF_OPTION(rounds, .name = "rounds", .arg = "N",
-	    .help = "rounds per microbenchmark point, each a fresh load (default 10; --quick: 5)",
+	    .help = "rounds per microbenchmark point, each a fresh load (default 10, --quick too)",
 	    .parse = parse_rounds);
 PERF_OPTION(loops, .name = "loops", .arg = "L",
 	    .help = "timed loops per point and round (default 3; --quick: 1)",
