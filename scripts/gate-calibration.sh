@@ -91,11 +91,16 @@ summary() {
 	END {
 		for (i = 1; i <= k; i++) {
 			split(order[i], f, " ")
-			path = f[1] ~ /^vs/ ? "--vs (one run, paired)" :
-			       f[1] ~ /^suite/ ? "--compare, whole --quick suite" :
-			       "--compare (two --quick runs)"
-			what = f[2] == 0 ? "A/A (same program)" :
-			       sprintf("A/B, B +%s%% work", f[2])
+			if (f[1] ~ /^vs/)
+				path = "--vs (one run, paired)"
+			else if (f[1] ~ /^suite/)
+				path = "--compare, two --quick runs of the suite"
+			else
+				path = "--compare (two --quick runs)"
+			if (f[2] == 0)
+				what = "A/A (same program)"
+			else
+				what = sprintf("A/B, B +%s%% work", f[2])
 			printf "| %s | %s | %d | %d | %.0f%% | %+.2f%% | %.0f |\n",
 			       path, what, n[order[i]], fail[order[i]],
 			       100 * fail[order[i]] / n[order[i]],
@@ -153,7 +158,10 @@ plan_variants() {
 		awk -v a="$a" -v b="$b" -v e="$e" -v n="$BASE_INSNS" \
 			'BEGIN { per = (b - a) / n; printf "%s %d\n", e, n + int(e / 100 * b / per + 0.5) }' >> "$plan"
 	done
-	cat "$plan" >&2
+	while read -r e n; do
+		echo "+$e%: $n instructions" >&2
+		build_prog "$n"
+	done < "$plan"
 }
 
 variant_of() {	# effect -> instruction count
@@ -162,10 +170,11 @@ variant_of() {	# effect -> instruction count
 
 # ---- trials ------------------------------------------------------------
 
-# Mean change (%) of the judged ns_per_pkt rows of a compare.csv.
+# Mean change (%) of the ns_per_pkt rows of a compare.csv (not the reference's).
 mean_change() {
 	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		 $c["metric"] == "ns_per_pkt" && $c["rel"] != "" { s += $c["rel"]; n++ }
+		 $c["metric"] == "ns_per_pkt" && $c["rel"] != "" &&
+		 $c["property"] != "reference" { s += $c["rel"]; n++ }
 		 END { printf "%.3f", n ? 100 * s / n : 0 }' "$1"
 }
 
