@@ -126,6 +126,9 @@ static int sweep_setup(struct sweep_ctx *c)
 	return 0;
 }
 
+/* --time-counters: time counting loads, to see what the counters cost */
+static bool time_counters;
+
 /* ---- a generated program as a program of the rounds ---- */
 
 struct gen_rprog {
@@ -176,7 +179,7 @@ static int gen_rprog_load(struct round_prog *rp, char *why, size_t len)
 	struct gen_rprog *g = rp->ctx;
 	int err;
 
-	g->obj = gen_load(g->c, g->pt, false, why, len);
+	g->obj = gen_load(g->c, g->pt, time_counters, why, len);
 	if (!g->obj)
 		return -EINVAL;
 	err = fwd_bench_init(&g->fb, g->obj, false);
@@ -495,3 +498,13 @@ out:
 	xlated_free(&c.empty);
 	free(c.points);
 }
+
+static int parse_time_counters(const char *arg)
+{
+	time_counters = true;
+	return 0;
+}
+
+PERF_OPTION(time_counters, .name = "time-counters",
+	    .help = "time generated programs with their runtime counters on (what they cost; not for results)",
+	    .parse = parse_time_counters);
