@@ -502,6 +502,7 @@ out:
 static int parse_time_counters(const char *arg)
 {
 	time_counters = true;
+	results_profile_add("counters_timed", "true");
 	return 0;
 }
 
