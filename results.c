@@ -175,132 +175,9 @@ const char *results_subtest(int i)
 
 /* ---- cost model ---- */
 
-static bool same_str(const char *a, const char *b)
-{
-	return !strcmp(a ?: "", b ?: "");
-}
-
-static bool row_in_sweep(int i, const struct point_key *key)
-{
-	const struct result_row *r = &rows[i].row;
-
-	return same_str(rows[i].test, env.test_name) &&
-	       same_str(rows[i].subtest, env.subtest_name) &&
-	       metric_is(r->metric, METRIC_NS_PER_PKT) &&
-	       same_str(r->key.property, key->property) &&
-	       same_str(r->key.variant, key->variant) &&
-	       same_str(r->key.op, key->op) &&
-	       same_str(r->key.mode, key_mode(key)) &&
-	       r->key.frame_size == key->frame_size && r->key.n >= 0;
-}
-
-/* The sweep's points: x, mean, standard error of the mean, its dof. */
-struct fit_points {
-	double *x, *y, *se;
-	int *dof;
-	int n;
-	bool weighted;		/* every point has a spread to weight by */
-};
-
-static int collect_sweep(const struct point_key *key,
-			 long (*x_of)(long n, int frame_size),
-			 struct fit_points *fp)
-{
-	fp->x = calloc(nr_rows + 1, sizeof(*fp->x));
-	fp->y = calloc(nr_rows + 1, sizeof(*fp->y));
-	fp->se = calloc(nr_rows + 1, sizeof(*fp->se));
-	fp->dof = calloc(nr_rows + 1, sizeof(*fp->dof));
-	fp->n = 0;
-	fp->weighted = false;
-	if (!fp->x || !fp->y || !fp->se || !fp->dof)
-		return -ENOMEM;
-	for (int i = 0; i < nr_rows; i++) {
-		const struct sample_stats *st = &rows[i].row.st;
-		long n = rows[i].row.key.n;
-
-		if (!row_in_sweep(i, key))
-			continue;
-		fp->x[fp->n] = x_of ? x_of(n, key->frame_size) : n;
-		fp->y[fp->n] = st->mean;
-		fp->se[fp->n] = st->n > 1 ? st->stddev / sqrt(st->n) : 0;
-		fp->dof[fp->n] = st->n - 1;
-		fp->n++;
-	}
-	return 0;
-}
-
-static void free_points(struct fit_points *fp)
-{
-	free(fp->x);
-	free(fp->y);
-	free(fp->se);
-	free(fp->dof);
-}
-
-/*
- * Inverse-variance mean of the points at x (several N can read the same
- * payload bytes): its value, variance and degrees of freedom.
- */
-static void pool_at(const struct fit_points *fp, double x, double *y,
-		    double *var, double *dof)
-{
-	double sw = 0, swy = 0;
-
-	*dof = 0;
-	for (int i = 0; i < fp->n; i++) {
-		double w = 1 / (fp->se[i] * fp->se[i]);
-
-		if (fp->x[i] != x)
-			continue;
-		sw += w;
-		swy += w * fp->y[i];
-		*dof += fp->dof[i];
-	}
-	*y = swy / sw;
-	*var = 1 / sw;
-}
-
-/* Slope between the two largest x, with a Welch-Satterthwaite CI. */
-static void marginal_slope(const struct fit_points *fp, struct sweep_fit *sf)
-{
-	double hi = -INFINITY, lo = -INFINITY, yh, yl, vh, vl, dh, dl, df, se;
-
-	sf->marg_b = sf->marg_low = sf->marg_high = NAN;
-	for (int i = 0; i < fp->n; i++)
-		hi = fp->x[i] > hi ? fp->x[i] : hi;
-	for (int i = 0; i < fp->n; i++)
-		if (fp->x[i] < hi && fp->x[i] > lo)
-			lo = fp->x[i];
-	if (!isfinite(lo) || !fp->weighted)
-		return;
-	pool_at(fp, hi, &yh, &vh, &dh);
-	pool_at(fp, lo, &yl, &vl, &dl);
-	se = sqrt(vh + vl);
-	df = (vh + vl) * (vh + vl) /
-	     (vh * vh / (dh > 0 ? dh : 1) + vl * vl / (dl > 0 ? dl : 1));
-	sf->x_lo = (long)lo;
-	sf->x_hi = (long)hi;
-	sf->marg_b = (yh - yl) / (hi - lo);
-	sf->marg_low = sf->marg_b - stats_t_quantile(0.975, df) * se / (hi - lo);
-	sf->marg_high = sf->marg_b + stats_t_quantile(0.975, df) * se / (hi - lo);
-}
-
-static int distinct_x(const struct fit_points *fp)
-{
-	int d = 0;
-
-	for (int i = 0; i < fp->n; i++) {
-		bool seen = false;
-
-		for (int j = 0; j < i; j++)
-			seen |= fp->x[j] == fp->x[i];
-		d += !seen;
-	}
-	return d;
-}
-
-static int keep_fit(const struct point_key *key, const char *what,
-		    const struct fit_points *fp, const struct sweep_fit *sf)
+int results_add_fit(const struct point_key *key, const char *what,
+		    int points, long x_min, long x_max, bool weighted,
+		    const struct sweep_fit *sf)
 {
 	struct stored_fit *f = realloc(fits, (nr_fits + 1) * sizeof(*fits));
 
@@ -316,40 +193,12 @@ static int keep_fit(const struct point_key *key, const char *what,
 	f->mode = dup_or_empty(key_mode(key));
 	f->what = dup_or_empty(what);
 	f->frame_size = key->frame_size;
-	f->points = fp->n;
-	f->n_min = f->n_max = (long)fp->x[0];
-	for (int i = 1; i < fp->n; i++) {
-		f->n_min = fp->x[i] < f->n_min ? (long)fp->x[i] : f->n_min;
-		f->n_max = fp->x[i] > f->n_max ? (long)fp->x[i] : f->n_max;
-	}
-	f->weighted = fp->weighted;
+	f->points = points;
+	f->n_min = x_min;
+	f->n_max = x_max;
+	f->weighted = weighted;
 	f->sf = *sf;
 	return 0;
-}
-
-int results_fit_sweep(const struct point_key *key, const char *what,
-		      long (*x_of)(long n, int frame_size),
-		      struct sweep_fit *sf)
-{
-	struct fit_points fp;
-	int err;
-
-	memset(sf, 0, sizeof(*sf));
-	err = collect_sweep(key, x_of, &fp);
-	if (!err && distinct_x(&fp) < 3)
-		err = -EINVAL;
-	if (!err) {
-		err = stats_fit_means(fp.x, fp.y, fp.se, fp.dof, fp.n,
-				      &sf->fit);
-		fp.weighted = err == 1;
-		err = err < 0 ? err : 0;
-	}
-	if (!err) {
-		marginal_slope(&fp, sf);
-		err = keep_fit(key, what, &fp, sf);
-	}
-	free_points(&fp);
-	return err;
 }
 
 void results_print_cost_model(FILE *out)

@@ -91,6 +91,10 @@ struct sweep_fit {
 int results_fit_sweep(const struct point_key *key, const char *what,
 		      long (*x_of)(long n, int frame_size),
 		      struct sweep_fit *sf);
+/* Keep a fit of the current (sub)test for the cost-model files (cost_fit.c). */
+int results_add_fit(const struct point_key *key, const char *what,
+		    int points, long x_min, long x_max, bool weighted,
+		    const struct sweep_fit *sf);
 /*
  * A key of the "profile" block of data.json beside the command line's
  * (e.g. "rounds": 10): json is the value as JSON text. Later calls with
