@@ -549,27 +549,27 @@ int rounds_ref_moved(const struct round_set *rs)
 
 /* ---- options ---- */
 
-static int parse_rounds(const char *arg)
+/* An integer option in [min, max]; a usage error (exit 2) otherwise. */
+static int parse_count(const char *opt, const char *arg, int min, int max)
 {
 	char *end;
 	long v = strtol(arg, &end, 10);
 
-	if (*end || end == arg || v < 2 || v > 1000)
-		perf_usage_error("--rounds wants an integer in [2, 1000], not '%s'",
-				 arg);
-	opt_rounds = v;
+	if (*end || end == arg || v < min || v > max)
+		perf_usage_error("--%s wants an integer in [%d, %d], not '%s'",
+				 opt, min, max, arg);
+	return v;
+}
+
+static int parse_rounds(const char *arg)
+{
+	opt_rounds = parse_count("rounds", arg, 2, 1000);
 	return 0;
 }
 
 static int parse_loops(const char *arg)
 {
-	char *end;
-	long v = strtol(arg, &end, 10);
-
-	if (*end || end == arg || v < 1 || v > 1000)
-		perf_usage_error("--loops wants an integer in [1, 1000], not '%s'",
-				 arg);
-	opt_loops = v;
+	opt_loops = parse_count("loops", arg, 1, 1000);
 	return 0;
 }
 

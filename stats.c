@@ -430,53 +430,86 @@ double stats_t_quantile(double p, double df)
 	return p < 0.5 ? -t : t;
 }
 
-int stats_linear_fit(const double *x, const double *y, int n,
-		     struct linear_fit *fit)
+/*
+ * The line through (x, y) with weights w (NULL: all 1), from centred sums
+ * (the raw-moment formulas cancel for large x). Fills a, b, n and r2 of
+ * fit, and the weighted residual sum *rss, the sum of weights *sw, the
+ * weighted mean of x *xm and its weighted spread *sxx. -EINVAL when all x
+ * are equal.
+ */
+static int fit_line(const double *x, const double *y, const double *w,
+		    int n, struct linear_fit *fit, double *rss, double *sw,
+		    double *xm, double *sxx)
 {
-	double xm, ym, sxx = 0, sxy = 0, syy = 0, sse = 0, r, s2, se_a, tq;
+	double ym, sxy = 0, syy = 0, r, wi;
 	int i;
 
-	if (!x || !y || !fit || n < 3 || !all_finite(x, n) ||
-	    !all_finite(y, n))
-		return -EINVAL;
-
-	/* centred sums: the raw-moment formulas cancel for large x */
-	xm = stats_mean(x, n);
-	ym = stats_mean(y, n);
-	for (i = 0; i < n; i++) {
-		sxx += (x[i] - xm) * (x[i] - xm);
-		sxy += (x[i] - xm) * (y[i] - ym);
-		syy += (y[i] - ym) * (y[i] - ym);
+	*sw = *rss = *sxx = 0;
+	if (!w) {
+		/* offsets from x[0]: constant data gives its value exactly */
+		*xm = stats_mean(x, n);
+		ym = stats_mean(y, n);
+		*sw = n;
+	} else {
+		*xm = ym = 0;
+		for (i = 0; i < n; i++) {
+			*sw += w[i];
+			*xm += w[i] * x[i];
+			ym += w[i] * y[i];
+		}
+		*xm /= *sw;
+		ym /= *sw;
 	}
-	if (sxx == 0)
+	for (i = 0; i < n; i++) {
+		wi = w ? w[i] : 1;
+		*sxx += wi * (x[i] - *xm) * (x[i] - *xm);
+		sxy += wi * (x[i] - *xm) * (y[i] - ym);
+		syy += wi * (y[i] - ym) * (y[i] - ym);
+	}
+	if (*sxx == 0)
 		return -EINVAL;
-
 	memset(fit, 0, sizeof(*fit));
 	fit->n = n;
-	fit->b = sxy / sxx;
-	fit->a = ym - fit->b * xm;
+	fit->b = sxy / *sxx;
+	fit->a = ym - fit->b * *xm;
 	for (i = 0; i < n; i++) {
 		r = y[i] - (fit->a + fit->b * x[i]);
-		sse += r * r;
+		*rss += (w ? w[i] : 1) * r * r;
 	}
+	/* no residual (a constant y included): the line explains all */
+	fit->r2 = *rss == 0 ? 1 : 1 - *rss / syy;
+	fit->chi2 = NAN;
+	fit->lof_p = NAN;
+	return 0;
+}
 
-	s2 = sse / (n - 2);
-	fit->se_b = sqrt(s2 / sxx);
-	se_a = sqrt(s2 * (1.0 / n + xm * xm / sxx));
-	tq = stats_t_quantile(0.975, n - 2);
+/* CIs of a and b: the residual variance var, t with df degrees of freedom. */
+static void fit_cis(struct linear_fit *fit, double var, double df, double sw,
+		    double xm, double sxx)
+{
+	double tq = stats_t_quantile(0.975, df);
+	double se_a = sqrt(var * (1 / sw + xm * xm / sxx));
+
+	fit->se_b = sqrt(var / sxx);
 	fit->a_ci95_low = fit->a - tq * se_a;
 	fit->a_ci95_high = fit->a + tq * se_a;
 	fit->b_ci95_low = fit->b - tq * fit->se_b;
 	fit->b_ci95_high = fit->b + tq * fit->se_b;
+}
 
-	/* no residual (a constant y included): the line explains all */
-	if (sse == 0)
-		fit->r2 = 1;
-	else
-		fit->r2 = 1 - sse / syy;
-	fit->chi2 = NAN;
-	fit->lof_p = NAN;
-	return 0;
+int stats_linear_fit(const double *x, const double *y, int n,
+		     struct linear_fit *fit)
+{
+	double rss, sw, xm, sxx;
+	int err;
+
+	if (!x || !y || !fit || n < 3 || !all_finite(x, n) ||
+	    !all_finite(y, n))
+		return -EINVAL;
+	err = fit_line(x, y, NULL, n, fit, &rss, &sw, &xm, &sxx);
+	if (!err)
+		fit_cis(fit, rss / (n - 2), n - 2, sw, xm, sxx);
+	return err;
 }
 
 double stats_f_sf(double f, double d1, double d2)
@@ -498,57 +531,32 @@ double stats_f_sf(double f, double d1, double d2)
 int stats_weighted_fit(const double *x, const double *y, const double *se,
 		       const int *dof, int n, struct linear_fit *fit)
 {
-	double sw = 0, xm = 0, ym = 0, sxx = 0, sxy = 0, syy = 0, chi2 = 0;
-	double w, r, k, scale, se_a, tq, df_err = 0;
-	int i;
+	double w[n > 0 ? n : 1], rss, sw, xm, sxx, k = n - 2, df_err = 0;
+	int err;
 
 	if (!x || !y || !se || !dof || !fit || n < 3 || !all_finite(x, n) ||
 	    !all_finite(y, n))
 		return -EINVAL;
-	for (i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++) {
 		if (!(se[i] > 0) || !isfinite(se[i]))
 			return -EINVAL;
-		w = 1 / (se[i] * se[i]);
-		sw += w;
-		xm += w * x[i];
-		ym += w * y[i];
+		w[i] = 1 / (se[i] * se[i]);
 		df_err += dof[i] > 0 ? dof[i] : 0;
 	}
-	xm /= sw;
-	ym /= sw;
-	for (i = 0; i < n; i++) {
-		w = 1 / (se[i] * se[i]);
-		sxx += w * (x[i] - xm) * (x[i] - xm);
-		sxy += w * (x[i] - xm) * (y[i] - ym);
-		syy += w * (y[i] - ym) * (y[i] - ym);
-	}
-	if (sxx == 0)
-		return -EINVAL;
-	memset(fit, 0, sizeof(*fit));
-	fit->n = n;
-	fit->b = sxy / sxx;
-	fit->a = ym - fit->b * xm;
-	for (i = 0; i < n; i++) {
-		r = y[i] - (fit->a + fit->b * x[i]);
-		chi2 += r * r / (se[i] * se[i]);
-	}
-	k = n - 2;
-	fit->chi2 = chi2;
-	fit->lof_p = df_err > 0 ? stats_f_sf(chi2 / k, k, df_err) : NAN;
+	err = fit_line(x, y, w, n, fit, &rss, &sw, &xm, &sxx);
+	if (err)
+		return err;
+	fit->chi2 = rss;
+	fit->lof_p = df_err > 0 ? stats_f_sf(rss / k, k, df_err) : NAN;
 	/*
 	 * Scatter beyond the points' own errors (lack of fit, or errors
 	 * underestimated) widens the CIs, with the residuals' degrees of
 	 * freedom; otherwise the errors' own.
 	 */
-	scale = chi2 / k > 1 ? chi2 / k : 1;
-	tq = stats_t_quantile(0.975, chi2 / k > 1 || df_err <= 0 ? k : df_err);
-	fit->se_b = sqrt(scale / sxx);
-	se_a = sqrt(scale * (1 / sw + xm * xm / sxx));
-	fit->a_ci95_low = fit->a - tq * se_a;
-	fit->a_ci95_high = fit->a + tq * se_a;
-	fit->b_ci95_low = fit->b - tq * fit->se_b;
-	fit->b_ci95_high = fit->b + tq * fit->se_b;
-	fit->r2 = syy > 0 ? 1 - chi2 / syy : 1;
+	if (rss / k > 1 || df_err <= 0)
+		fit_cis(fit, fmax(rss / k, 1), k, sw, xm, sxx);
+	else
+		fit_cis(fit, 1, df_err, sw, xm, sxx);
 	return 0;
 }
 

@@ -89,7 +89,8 @@ static double mw_tail(int m, int n, double u, bool ties, bool upper)
 	return tail / total;
 }
 
-double stats_mw_p_greater(const double *x, int nx, const double *y, int ny)
+static double mw_p(const double *x, int nx, const double *y, int ny,
+		   bool upper)
 {
 	bool ties;
 	double u;
@@ -97,18 +98,17 @@ double stats_mw_p_greater(const double *x, int nx, const double *y, int ny)
 	if (!x || !y || nx < 1 || ny < 1)
 		return NAN;
 	u = mw_u(x, nx, y, ny, &ties);
-	return mw_tail(nx, ny, u, ties, true);
+	return mw_tail(nx, ny, u, ties, upper);
+}
+
+double stats_mw_p_greater(const double *x, int nx, const double *y, int ny)
+{
+	return mw_p(x, nx, y, ny, true);
 }
 
 double stats_mw_p_less(const double *x, int nx, const double *y, int ny)
 {
-	bool ties;
-	double u;
-
-	if (!x || !y || nx < 1 || ny < 1)
-		return NAN;
-	u = mw_u(x, nx, y, ny, &ties);
-	return mw_tail(nx, ny, u, ties, false);
+	return mw_p(x, nx, y, ny, false);
 }
 
 /*
