@@ -103,29 +103,48 @@ static void pool_at(const struct fit_points *fp, double x, double *y,
 	*var = 1 / sw;
 }
 
-/* Slope between the two largest x, with a Welch-Satterthwaite CI. */
-static void marginal_slope(const struct fit_points *fp, struct sweep_fit *sf)
+/* Slope between x = lo and x = hi, with a Welch-Satterthwaite CI. */
+static void slope_between(const struct fit_points *fp, double lo, double hi,
+			  double *b, double *b_low, double *b_high)
 {
-	double hi = -INFINITY, lo = -INFINITY, yh, yl, vh, vl, dh, dl, df, se;
+	double yh, yl, vh, vl, dh, dl, df, se, tq;
 
-	sf->marg_b = sf->marg_low = sf->marg_high = NAN;
-	for (int i = 0; i < fp->n; i++)
-		hi = fp->x[i] > hi ? fp->x[i] : hi;
-	for (int i = 0; i < fp->n; i++)
-		if (fp->x[i] < hi && fp->x[i] > lo)
-			lo = fp->x[i];
-	if (!isfinite(lo) || !fp->weighted)
-		return;
 	pool_at(fp, hi, &yh, &vh, &dh);
 	pool_at(fp, lo, &yl, &vl, &dl);
 	se = sqrt(vh + vl);
 	df = (vh + vl) * (vh + vl) /
 	     (vh * vh / (dh > 0 ? dh : 1) + vl * vl / (dl > 0 ? dl : 1));
+	tq = stats_t_quantile(0.975, df);
+	*b = (yh - yl) / (hi - lo);
+	*b_low = *b - tq * se / (hi - lo);
+	*b_high = *b + tq * se / (hi - lo);
+}
+
+/*
+ * The marginal slope, between the two largest x, and the span's, between
+ * the smallest and the largest: what one more unit costs at the top, and
+ * what the units cost on average over the sweep.
+ */
+static void end_slopes(const struct fit_points *fp, struct sweep_fit *sf)
+{
+	double hi = -INFINITY, lo = -INFINITY, min = INFINITY;
+
+	sf->marg_b = sf->marg_low = sf->marg_high = NAN;
+	sf->span_b = sf->span_low = sf->span_high = NAN;
+	for (int i = 0; i < fp->n; i++) {
+		hi = fp->x[i] > hi ? fp->x[i] : hi;
+		min = fp->x[i] < min ? fp->x[i] : min;
+	}
+	for (int i = 0; i < fp->n; i++)
+		if (fp->x[i] < hi && fp->x[i] > lo)
+			lo = fp->x[i];
+	if (!isfinite(lo) || !fp->weighted)
+		return;
 	sf->x_lo = (long)lo;
 	sf->x_hi = (long)hi;
-	sf->marg_b = (yh - yl) / (hi - lo);
-	sf->marg_low = sf->marg_b - stats_t_quantile(0.975, df) * se / (hi - lo);
-	sf->marg_high = sf->marg_b + stats_t_quantile(0.975, df) * se / (hi - lo);
+	slope_between(fp, lo, hi, &sf->marg_b, &sf->marg_low, &sf->marg_high);
+	slope_between(fp, min, hi, &sf->span_b, &sf->span_low,
+		      &sf->span_high);
 }
 
 static int distinct_x(const struct fit_points *fp)
@@ -173,7 +192,7 @@ int results_fit_sweep(const struct point_key *key, const char *what,
 		err = err < 0 ? err : 0;
 	}
 	if (!err) {
-		marginal_slope(&fp, sf);
+		end_slopes(&fp, sf);
 		err = keep_fit(key, what, &fp, sf);
 	}
 	free_points(&fp);

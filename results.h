@@ -87,6 +87,8 @@ struct sweep_fit {
 	struct linear_fit fit;
 	double marg_b, marg_low, marg_high;	/* marginal slope and 95% CI */
 	long x_lo, x_hi;			/* the two x it is taken between */
+	/* from the smallest to the largest x: the average cost per unit */
+	double span_b, span_low, span_high;
 };
 int results_fit_sweep(const struct point_key *key, const char *what,
 		      long (*x_of)(long n, int frame_size),

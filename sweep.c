@@ -340,11 +340,11 @@ static void fit_group(struct sweep_ctx *c, const struct gen_point *p,
 				   group, c->sizes[s]);
 			continue;
 		}
-		test__info("%s at %d B: b = %.4f ns per %s [%.4f, %.4f], a = %.2f ns, lack of fit p = %.3g; marginal %ld..%ld: %.4f [%.4f, %.4f]",
+		test__info("%s at %d B: b = %.4f ns per %s [%.4f, %.4f], a = %.2f ns, lack of fit p = %.3g; marginal %ld..%ld: %.4f [%.4f, %.4f]; over the sweep %.4f [%.4f, %.4f]",
 			   group, c->sizes[s], fit->b, c->opts->unit,
 			   fit->b_ci95_low, fit->b_ci95_high, fit->a, fit->lof_p,
 			   sf.x_lo, sf.x_hi, sf.marg_b, sf.marg_low,
-			   sf.marg_high);
+			   sf.marg_high, sf.span_b, sf.span_low, sf.span_high);
 		ASSERT_TRUE(isfinite(fit->b) && isfinite(fit->b_ci95_low),
 			    "fit computed with its CI");
 		if (!c->opts->must_cost || !c->opts->must_cost(&p->spec))
@@ -353,9 +353,9 @@ static void fit_group(struct sweep_ctx *c, const struct gen_point *p,
 		if (results_env()->emulated)
 			test__info("%s: emulated CPU, cost not asserted", group);
 		else if (fit->lof_p < NONLINEAR_P)
-			/* not a line: what one more unit costs at the top */
-			ASSERT_DBL_GT(sf.marg_low, 0.0,
-				      "cost per unit resolved (not linear: 95% CI of the marginal slope above 0)");
+			/* not a line: the largest N costs more than the smallest */
+			ASSERT_DBL_GT(sf.span_low, 0.0,
+				      "cost per unit resolved (not linear: 95% CI of the slope from the smallest to the largest N above 0)");
 		else
 			ASSERT_DBL_GT(fit->b_ci95_low, 0.0,
 				      "cost per unit resolved (95% CI of b above 0)");
