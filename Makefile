@@ -77,7 +77,7 @@ HDRS		:= $(wildcard $(SRCDIR)/*.h $(SRCDIR)/progs/*.h)
 TEST_GEN_FILES	:= test_perf bpf $(if $(GEN_TARGETS),$(notdir $(GEN_OUTDIR)))
 TEST_PROGS	:= run_tests.sh
 
-.PHONY: FORCE all clean run_tests install report compare vmtest help
+.PHONY: FORCE all clean run_tests install report compare calibrate vmtest help
 .DEFAULT_GOAL := all
 
 all: $(OUTPUT)/test_perf $(BPF_OBJS) $(GEN_TARGETS)
@@ -132,6 +132,12 @@ report: all
 compare: all
 	$(OUTPUT)/test_perf --compare $(A) $(B) $(ARGS)
 
+# The gate's false-alarm and detection rates on this machine
+# (scripts/gate-calibration.sh; ARGS="--pairs N --out DIR ...").
+calibrate: all
+	TEST_PERF=$(OUTPUT)/test_perf XDPGEN=$(XDPGEN) CLANG=$(CLANG) \
+		BPF_CFLAGS="$(BPF_CFLAGS)" $(SRCDIR)/scripts/gate-calibration.sh $(ARGS)
+
 # The suite as built here (OUTPUT), run in Debian's cloud kernel under
 # QEMU; VMTEST_ARGS="-k KERNEL -- COMMAND" for another kernel or command.
 vmtest: all
@@ -142,6 +148,7 @@ help:
 	@echo "make run_tests   run every test (quick profile), KTAP output"
 	@echo "make report      the full evaluation (ARGS=... passed to test_perf)"
 	@echo "make compare A=OLD B=NEW   compare two result directories"
+	@echo "make calibrate   the gate's false-alarm and detection rates here (ARGS=--pairs N)"
 	@echo "make vmtest      run the suite inside a VM (VMTEST_ARGS=...)"
 	@echo "make install INSTALL_PATH=DIR   kselftest-style install"
 	@echo "Variables: KSRC=<kernel tree> to use its lib.mk/kselftest.h, OUTPUT=<dir>,"

@@ -5,30 +5,41 @@
  * and each pair of a gated metric (metrics.h: primary, with a direction)
  * is classified:
  *
- *   slower/faster  Welch's t-test p < alpha AND |relative change| >= the
- *                  minimum effect, in the metric's bad/good direction
- *                  (time and latency up, or a rate down, is slower);
+ *   slower/faster  the CI of the change lies beyond the minimum effect in
+ *                  the metric's bad/good direction (time and latency up,
+ *                  a rate down, is slower), at a level corrected for the
+ *                  number of points compared (Benjamini-Hochberg);
  *   unchanged      otherwise: inside the noise, or real but too small to
  *                  matter (a 1% shift measured precisely is not a
  *                  regression a reviewer should act on);
- *   untestable     fewer than 2 repetitions on a side (no spread estimate).
+ *   untestable     fewer than 2 values on a side (no spread estimate).
  *
- * Both criteria are needed: with 30 repetitions of a quiet benchmark a 0.5%
- * drift is "significant", and with noisy ones a 20% jump may not be.
- * Every other pair (diagnostic metrics such as the generator's CPU share,
- * metrics without a direction, names the registry does not know) is
- * "info": its change and p are shown, it is never slower or faster and
- * never fails the gate.
+ * The change is tested on the points' round values (rounds.h) when both
+ * sides have them: the Hodges-Lehmann shift of their logarithms with the
+ * interval of the Mann-Whitney test for two runs, a t interval of the
+ * per-round log ratios for two programs measured in the same rounds
+ * (--vs). Files without round values get Welch's test on the summaries.
+ *
+ * Why the minimum effect in the CI, not in the estimate: a point whose
+ * change is 6% +- 4% is not shown to be 5% slower. Why Benjamini-Hochberg:
+ * a gate fails on any slower point, so under A/A (no point changed) its
+ * false alarm rate is the family's probability of any false verdict,
+ * which BH holds at alpha as Holm does; when a change really slows many
+ * points (a kernel change usually does), BH finds them with much more
+ * power, at the price that up to alpha of the points it lists may be
+ * false. Why ranks: round values are skewed (interference only adds
+ * time) and a round hit by a burst is an outlier a t-test would average
+ * in; Mann-Whitney is what benchstat uses for the same reason.
+ *
+ * Every other pair (diagnostic metrics, metrics without a direction,
+ * names the registry does not know) is "info": its change is shown, it
+ * is never slower or faster and never fails the gate.
  */
 #include <errno.h>
-#include <libgen.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/stat.h>
 
 #include "test_perf.h"
 #include "compare.h"
@@ -161,6 +172,16 @@ static void diff_env(struct cmp_result *res)
 		    n->nr_profile, ds_profile);
 }
 
+static const char *const method_names[] = {
+	[CMP_M_NONE] = "", [CMP_M_PAIRED] = "paired_t",
+	[CMP_M_RANKS] = "mann_whitney", [CMP_M_WELCH] = "welch",
+};
+
+const char *cmp_method_str(enum cmp_method m)
+{
+	return m < ARRAY_SIZE(method_names) ? method_names[m] : "?";
+}
+
 static bool stats_usable(const struct sample_stats *st)
 {
 	return st->n >= 2 && isfinite(st->mean) && isfinite(st->stddev);
@@ -179,38 +200,207 @@ static double worse_of(const char *metric, double rel)
 	}
 }
 
-static void classify(struct cmp_row *r, const struct cmp_opts *o)
+/* Round values usable on the log scale (every one positive and finite). */
+static bool log_values(const struct ds_point *p, double *out)
+{
+	if (p->r.nr_values < 2)
+		return false;
+	for (int i = 0; i < p->r.nr_values; i++) {
+		if (!(p->r.values[i] > 0) || !isfinite(p->r.values[i]))
+			return false;
+		out[i] = log(p->r.values[i]);
+	}
+	return true;
+}
+
+/*
+ * The boundaries of "slower" and "faster" on the log scale of new/old:
+ * a time up by min_effect, a rate down by it (and the other way).
+ */
+static void boundaries(const struct cmp_row *r, double eff, double *slow,
+		       double *fast, bool *up_is_slow)
+{
+	*up_is_slow = metric_dir_of(r->old->metric) != METRIC_HIGHER_BETTER;
+	*slow = *up_is_slow ? log1p(eff) : log1p(-eff);
+	*fast = *up_is_slow ? log1p(-eff) : log1p(eff);
+}
+
+/* One-sided t tail of a log-scale estimate m (se, df) against bound b. */
+static double t_tail(double m, double se, double df, double b, bool above)
+{
+	double t;
+
+	if (se == 0)
+		return (above ? m > b : m < b) ? 0 : 1;
+	t = (m - b) / se;
+	return above ? stats_t_cdf(-t, df) : stats_t_cdf(t, df);
+}
+
+/* A t-based estimate (paired or Welch) into the row, on the log scale. */
+static void from_t(struct cmp_row *r, const struct cmp_opts *o, double m,
+		   double se, double df, int family)
+{
+	double slow, fast, tq, tm;
+	bool up;
+
+	boundaries(r, o->min_effect, &slow, &fast, &up);
+	tq = se > 0 ? stats_t_quantile(1 - o->alpha / 2, df) : 0;
+	tm = se > 0 ? stats_t_quantile(1 - o->alpha / (2 * family), df) : 0;
+	r->rel = expm1(m);
+	r->rel_low = expm1(m - tq * se);
+	r->rel_high = expm1(m + tq * se);
+	r->p = se > 0 ? 2 * stats_t_cdf(-fabs(m / se), df) : m ? 0 : 1;
+	r->p_slow = t_tail(m, se, df, slow, up);
+	r->p_fast = t_tail(m, se, df, fast, !up);
+	r->mde = o->min_effect + expm1(tm * se);
+}
+
+/* --vs: log(new / old) round by round. */
+static bool classify_paired(struct cmp_row *r, const struct cmp_opts *o,
+			    int family)
+{
+	int n = r->old->r.nr_values;
+	double a[n ? n : 1], b[n ? n : 1], d[n ? n : 1];
+
+	if (!o->paired || n != r->new->r.nr_values || !log_values(r->old, a) ||
+	    !log_values(r->new, b))
+		return false;
+	for (int i = 0; i < n; i++)
+		d[i] = b[i] - a[i];
+	from_t(r, o, stats_mean(d, n), stats_stddev(d, n) / sqrt(n), n - 1,
+	       family);
+	r->method = CMP_M_PAIRED;
+	return true;
+}
+
+/* Two runs: Hodges-Lehmann shift of the log round values, Mann-Whitney. */
+static bool classify_ranks(struct cmp_row *r, const struct cmp_opts *o,
+			   int family)
+{
+	int na = r->old->r.nr_values, nb = r->new->r.nr_values;
+	double a[na > 1 ? na : 1], b[nb > 1 ? nb : 1], as[na > 1 ? na : 1];
+	double est, lo, hi, slow, fast, mlo, mhi;
+	bool up;
+
+	if (!log_values(r->old, a) || !log_values(r->new, b) ||
+	    stats_hl_shift(a, na, b, nb, 1 - o->alpha, &est, &lo, &hi) ||
+	    stats_hl_shift(a, na, b, nb, 1 - o->alpha / family, &est, &mlo,
+			   &mhi))
+		return false;
+	boundaries(r, o->min_effect, &slow, &fast, &up);
+	r->rel = expm1(est);
+	r->rel_low = expm1(lo);
+	r->rel_high = expm1(hi);
+	r->p = fmin(1, 2 * fmin(stats_mw_p_greater(a, na, b, nb),
+				stats_mw_p_less(a, na, b, nb)));
+	/* the old side moved by a boundary: is new still beyond it? */
+	for (int i = 0; i < na; i++)
+		as[i] = a[i] + slow;
+	r->p_slow = up ? stats_mw_p_greater(as, na, b, nb) :
+			 stats_mw_p_less(as, na, b, nb);
+	for (int i = 0; i < na; i++)
+		as[i] = a[i] + fast;
+	r->p_fast = up ? stats_mw_p_less(as, na, b, nb) :
+			 stats_mw_p_greater(as, na, b, nb);
+	r->mde = o->min_effect + expm1((mhi - mlo) / 2);
+	r->method = CMP_M_RANKS;
+	return true;
+}
+
+/* Older files and wire points: Welch on mean and sd, relative to old. */
+static bool classify_welch(struct cmp_row *r, const struct cmp_opts *o,
+			   int family)
 {
 	const struct sample_stats *a = &r->old->st, *b = &r->new->st;
-	bool gated = metric_gated(r->old->metric);
 	struct welch_result w;
-	double se, tq;
+	double se;
 
-	r->p = NAN;
-	r->diff = b->mean - a->mean;
-	r->rel = a->mean ? r->diff / a->mean : NAN;
+	if (!stats_usable(a) || !stats_usable(b) || !(a->mean > 0) ||
+	    !(b->mean > 0) || stats_welch(a, b, &w))
+		return false;
+	/* the delta method: log(b / a) has se^2 = sa^2/(n a^2) + ... */
+	se = sqrt(a->stddev * a->stddev / (a->n * a->mean * a->mean) +
+		  b->stddev * b->stddev / (b->n * b->mean * b->mean));
+	from_t(r, o, log(b->mean / a->mean), se, isfinite(w.df) ? w.df : 1,
+	       family);
+	r->method = CMP_M_WELCH;
+	return true;
+}
+
+/* Estimates and one-sided p-values; the verdict waits for the family. */
+static void estimate(struct cmp_row *r, const struct cmp_opts *o, int family)
+{
+	r->p = r->p_slow = r->p_fast = r->q_slow = r->q_fast = NAN;
+	r->mde = NAN;
+	r->method = CMP_M_NONE;
+	r->diff = r->new->st.mean - r->old->st.mean;
+	r->rel = r->old->st.mean ? r->diff / r->old->st.mean : NAN;
 	r->rel_low = r->rel_high = r->rel;
+	r->marks = r->old->r.marks | r->new->r.marks;
+	if (strcmp(r->old->unit, r->new->unit))
+		return;
+	if (!classify_paired(r, o, family) && !classify_ranks(r, o, family))
+		classify_welch(r, o, family);
 	r->worse = worse_of(r->old->metric, r->rel);
-	r->verdict = gated ? CMP_UNTESTABLE : CMP_INFO;
-	if (!stats_usable(a) || !stats_usable(b) || !a->mean ||
-	    strcmp(r->old->unit, r->new->unit) ||
-	    stats_welch(a, b, &w))
-		return;
-	r->p = w.p;
-	se = sqrt(a->stddev * a->stddev / a->n + b->stddev * b->stddev / b->n);
-	if (se > 0 && isfinite(w.df) && w.df > 0) {
-		tq = stats_t_quantile(0.975, w.df);
-		/* the old mean is taken as exact in the denominator */
-		r->rel_low = (r->diff - tq * se) / fabs(a->mean);
-		r->rel_high = (r->diff + tq * se) / fabs(a->mean);
+	r->significant = r->p < o->alpha;
+}
+
+static bool testable(const struct cmp_row *r)
+{
+	return metric_gated(r->old->metric) && r->method != CMP_M_NONE;
+}
+
+/*
+ * Benjamini-Hochberg over the gated, testable rows, each direction at
+ * alpha / 2: with one point, "slower" is exactly "the CI at 1 - alpha
+ * lies beyond the minimum effect".
+ */
+static int judge(struct cmp_result *res)
+{
+	int n = res->nr_rows, m = 0;
+	double *ps = calloc(n + 1, sizeof(*ps)), *pf = calloc(n + 1, sizeof(*pf));
+	double *qs = calloc(n + 1, sizeof(*qs)), *qf = calloc(n + 1, sizeof(*qf));
+
+	if (!ps || !pf || !qs || !qf) {
+		free(ps);
+		free(pf);
+		free(qs);
+		free(qf);
+		return -ENOMEM;
 	}
-	r->significant = w.p < o->alpha;
-	if (!gated)
-		return;
-	if (r->significant && fabs(r->rel) >= o->min_effect)
-		r->verdict = r->worse > 0 ? CMP_SLOWER : CMP_FASTER;
-	else
-		r->verdict = CMP_UNCHANGED;
+	for (int i = 0; i < n; i++) {
+		struct cmp_row *r = &res->rows[i];
+
+		ps[i] = testable(r) ? r->p_slow : NAN;
+		pf[i] = testable(r) ? r->p_fast : NAN;
+		m += testable(r);
+	}
+	stats_bh_adjust(ps, n, qs);
+	stats_bh_adjust(pf, n, qf);
+	for (int i = 0; i < n; i++) {
+		struct cmp_row *r = &res->rows[i];
+
+		r->q_slow = qs[i];
+		r->q_fast = qf[i];
+		if (!metric_gated(r->old->metric))
+			r->verdict = CMP_INFO;
+		else if (!testable(r))
+			r->verdict = CMP_UNTESTABLE;
+		else if (r->q_slow <= res->opts.alpha / 2)
+			r->verdict = CMP_SLOWER;
+		else if (r->q_fast <= res->opts.alpha / 2)
+			r->verdict = CMP_FASTER;
+		else
+			r->verdict = CMP_UNCHANGED;
+		res->count[r->verdict]++;
+		res->marked += r->marks != 0 && r->verdict != CMP_INFO;
+	}
+	res->family = m;
+	free(ps);
+	free(pf);
+	free(qs);
+	free(qf);
+	return 0;
 }
 
 /* Judged rows, then info, then untestable. */
@@ -273,10 +463,17 @@ static int match_points(struct cmp_result *res)
 
 			r->old = &o->pts[i++];
 			r->new = &n->pts[j++];
-			classify(r, &res->opts);
-			res->count[r->verdict]++;
 		}
 	}
+	/* the family's size is known only now: the MDE's level uses it */
+	for (int k = 0; k < res->nr_rows; k++)
+		if (metric_gated(res->rows[k].old->metric))
+			res->family++;
+	for (int k = 0; k < res->nr_rows; k++)
+		estimate(&res->rows[k], &res->opts,
+			 res->family ? res->family : 1);
+	if (!ret)
+		ret = judge(res);
 	qsort(res->rows, res->nr_rows, sizeof(*res->rows), cmp_rows);
 	return ret;
 }
@@ -325,226 +522,3 @@ int cmp_gate(const struct cmp_result *res)
 {
 	return res->count[CMP_SLOWER] ? 1 : 0;
 }
-
-/* ---- options ---- */
-
-static struct cmp_opts opts = { .alpha = 0.05, .min_effect = 0.05 };
-static bool gate, compare_mode, hooks_set;
-static const char *baseline_path;
-static struct dataset baseline;
-static int baseline_status;	/* --baseline's exit status */
-
-/* Where --compare writes: --out, else beside NEW. */
-static void compare_out_dir(const char *new_path, char *dir, size_t len)
-{
-	struct stat sb;
-	char copy[PATH_MAX];
-
-	if (env.out_dir) {
-		snprintf(dir, len, "%s", env.out_dir);
-		return;
-	}
-	if (!stat(new_path, &sb) && S_ISDIR(sb.st_mode)) {
-		snprintf(dir, len, "%s", new_path);
-		return;
-	}
-	snprintf(copy, sizeof(copy), "%s", new_path);
-	snprintf(dir, len, "%s", dirname(copy));
-}
-
-/* Terminal, files in dir (NULL: none) and the gate's line. */
-static int show_result(const struct cmp_result *res, const char *dir)
-{
-	char err[512];
-
-	cmp_print(stdout, res, env.verbosity > 0);
-	if (dir) {
-		if (cmp_write(dir, res, err, sizeof(err))) {
-			fprintf(stderr, "compare: %s\n", err);
-			return -EIO;
-		}
-		printf("Compare: %s/compare.md and %s/compare.csv\n", dir, dir);
-	}
-	if (gate && cmp_gate(res))
-		printf("Gate: FAIL, %d points significantly slower by %g%% or more\n",
-		       res->count[CMP_SLOWER], opts.min_effect * 100);
-	else if (gate)
-		printf("Gate: PASS\n");
-	return 0;
-}
-
-static int compare_main(int argc, char **argv)
-{
-	struct dataset old, new;
-	struct cmp_result res;
-	char err[1024], dir[PATH_MAX];
-	int ret;
-
-	if (argc != 2)
-		perf_usage_error("--compare wants two operands: OLD NEW (result directories or data.json files)");
-	if (ds_load(argv[0], &old, err, sizeof(err)))
-		perf_usage_error("--compare: %s", err);
-	if (ds_load(argv[1], &new, err, sizeof(err)))
-		perf_usage_error("--compare: %s", err);
-	ret = cmp_run(&old, &new, &opts, &res, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, "test_perf: compare: %s\n", err);
-		ret = 2;
-		goto out;
-	}
-	if (!res.nr_rows) {
-		fprintf(stderr, "test_perf: compare: no point of %s matches one of %s: nothing to compare\n",
-			new.source, old.source);
-		ret = 2;
-	} else {
-		compare_out_dir(argv[1], dir, sizeof(dir));
-		ret = show_result(&res, dir) ? 2 : gate ? cmp_gate(&res) : 0;
-	}
-	cmp_free(&res);
-out:
-	ds_free(&old);
-	ds_free(&new);
-	return ret;
-}
-
-/* --baseline: this run's points, as --compare would read them. */
-static int load_current(struct dataset *cur, char *err, size_t err_len)
-{
-	char json[PATH_MAX];
-
-	/* what is on disk when there is a result directory, as --compare */
-	if (env.out_dir && results_count()) {
-		snprintf(json, sizeof(json), "%s/data.json", env.out_dir);
-		if (!access(json, R_OK))
-			return ds_load(env.out_dir, cur, err, err_len);
-	}
-	perf_msg(err, err_len, "out of memory");
-	return ds_from_results(cur);
-}
-
-const struct cmp_result *cmp_baseline(void)
-{
-	static struct dataset cur;
-	static struct cmp_result res;
-	static bool done, valid;
-	char err[1024];
-
-	if (!baseline_path || done)
-		return valid ? &res : NULL;
-	done = true;
-	if (load_current(&cur, err, sizeof(err))) {
-		fprintf(stderr, "compare: cannot read this run's results: %s\n",
-			err);
-		baseline_status = 1;
-		return NULL;
-	}
-	if (cmp_run(&baseline, &cur, &opts, &res, err, sizeof(err))) {
-		fprintf(stderr, "compare: %s\n", err);
-		baseline_status = 1;
-		return NULL;
-	}
-	if (!res.nr_rows) {
-		fprintf(stderr, "compare: no point of this run matches %s: nothing compared\n",
-			baseline.source);
-		baseline_status = gate ? 1 : 0;
-		return NULL;
-	}
-	baseline_status = show_result(&res, env.out_dir) ? 1 :
-			  gate ? cmp_gate(&res) : 0;
-	valid = true;
-	return &res;
-}
-
-/* The finish hook of --baseline: the report may have run it already. */
-static int baseline_finish(void)
-{
-	cmp_baseline();
-	return baseline_status;
-}
-
-/* Checked before any test runs: a 30-minute run must not end in a typo. */
-static int compare_start(void)
-{
-	char err[1024];
-	const struct perf_environment *e = results_env();
-
-	if (compare_mode && baseline_path)
-		perf_usage_error("--compare and --baseline exclude each other");
-	if (!compare_mode && !baseline_path)
-		perf_usage_error("--gate, --alpha and --min-effect need --compare or --baseline");
-	if (!baseline_path)
-		return 0;
-	if (ds_load(baseline_path, &baseline, err, sizeof(err)))
-		perf_usage_error("--baseline: %s", err);
-	if (e && !!e->emulated != ds_emulated(&baseline))
-		perf_usage_error("--baseline: %s was measured on an %s CPU and this machine's is %s: emulated and native timings cannot be compared",
-				 baseline.source,
-				 ds_emulated(&baseline) ? "emulated" : "native",
-				 e->emulated ? "emulated" : "native");
-	perf_at_finish(baseline_finish);
-	return 0;
-}
-
-static void set_hooks(void)
-{
-	if (hooks_set)
-		return;
-	hooks_set = true;
-	perf_at_start(compare_start);
-}
-
-static int parse_compare(const char *arg)
-{
-	compare_mode = true;
-	perf_set_main(compare_main);
-	set_hooks();
-	return 0;
-}
-
-static int parse_baseline(const char *arg)
-{
-	baseline_path = arg;
-	set_hooks();
-	return 0;
-}
-
-static int parse_gate(const char *arg)
-{
-	gate = true;
-	set_hooks();
-	return 0;
-}
-
-static int parse_alpha(const char *arg)
-{
-	if (cmp_parse_alpha(arg, &opts.alpha))
-		perf_usage_error("--alpha wants a significance level in (0, 1), e.g. 0.05, not '%s'",
-				 arg);
-	set_hooks();
-	return 0;
-}
-
-static int parse_min_effect(const char *arg)
-{
-	if (cmp_parse_effect(arg, &opts.min_effect))
-		perf_usage_error("--min-effect wants a relative change like 5%% or 0.05 (0 to <100%%), not '%s'",
-				 arg);
-	set_hooks();
-	return 0;
-}
-
-PERF_OPTION(compare, .name = "compare",
-	    .help = "compare two results: --compare OLD NEW (directories or data.json); runs no test",
-	    .parse = parse_compare);
-PERF_OPTION(baseline, .name = "baseline", .arg = "OLD",
-	    .help = "compare this run with OLD (a result directory or data.json)",
-	    .parse = parse_baseline);
-PERF_OPTION(gate, .name = "gate",
-	    .help = "exit 1 when a point is significantly slower by at least --min-effect",
-	    .parse = parse_gate);
-PERF_OPTION(alpha, .name = "alpha", .arg = "P",
-	    .help = "significance level of the comparison's Welch t-test (default 0.05)",
-	    .parse = parse_alpha);
-PERF_OPTION(min_effect, .name = "min-effect", .arg = "X",
-	    .help = "smallest relative change reported, as 5% or 0.05 (default 5%)",
-	    .parse = parse_min_effect);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Baseline comparison: two sets of points (OLD, NEW) matched by key, each
- * pair classified with Welch's t-test and a minimum effect size.
- * --compare OLD NEW, --baseline OLD (during a run), --gate for CI.
+ * pair of a gated metric classified against a minimum effect, the family
+ * corrected for multiplicity. --compare OLD NEW, --baseline OLD (during a
+ * run), --vs (two programs in the same rounds: paired), --gate for CI.
  *
  * Only the registry's gated metrics (primary, with a direction: see
  * metrics.h) are classified slower or faster and can fail the gate.
@@ -26,17 +27,43 @@ enum cmp_verdict {
 };
 
 struct cmp_opts {
-	double alpha;		/* significance level, default 0.05 */
+	/* CIs at 1 - alpha; false discovery rate alpha (default 0.05) */
+	double alpha;
 	double min_effect;	/* relative, default 0.05 (5%) */
+	/* the sides were measured in the same rounds: pair them (--vs) */
+	bool paired;
+};
+
+/* How a pair was tested. */
+enum cmp_method {
+	CMP_M_NONE,
+	CMP_M_PAIRED,		/* t on the per-round log ratios */
+	CMP_M_RANKS,		/* Mann-Whitney / Hodges-Lehmann on rounds */
+	CMP_M_WELCH,		/* Welch on the summaries (no round values) */
 };
 
 struct cmp_row {
 	const struct ds_point *old, *new;
-	double diff, rel;		/* new - old, (new - old) / old */
-	double rel_low, rel_high;	/* 95% CI of rel (old mean as exact) */
-	double p;			/* Welch, two-sided; NAN if untestable */
+	double diff;			/* new mean - old mean */
+	double rel;			/* estimated change, new / old - 1 */
+	double rel_low, rel_high;	/* its CI at 1 - alpha */
+	double p;			/* two-sided, of "no change"; NAN */
+	/*
+	 * One-sided p of "slower (faster) by at least the minimum effect",
+	 * and the same adjusted over the family (Benjamini-Hochberg). The
+	 * verdict needs q <= alpha / 2: the CI beyond the minimum effect.
+	 */
+	double p_slow, p_fast, q_slow, q_fast;
+	/*
+	 * Minimum detectable effect: the change this point's noise lets
+	 * the comparison call slower about half of the time, at the
+	 * strictest level of the family (alpha / m).
+	 */
+	double mde;
 	/* rel signed so that > 0 is slower; NAN without a direction */
 	double worse;
+	enum cmp_method method;
+	unsigned int marks;		/* either side's (results.h) */
 	bool significant;		/* p < alpha */
 	enum cmp_verdict verdict;
 };
@@ -63,6 +90,8 @@ struct cmp_result {
 	bool env_mismatch;		/* a critical field differs */
 	bool both_emulated;
 	int count[NR_CMP_VERDICTS];
+	int family;			/* gated, testable rows (BH's m) */
+	int marked;			/* rows whose rounds disagree */
 };
 
 void cmp_opts_default(struct cmp_opts *o);
@@ -82,6 +111,17 @@ void cmp_free(struct cmp_result *res);
 /* --gate: 1 when a gated metric is significantly slower beyond the effect. */
 int cmp_gate(const struct cmp_result *res);
 const char *cmp_verdict_str(enum cmp_verdict v);
+const char *cmp_method_str(enum cmp_method m);
+
+/*
+ * For other modules' options (--vs): claim --gate, --alpha and
+ * --min-effect, and read them. *effect_set says whether --min-effect was
+ * given (the caller's default applies otherwise).
+ */
+void cmp_cli_claim(void);
+const struct cmp_opts *cmp_cli_opts(bool *gate, bool *effect_set);
+/* Terminal, files in dir (NULL: none) and the gate's line. */
+int cmp_show(const struct cmp_result *res, const char *dir, bool gate);
 
 /* ---- output (compare_out.c) ---- */
 

@@ -31,11 +31,32 @@ static void fmt_pct(char *buf, size_t len, double rel)
 
 static void fmt_ci(char *buf, size_t len, const struct cmp_row *r)
 {
-	if (isnan(r->p))
+	if (r->method == CMP_M_NONE)
 		snprintf(buf, len, "n/a");
 	else
 		snprintf(buf, len, "%+.1f%% to %+.1f%%", r->rel_low * 100,
 			 r->rel_high * 100);
+}
+
+/* The adjusted p of the verdict's direction (the worse one otherwise). */
+static double verdict_q(const struct cmp_row *r)
+{
+	if (r->verdict == CMP_FASTER)
+		return r->q_fast;
+	if (r->verdict == CMP_SLOWER || r->verdict == CMP_UNCHANGED)
+		return r->q_slow < r->q_fast || isnan(r->q_fast) ? r->q_slow :
+								   r->q_fast;
+	return r->p;
+}
+
+static void fmt_mde(char *buf, size_t len, double mde)
+{
+	if (isnan(mde))
+		snprintf(buf, len, "n/a");
+	else if (isinf(mde))
+		snprintf(buf, len, "none");	/* too few rounds */
+	else
+		snprintf(buf, len, "%.1f%%", mde * 100);
 }
 
 static void fmt_p(char *buf, size_t len, double p)
@@ -58,9 +79,11 @@ static void fmt_side(char *buf, size_t len, const struct ds_point *p)
 
 static void print_header(FILE *f, const struct cmp_result *res)
 {
-	fprintf(f, "Compare: %s -> %s (alpha %g, minimum effect %g%%)\n",
-		res->old->source, res->new->source, res->opts.alpha,
-		res->opts.min_effect * 100);
+	fprintf(f, "Compare: %s -> %s (%s; minimum effect %g%%, CIs at %g%%, Benjamini-Hochberg over %d points)\n",
+		res->old->source, res->new->source,
+		res->opts.paired ? "paired rounds" : "two runs",
+		res->opts.min_effect * 100, 100 * (1 - res->opts.alpha),
+		res->family);
 	if (res->both_emulated)
 		fprintf(f, "Note: both sides ran on an emulated CPU: differences are the emulator's, not the kernel's.\n");
 	for (int i = 0; i < res->nr_env; i++) {
@@ -76,6 +99,9 @@ static void print_header(FILE *f, const struct cmp_result *res)
 		res->nr_rows, res->count[CMP_SLOWER], res->count[CMP_FASTER],
 		res->count[CMP_UNCHANGED], res->count[CMP_UNTESTABLE],
 		res->count[CMP_INFO], res->nr_missing, res->nr_extra);
+	if (res->marked)
+		fprintf(f, "%d judged points have rounds that disagree (drift, bimodal): marked in the table\n",
+			res->marked);
 }
 
 static void print_list(FILE *f, const char *what,
@@ -106,7 +132,8 @@ static bool shown_on_terminal(const struct cmp_row *r,
 
 void cmp_print(FILE *f, const struct cmp_result *res, bool all)
 {
-	char key[512], pct[32], ci[48], p[16], o[96], n[96];
+	char key[512], pct[32], ci[48], p[16], o[96], n[96], mde[16];
+	char marks[64];
 	bool head = false;
 
 	print_header(f, res);
@@ -116,20 +143,24 @@ void cmp_print(FILE *f, const struct cmp_result *res, bool all)
 		if (!all && !shown_on_terminal(r, &res->opts))
 			continue;
 		if (!head) {
-			fprintf(f, "%-10s %8s  %-20s %-7s %-20s %-20s %s\n",
-				"verdict", "change", "95% CI", "p", "old",
+			fprintf(f, "%-10s %8s  %-20s %-7s %-7s %-20s %-20s %s\n",
+				"verdict", "change", "CI", "q", "MDE", "old",
 				"new", "point");
 			head = true;
 		}
 		ds_key_str(r->old, key, sizeof(key));
 		fmt_pct(pct, sizeof(pct), r->rel);
 		fmt_ci(ci, sizeof(ci), r);
-		fmt_p(p, sizeof(p), r->p);
+		fmt_p(p, sizeof(p), verdict_q(r));
+		fmt_mde(mde, sizeof(mde), r->mde);
 		fmt_side(o, sizeof(o), r->old);
 		fmt_side(n, sizeof(n), r->new);
-		fprintf(f, "%-10s %8s  %-20s %-7s %-20s %-20s %s%s\n",
-			cmp_verdict_str(r->verdict), pct, ci, p, o, n, key,
-			res->env_mismatch ? " [env differs]" : "");
+		results_marks_str(r->marks, marks, sizeof(marks));
+		fprintf(f, "%-10s %8s  %-20s %-7s %-7s %-20s %-20s %s%s%s%s\n",
+			cmp_verdict_str(r->verdict), pct, ci, p, mde, o, n, key,
+			*marks ? " [" : "", marks, *marks ? "]" : "");
+		if (res->env_mismatch)
+			fprintf(f, "%10s (env differs)\n", "");
 	}
 	print_list(f, "missing", res->missing, res->nr_missing);
 	print_list(f, "extra", res->extra, res->nr_extra);
@@ -166,28 +197,36 @@ static int write_compare_csv(const char *dir, const struct cmp_result *res)
 	fprintf(f, CSV_KEY_COLUMNS ","
 		"old_reps,old_mean,old_ci95_low,old_ci95_high,"
 		"new_reps,new_mean,new_ci95_low,new_ci95_high,"
-		"diff,rel,rel_ci95_low,rel_ci95_high,p,verdict,env_differs\n");
+		"diff,rel,rel_ci95_low,rel_ci95_high,p,verdict,env_differs,"
+		"method,p_slow,p_fast,q_slow,q_fast,mde,marks,paired\n");
 	for (int i = 0; i < res->nr_rows; i++) {
 		const struct cmp_row *r = &res->rows[i];
+		char marks[64];
 
 		csv_key(f, r->old);
 		csv_side(f, r->old);
 		csv_side(f, r->new);
-		fprintf(f, "%.10g,%.10g,%.10g,%.10g,%.6g,%s,%d\n", r->diff,
+		results_marks_str(r->marks, marks, sizeof(marks));
+		fprintf(f, "%.10g,%.10g,%.10g,%.10g,%.6g,%s,%d,", r->diff,
 			r->rel, r->rel_low, r->rel_high, r->p,
 			cmp_verdict_str(r->verdict), res->env_mismatch);
+		fprintf(f, "%s,%.6g,%.6g,%.6g,%.6g,%.6g,%s,%d\n",
+			cmp_method_str(r->method), r->p_slow, r->p_fast,
+			r->q_slow, r->q_fast, r->mde, marks, res->opts.paired);
 	}
 	for (int i = 0; i < res->nr_missing; i++) {
 		csv_key(f, res->missing[i]);
 		csv_side(f, res->missing[i]);
 		csv_side(f, NULL);
-		fprintf(f, ",,,,,missing,%d\n", res->env_mismatch);
+		fprintf(f, ",,,,,missing,%d,,,,,,,,%d\n", res->env_mismatch,
+			res->opts.paired);
 	}
 	for (int i = 0; i < res->nr_extra; i++) {
 		csv_key(f, res->extra[i]);
 		csv_side(f, NULL);
 		csv_side(f, res->extra[i]);
-		fprintf(f, ",,,,,extra,%d\n", res->env_mismatch);
+		fprintf(f, ",,,,,extra,%d,,,,,,,,%d\n", res->env_mismatch,
+			res->opts.paired);
 	}
 	return outfile_commit(&of);
 }
@@ -209,8 +248,8 @@ static int render_plot(const char *dir, const struct cmp_result *res)
 
 	snprintf(pl.name, sizeof(pl.name), "compare");
 	snprintf(pl.title, sizeof(pl.title),
-		 "Change per point against the baseline (Welch p < %g and |change| >= %g%%)",
-		 res->opts.alpha, res->opts.min_effect * 100);
+		 "Change per point (%g%% CI; slower or faster when the CI is beyond %g%%)",
+		 100 * (1 - res->opts.alpha), res->opts.min_effect * 100);
 	snprintf(pl.xlabel, sizeof(pl.xlabel), "points, sorted by change");
 	snprintf(pl.ylabel, sizeof(pl.ylabel),
 		 "change (%%), > 0 slower: time up or rate down; 95%% CI");
@@ -258,15 +297,16 @@ static void md_rows(struct doc *d, const struct cmp_result *res,
 		    enum cmp_verdict v, const char *title)
 {
 	static const char *const head[] = {
-		"point", "old", "new", "change", "95% CI", "p",
+		"point", "old", "new", "change", "CI", "q", "MDE", "rounds",
 	};
-	char key[512], o[96], n[96], pct[32], ci[48], p[16];
-	const char *row[] = { key, o, n, pct, ci, p };
+	char key[512], o[96], n[96], pct[32], ci[48], p[16], mde[16];
+	char marks[64];
+	const char *row[] = { key, o, n, pct, ci, p, mde, marks };
 
 	if (!res->count[v])
 		return;
 	doc_heading(d, 2, "%s (%d)", title, res->count[v]);
-	doc_table_head(d, 6, head);
+	doc_table_head(d, 8, head);
 	for (int i = 0; i < res->nr_rows; i++) {
 		const struct cmp_row *r = &res->rows[i];
 
@@ -277,8 +317,10 @@ static void md_rows(struct doc *d, const struct cmp_result *res,
 		fmt_side(n, sizeof(n), r->new);
 		fmt_pct(pct, sizeof(pct), r->rel);
 		fmt_ci(ci, sizeof(ci), r);
-		fmt_p(p, sizeof(p), r->p);
-		doc_table_row(d, 6, row);
+		fmt_p(p, sizeof(p), verdict_q(r));
+		fmt_mde(mde, sizeof(mde), r->mde);
+		results_marks_str(r->marks, marks, sizeof(marks));
+		doc_table_row(d, 8, row);
 	}
 	doc_table_end(d);
 }
@@ -338,9 +380,12 @@ static int write_md(const char *dir, const struct cmp_result *res,
 	md_side(&d, "OLD", res->old);
 	md_side(&d, "NEW", res->new);
 	doc_list_end(&d);
-	doc_para(&d, "Points are matched by test, subtest, property, N, variant, op, frame size, mode and metric. A point is slower or faster when Welch's t-test gives p < %g and the change is at least %g%% of the old mean; otherwise unchanged. Time and latency going up, or a rate going down, is slower. Only primary metrics with a direction are judged; diagnostic metrics (such as the generator's CPU share), metrics without a direction and unknown ones are listed with their change, never judged.",
-		 res->opts.alpha, res->opts.min_effect * 100);
-	doc_para(&d, "%d matched: %d slower, %d faster, %d unchanged, %d untestable (fewer than 2 repetitions), %d not judged; %d missing in NEW, %d extra in NEW.",
+	doc_para(&d, "Points are matched by test, subtest, property, N, variant, op, frame size, mode and metric. %s A point is slower or faster when the %g%% CI of its change lies beyond %g%% in that direction, at a level adjusted over the %d judged points (Benjamini-Hochberg: q is the adjusted p of the verdict's direction, compared with %g); otherwise unchanged. Time and latency going up, or a rate going down, is slower. MDE is the change this point's noise would let the comparison call at about even odds; \"rounds\" marks points whose rounds disagree (drift, bimodal). Only primary metrics with a direction are judged; diagnostic metrics (such as the generator's CPU share), metrics without a direction and unknown ones are listed with their change, never judged.",
+		 res->opts.paired ? "Both sides were measured in the same rounds: the change is the geometric mean of the per-round ratios new/old, with a t interval." :
+		 "The change is the Hodges-Lehmann shift of the two runs' log round values, with the interval of the Mann-Whitney test (Welch's t on the summaries where a file has no round values).",
+		 100 * (1 - res->opts.alpha), res->opts.min_effect * 100,
+		 res->family, res->opts.alpha / 2);
+	doc_para(&d, "%d matched: %d slower, %d faster, %d unchanged, %d untestable (fewer than 2 values), %d not judged; %d missing in NEW, %d extra in NEW.",
 		 res->nr_rows, res->count[CMP_SLOWER], res->count[CMP_FASTER],
 		 res->count[CMP_UNCHANGED], res->count[CMP_UNTESTABLE],
 		 res->count[CMP_INFO], res->nr_missing, res->nr_extra);

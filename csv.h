@@ -16,6 +16,9 @@
 /* The columns that name a point, first in data.csv and compare.csv. */
 #define CSV_KEY_COLUMNS \
 	"test,subtest,property,n,variant,op,frame_size,mode,metric,unit"
+/* How a data.csv point was measured, after its statistics. */
+#define CSV_ROUND_COLUMNS \
+	",rounds,loops,within_sd,seed,flagged,marks,round_values"
 
 struct csv_key {
 	const char *test, *subtest, *property;

@@ -42,11 +42,12 @@ static char **point_str(struct ds_point *p, int i)
 	return f[i];
 }
 
+static void free_point(struct ds_point *p);
+
 void ds_free(struct dataset *ds)
 {
 	for (int i = 0; i < ds->nr_pts; i++)
-		for (int j = 0; j < NR_KEY_STR; j++)
-			free(*point_str(&ds->pts[i], j));
+		free_point(&ds->pts[i]);
 	for (int i = 0; i < ds->nr_env; i++) {
 		free(ds->env[i].key);
 		free(ds->env[i].value);
@@ -283,6 +284,59 @@ static int check_point_strings(struct ds_point *p, int idx, char *err,
 	return 0;
 }
 
+static double json_num_or(const struct json_value *o, const char *key,
+			  double dflt)
+{
+	const struct json_value *v = json_get(o, key);
+
+	return v && v->type == JSON_NUM ? v->num : dflt;
+}
+
+/* An array of numbers (null: NAN) of n entries, or NULL when absent. */
+static int json_values(const struct json_value *o, const char *key, int n,
+		       double **out)
+{
+	const struct json_value *v = json_get(o, key);
+
+	*out = NULL;
+	if (!v)
+		return 0;
+	if (v->type != JSON_ARR || v->n != n)
+		return -EINVAL;
+	*out = calloc(n ? n : 1, sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++)
+		(*out)[i] = v->items[i].type == JSON_NUM ? v->items[i].num : NAN;
+	return 0;
+}
+
+/* rounds, loops, ..., round_values of a point (results.c, data-format.md) */
+static int rounds_from_json(const struct json_value *o, struct ds_rounds *r,
+			    int idx, char *err, size_t err_len)
+{
+	const struct json_value *v;
+	double n;
+
+	r->rounds = (int)json_num_or(o, "rounds", 0);
+	r->loops = (int)json_num_or(o, "loops", 0);
+	r->flagged = (int)json_num_or(o, "flagged", 0);
+	r->within_sd = json_num_or(o, "within_sd", NAN);
+	r->seed = (unsigned int)json_num_or(o, "seed", 0);
+	v = json_get(o, "marks");
+	r->marks = v && v->type == JSON_STR ? results_marks_parse(v->str) : 0;
+	v = json_get(o, "round_values");
+	n = v && v->type == JSON_ARR ? v->n : 0;
+	if (json_values(o, "round_values", n, &r->values) ||
+	    json_values(o, "round_times", n, &r->times)) {
+		perf_msg(err, err_len, "points[%d]: round_times does not match round_values",
+			 idx);
+		return -EINVAL;
+	}
+	r->nr_values = r->values ? (int)n : 0;
+	return 0;
+}
+
 static int point_from_json(const struct json_value *o, struct ds_point *p,
 			   int idx, char *err, size_t err_len)
 {
@@ -317,7 +371,7 @@ static int point_from_json(const struct json_value *o, struct ds_point *p,
 		/* null: not computable (e.g. stddev of one repetition) */
 		*nums[i].dst = v && v->type == JSON_NUM ? v->num : NAN;
 	}
-	return 0;
+	return rounds_from_json(o, &p->r, idx, err, err_len);
 }
 
 static int add_json_point(struct dataset *ds, const struct json_value *o,
@@ -512,12 +566,15 @@ int ds_load_journal(const char *file, struct dataset *ds, char *err,
 
 /* ---- data.csv ---- */
 
-enum { NR_CSV_COLS = 19 };
+enum { NR_CSV_COLS = 26, CSV_FIRST_ROUND_COL = 19 };
 
 static const char *const csv_cols[NR_CSV_COLS] = {
 	"test", "subtest", "property", "variant", "op", "mode", "metric",
 	"unit", "n", "frame_size", "reps", "outliers", "mean", "median",
 	"stddev", "ci95_low", "ci95_high", "min", "max",
+	/* optional: files from before rounds do not have them */
+	"rounds", "loops", "within_sd", "seed", "flagged", "marks",
+	"round_values",
 };
 
 /* Empty is "not applicable"; strtod reads results.c's nan/-nan too. */
@@ -537,6 +594,53 @@ static int cell_number(const char *cell, double *out)
 static const char *cell(char **cells, const int *col, int i)
 {
 	return col[i] < 0 ? "" : cells[col[i]];
+}
+
+/* The space-separated round values of a cell; NULL when empty. */
+static int csv_values(const char *c, double **out, int *n)
+{
+	char *end;
+	int cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (;;) {
+		double v;
+
+		c += strspn(c, " ");
+		if (!*c)
+			return 0;
+		v = strtod(c, &end);
+		if (end == c)
+			return -EINVAL;
+		if (*n == cap) {
+			double *g = realloc(*out, (cap = cap ? 2 * cap : 16) *
+					   sizeof(*g));
+
+			if (!g)
+				return -ENOMEM;
+			*out = g;
+		}
+		(*out)[(*n)++] = v;
+		c = end;
+	}
+}
+
+static int csv_rounds(char **cells, const int *col, struct ds_rounds *r)
+{
+	double v[5];
+	int i = CSV_FIRST_ROUND_COL;
+
+	for (int k = 0; k < 5; k++)
+		if (cell_number(cell(cells, col, i + k), &v[k]))
+			return -EINVAL;
+	r->rounds = isnan(v[0]) ? 0 : (int)v[0];
+	r->loops = isnan(v[1]) ? 0 : (int)v[1];
+	r->within_sd = v[2];
+	r->seed = isnan(v[3]) ? 0 : (unsigned int)v[3];
+	r->flagged = isnan(v[4]) ? 0 : (int)v[4];
+	r->marks = results_marks_parse(cell(cells, col, i + 5));
+	return csv_values(cell(cells, col, i + 6), &r->values, &r->nr_values);
 }
 
 static int csv_row(char **cells, const int *col, struct ds_point *p)
@@ -561,6 +665,8 @@ static int csv_row(char **cells, const int *col, struct ds_point *p)
 		if (cell_number(cell(cells, col, NR_KEY_STR + 4 + i),
 			       nums[i].dst))
 			return -EINVAL;
+	if (csv_rounds(cells, col, &p->r))
+		return -EINVAL;
 	return p->test[0] && p->metric[0] ? 0 : -EINVAL;
 }
 
@@ -575,7 +681,8 @@ static int csv_header(char *line, int *col, char *err, size_t err_len)
 		for (int j = 0; j < n; j++)
 			if (!strcmp(cells[j], csv_cols[i]))
 				col[i] = j;
-		if (col[i] < 0 && strcmp(csv_cols[i], "outliers")) {
+		if (col[i] < 0 && strcmp(csv_cols[i], "outliers") &&
+		    i < CSV_FIRST_ROUND_COL) {
 			perf_msg(err, err_len, "no column '%s' in the header",
 				csv_cols[i]);
 			return -EINVAL;
@@ -722,6 +829,28 @@ static int env_from_results(struct dataset *ds)
 	return ret;
 }
 
+static int rounds_from_row(const struct round_info *ri, struct ds_rounds *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->rounds = ri->rounds;
+	r->loops = ri->loops;
+	r->flagged = ri->flagged;
+	r->within_sd = ri->within_sd;
+	r->seed = ri->seed;
+	r->marks = ri->marks;
+	if (!ri->values)
+		return 0;
+	r->values = malloc(ri->rounds * sizeof(double));
+	r->times = ri->times ? malloc(ri->rounds * sizeof(double)) : NULL;
+	if (!r->values || (ri->times && !r->times))
+		return -ENOMEM;
+	memcpy(r->values, ri->values, ri->rounds * sizeof(double));
+	if (ri->times)
+		memcpy(r->times, ri->times, ri->rounds * sizeof(double));
+	r->nr_values = ri->rounds;
+	return 0;
+}
+
 int ds_from_results(struct dataset *ds)
 {
 	int nr = results_count(), ret;
@@ -750,97 +879,43 @@ int ds_from_results(struct dataset *ds)
 		p->n = r->key.n;
 		p->frame_size = r->key.frame_size;
 		p->st = r->st;
+		if (!ret)
+			ret = rounds_from_row(&r->rounds, &p->r);
 	}
 	if (ret)
 		ds_free(ds);
 	return ret;
 }
 
-/* ---- keys ---- */
-
-static const char *field_value(const struct ds_field *f, int nr,
-			       const char *key)
+static void free_point(struct ds_point *p)
 {
-	for (int i = 0; i < nr; i++)
-		if (!strcmp(f[i].key, key))
-			return f[i].value;
-	return NULL;
+	for (int j = 0; j < NR_KEY_STR; j++)
+		free(*point_str(p, j));
+	free(p->r.values);
+	free(p->r.times);
 }
 
-const char *ds_env(const struct dataset *ds, const char *key)
+void ds_filter(struct dataset *ds,
+	       bool (*keep)(const struct ds_point *p, void *arg), void *arg)
 {
-	return field_value(ds->env, ds->nr_env, key);
-}
+	int n = 0;
 
-const char *ds_profile(const struct dataset *ds, const char *key)
-{
-	return field_value(ds->profile, ds->nr_profile, key);
-}
-
-bool ds_emulated(const struct dataset *ds)
-{
-	const char *v = ds_env(ds, "emulated");
-
-	return v && (!strcmp(v, "true") || !strcmp(v, "1"));
-}
-
-int ds_key_cmp(const struct ds_point *a, const struct ds_point *b)
-{
-	int c;
-
-	if ((c = strcmp(a->test, b->test)) ||
-	    (c = strcmp(a->subtest, b->subtest)) ||
-	    (c = strcmp(a->property, b->property)))
-		return c;
-	if (a->n != b->n)
-		return a->n < b->n ? -1 : 1;
-	if ((c = strcmp(a->variant, b->variant)) || (c = strcmp(a->op, b->op)))
-		return c;
-	if (a->frame_size != b->frame_size)
-		return a->frame_size < b->frame_size ? -1 : 1;
-	if ((c = strcmp(a->mode, b->mode)))
-		return c;
-	return strcmp(a->metric, b->metric);
-}
-
-void ds_key_str(const struct ds_point *p, char *buf, size_t len)
-{
-	int used;
-
-	used = snprintf(buf, len, "%s%s%s", p->test, p->subtest[0] ? "/" : "",
-			p->subtest);
-	if (p->property[0] && used >= 0 && (size_t)used < len)
-		used += snprintf(buf + used, len - used, " %s", p->property);
-	if (p->n >= 0 && used >= 0 && (size_t)used < len)
-		used += snprintf(buf + used, len - used, " N=%ld", p->n);
-	if (p->variant[0] && used >= 0 && (size_t)used < len)
-		used += snprintf(buf + used, len - used, " %s", p->variant);
-	if (p->op[0] && used >= 0 && (size_t)used < len)
-		used += snprintf(buf + used, len - used, " %s", p->op);
-	if (p->frame_size && used >= 0 && (size_t)used < len)
-		used += snprintf(buf + used, len - used, " %dB", p->frame_size);
-	if (used >= 0 && (size_t)used < len)
-		snprintf(buf + used, len - used, " %s %s", p->mode, p->metric);
-}
-
-static int cmp_points(const void *a, const void *b)
-{
-	return ds_key_cmp(a, b);
-}
-
-int ds_sort(struct dataset *ds, char *err, size_t err_len)
-{
-	char key[512];
-
-	if (ds->nr_pts > 1)	/* pts is NULL without points */
-		qsort(ds->pts, ds->nr_pts, sizeof(*ds->pts), cmp_points);
-	for (int i = 1; i < ds->nr_pts; i++) {
-		if (ds_key_cmp(&ds->pts[i - 1], &ds->pts[i]))
-			continue;
-		ds_key_str(&ds->pts[i], key, sizeof(key));
-		perf_msg(err, err_len, "%s: point measured twice: %s",
-			ds->source, key);
-		return -EEXIST;
+	for (int i = 0; i < ds->nr_pts; i++) {
+		if (keep(&ds->pts[i], arg))
+			ds->pts[n++] = ds->pts[i];
+		else
+			free_point(&ds->pts[i]);
 	}
+	ds->nr_pts = n;
+}
+
+int ds_set_str(char **field, const char *value)
+{
+	char *v = strdup(value);
+
+	if (!v)
+		return -ENOMEM;
+	free(*field);
+	*field = v;
 	return 0;
 }

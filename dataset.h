@@ -14,11 +14,25 @@
 #include "stats.h"
 
 /* One metric of one measured point, as in a data.csv row. */
+/*
+ * How a point was measured (results.h, struct round_info): rounds = 0 when
+ * the file does not say (written before rounds existed).
+ */
+struct ds_rounds {
+	int rounds, loops, flagged;
+	double within_sd;
+	unsigned int seed, marks;
+	double *values;		/* [nr_values] round values, or NULL */
+	double *times;		/* [nr_values] seconds since the run's start */
+	int nr_values;
+};
+
 struct ds_point {
 	char *test, *subtest, *property, *variant, *op, *mode, *metric, *unit;
 	long n;			/* -1: not applicable */
 	int frame_size;		/* 0: not applicable */
 	struct sample_stats st;	/* st.n is the number of repetitions */
+	struct ds_rounds r;	/* how it was measured */
 };
 
 /* A scalar of the environment or profile block, as text. */
@@ -58,6 +72,11 @@ int ds_parse_json(const char *text, size_t len, struct dataset *ds,
 		  char *err, size_t err_len);
 /* The points measured by this process (results.h), with its environment. */
 int ds_from_results(struct dataset *ds);
+/* Drop the points keep() refuses (their memory is freed). */
+void ds_filter(struct dataset *ds,
+	       bool (*keep)(const struct ds_point *p, void *arg), void *arg);
+/* Replace a text field of a point (e.g. to match two sides' keys). */
+int ds_set_str(char **field, const char *value);
 void ds_free(struct dataset *ds);
 
 /* Value of an environment / profile field; NULL when absent. */

@@ -102,6 +102,14 @@ static int fwd_hook_count(void *ctx, __u64 *value)
 int fwd_bench_measure(struct fwd_bench *fb, int prog_fd,
 		      unsigned int frame_size, struct measure_result *res)
 {
+	return fwd_bench_measure_tuned(fb, prog_fd, frame_size, NULL, res);
+}
+
+int fwd_bench_measure_tuned(struct fwd_bench *fb, int prog_fd,
+			    unsigned int frame_size,
+			    const struct measure_tune *tune,
+			    struct measure_result *res)
+{
 	unsigned char pkt[PKT_MAX_FRAME], expect[PKT_MAX_FRAME];
 	bool use_tx = fb->config.use_tx;
 	struct fwd_hook_ctx hctx = {
@@ -126,5 +134,7 @@ int fwd_bench_measure(struct fwd_bench *fb, int prog_fd,
 		return err;
 	}
 	spec.expect_out_len = spec.pkt_len;
+	if (tune)
+		spec.tune = *tune;
 	return measure_point(&spec, res);
 }

@@ -16,6 +16,7 @@
 
 struct bpf_object;
 struct measure_result;
+struct measure_tune;
 
 struct fwd_bench {
 	struct fwd_ctl ctl;
@@ -36,5 +37,10 @@ int fwd_bench_frame(struct fwd_bench *fb, unsigned int frame_size,
 /* Measure prog_fd (of fb's object) at frame_size: measure_point(). */
 int fwd_bench_measure(struct fwd_bench *fb, int prog_fd,
 		      unsigned int frame_size, struct measure_result *res);
+/* The same as one round measures it (tune NULL: as above). */
+int fwd_bench_measure_tuned(struct fwd_bench *fb, int prog_fd,
+			    unsigned int frame_size,
+			    const struct measure_tune *tune,
+			    struct measure_result *res);
 
 #endif /* __FWD_BENCH_H */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "gen_prog.h"
@@ -21,7 +22,70 @@
 
 /* ---- loading ------------------------------------------------------- */
 
-struct bpf_object *gen_object_load(const char *dir, const char *name)
+/*
+ * The read-only constant xdpgen_count of an object: its map (.rodata) and
+ * offset there (BTF of the data section). NULL when the object has none
+ * (no counters, or an offload variant).
+ */
+static struct bpf_map *count_switch(struct bpf_object *obj, size_t *off)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	struct bpf_map *map;
+	size_t size;
+
+	bpf_object__for_each_map(map, obj) {
+		const char *name = bpf_map__name(map);
+		int id;
+
+		if (!bpf_map__is_internal(map) || !strstr(name, ".rodata") || !btf)
+			continue;
+		id = btf__find_by_name_kind(btf, strchr(name, '.'),
+					    BTF_KIND_DATASEC);
+		sec = id > 0 ? btf__type_by_id(btf, id) : NULL;
+		if (!sec || !bpf_map__initial_value(map, &size))
+			continue;
+		vs = btf_var_secinfos(sec);
+		for (int i = 0; i < btf_vlen(sec); i++, vs++) {
+			const struct btf_type *v = btf__type_by_id(btf, vs->type);
+
+			if (!strcmp(btf__name_by_offset(btf, v->name_off),
+				    "xdpgen_count") &&
+			    vs->offset + sizeof(__u32) <= size) {
+				*off = vs->offset;
+				return map;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* Before load: xdpgen_count = value, when the object has one. */
+static int set_counting(struct bpf_object *obj, __u32 value)
+{
+	struct bpf_map *map;
+	size_t off, size;
+	const void *cur;
+	char *data;
+	int err;
+
+	map = count_switch(obj, &off);
+	if (!map)
+		return 0;
+	cur = bpf_map__initial_value(map, &size);
+	data = malloc(size);
+	if (!data)
+		return -ENOMEM;
+	memcpy(data, cur, size);
+	memcpy(data + off, &value, sizeof(value));
+	err = bpf_map__set_initial_value(map, data, size);
+	free(data);
+	return err;
+}
+
+static struct bpf_object *load_mode(const char *dir, const char *name,
+				    bool counting)
 {
 	struct bpf_object *obj;
 	char path[4096];
@@ -34,13 +98,41 @@ struct bpf_object *gen_object_load(const char *dir, const char *name)
 	obj = bpf_object__open_file(path, NULL);
 	if (!obj)
 		return NULL;
-	err = bpf_object__load(obj);
+	err = set_counting(obj, counting);
+	if (!err)
+		err = bpf_object__load(obj);
 	if (err) {
 		bpf_object__close(obj);
 		errno = -err;
 		return NULL;
 	}
 	return obj;
+}
+
+struct bpf_object *gen_object_load(const char *dir, const char *name)
+{
+	return load_mode(dir, name, true);
+}
+
+
+struct bpf_object *gen_object_load_clean(const char *dir, const char *name)
+{
+	return load_mode(dir, name, false);
+}
+
+bool gen_object_counting(struct bpf_object *obj)
+{
+	struct bpf_map *map;
+	const char *data;
+	size_t off, size;
+	__u32 v;
+
+	map = count_switch(obj, &off);
+	data = map ? bpf_map__initial_value(map, &size) : NULL;
+	if (!data)
+		return false;
+	memcpy(&v, data + off, sizeof(v));
+	return v;
 }
 
 /* Map types whose lookups the verifier inlines without any call. */
@@ -420,9 +512,12 @@ static int check_ws(const struct xlated_prog *xp, char *why, size_t len)
 	return 0;
 }
 
-static int check_hop(struct bpf_program *prog, char *why, size_t len)
+static int check_hop(struct bpf_program *prog, bool counting, char *why,
+		     size_t len)
 {
-	const struct xlated_map *m;
+	long want = counting ? gen_hop_xlated_insns() :
+			       gen_hop_clean_xlated_insns();
+	const struct xlated_map *m, *c;
 	struct xlated_prog hop;
 	int err;
 
@@ -431,10 +526,14 @@ static int check_hop(struct bpf_program *prog, char *why, size_t len)
 		return why_fail(why, len, "%s: reading xlated code: %s",
 				bpf_program__name(prog), strerror(-err));
 	m = xlated_map(&hop, "xdpgen_progs");
-	if (hop.nr_insns != gen_hop_xlated_insns())
+	c = xlated_map(&hop, "xdpgen_counters");
+	if (hop.nr_insns != want)
 		err = why_fail(why, len, "%s: %u insns, expected %ld",
-			       bpf_program__name(prog), hop.nr_insns,
-			       gen_hop_xlated_insns());
+			       bpf_program__name(prog), hop.nr_insns, want);
+	else if ((c ? c->refs : 0) != (counting ? 2 : 0))
+		err = why_fail(why, len, "%s: xdpgen_counters referenced %d times, expected %d",
+			       bpf_program__name(prog), c ? c->refs : 0,
+			       counting ? 2 : 0);
 	else if (hop.tail_calls != 1 || !m || m->tail_calls != 1)
 		err = why_fail(why, len, "%s: %d tail calls (%d through xdpgen_progs), expected 1",
 			       bpf_program__name(prog), hop.tail_calls,
@@ -448,15 +547,16 @@ static int check_hop(struct bpf_program *prog, char *why, size_t len)
  * loop that calls the callback subprogram directly (one more BPF call).
  */
 static int check_loop(const struct gen_spec *spec, const struct xlated_prog *xp,
-		      const struct xlated_prog *empty, char *why, size_t len)
+		      const struct xlated_prog *empty, bool counting,
+		      char *why, size_t len)
 {
 	const struct xlated_map *m = xlated_map(xp, "xdpgen_counters");
 	int helper = xlated_helper_calls(xp, BPF_FUNC_loop);
 	int direct = xp->subprog_calls - empty->subprog_calls;
 
-	if (!m || m->refs != 1)
-		return why_fail(why, len, "xdpgen_counters referenced %d times, expected 1",
-				m ? m->refs : 0);
+	if ((m ? m->refs : 0) != counting)
+		return why_fail(why, len, "xdpgen_counters referenced %d times, expected %d",
+				m ? m->refs : 0, counting);
 	if (spec->loop_kind == GEN_LOOP_BPF_LOOP &&
 	    !(helper == 1 && direct == 0) && !(helper == 0 && direct == 1))
 		return why_fail(why, len, "bpf_loop: %d helper calls and %d extra BPF calls, expected one of them",
@@ -469,7 +569,7 @@ static int check_loop(const struct gen_spec *spec, const struct xlated_prog *xp,
 
 /* Hops xdp_gen, xdpgen_tc_1..N-1 and slot i of xdpgen_progs = xdpgen_tc_i. */
 static int check_chain(struct bpf_object *obj, const struct gen_spec *spec,
-		       char *why, size_t len)
+		       bool counting, char *why, size_t len)
 {
 	struct bpf_prog_info info;
 	struct bpf_program *prog;
@@ -485,7 +585,7 @@ static int check_chain(struct bpf_object *obj, const struct gen_spec *spec,
 		prog = bpf_object__find_program_by_name(obj, name);
 		if (!prog)
 			return why_fail(why, len, "no program %s", name);
-		if (i < spec->tailcalls && check_hop(prog, why, len))
+		if (i < spec->tailcalls && check_hop(prog, counting, why, len))
 			return -1;
 		if (!i)
 			continue;
@@ -505,6 +605,10 @@ int gen_check_loaded(struct bpf_object *obj, const struct gen_spec *spec,
 		     const struct xlated_prog *empty, char *why, size_t len)
 {
 	struct bpf_program *prog = fwd_prog(obj, spec);
+	/* offload variants always count; others as xdpgen_count says */
+	bool counting = spec->offload || gen_object_counting(obj);
+	long clean = counting ? 0 : gen_count_xlated_insns(spec);
+	long clean_jumps = counting ? 0 : gen_count_xlated_cond_jumps(spec);
 	struct xlated_prog xp;
 	long want;
 	int err;
@@ -514,17 +618,19 @@ int gen_check_loaded(struct bpf_object *obj, const struct gen_spec *spec,
 	err = xlated_load(bpf_program__fd(prog), &xp);
 	if (err)
 		return why_fail(why, len, "reading xlated code: %s", strerror(-err));
-	want = empty->nr_insns + gen_expected_xlated_insns(spec);
+	want = empty->nr_insns + gen_expected_xlated_insns(spec) - clean;
 	if (xp.blinded)
 		err = why_fail(why, len, "constant blinding is on (net.core.bpf_jit_harden): counts do not apply");
 	else if (xp.nr_insns != want)
-		err = why_fail(why, len, "%u xlated insns, expected %u + %ld = %ld",
+		err = why_fail(why, len, "%u xlated insns, expected %u + %ld = %ld%s",
 			       xp.nr_insns, empty->nr_insns,
-			       gen_expected_xlated_insns(spec), want);
-	else if (xp.cond_jumps != empty->cond_jumps + gen_expected_xlated_cond_jumps(spec))
+			       gen_expected_xlated_insns(spec) - clean, want,
+			       counting ? "" : " (counters removed)");
+	else if (xp.cond_jumps != empty->cond_jumps +
+		 gen_expected_xlated_cond_jumps(spec) - clean_jumps)
 		err = why_fail(why, len, "%d conditional jumps, expected %d + %ld",
 			       xp.cond_jumps, empty->cond_jumps,
-			       gen_expected_xlated_cond_jumps(spec));
+			       gen_expected_xlated_cond_jumps(spec) - clean_jumps);
 	else if (gen_has(spec, GEN_P_ALU))
 		err = check_alu(spec, &xp, empty, why, len);
 	if (!err && gen_has(spec, GEN_P_BRANCHES))
@@ -534,9 +640,9 @@ int gen_check_loaded(struct bpf_object *obj, const struct gen_spec *spec,
 	if (!err && gen_has(spec, GEN_P_MAP) && spec->working_set)
 		err = check_ws(&xp, why, len);
 	if (!err && gen_has(spec, GEN_P_LOOP))
-		err = check_loop(spec, &xp, empty, why, len);
+		err = check_loop(spec, &xp, empty, counting, why, len);
 	if (!err && gen_has(spec, GEN_P_TAILCALLS))
-		err = check_chain(obj, spec, why, len);
+		err = check_chain(obj, spec, counting, why, len);
 	xlated_free(&xp);
 	return err;
 }
@@ -565,10 +671,16 @@ int gen_check_counters(const struct gen_spec *spec,
 			return why_fail(why, len, "the loop ran in %llu of %llu runs",
 					(unsigned long long)loops,
 					(unsigned long long)runs);
-		if (iters != (__u64)spec->loop * runs)
-			return why_fail(why, len, "%llu loop iterations in %llu runs, expected %ld per run",
+		/* a bounded loop counts what its body added: N (N + 1) / 2 */
+		__u64 per_run = spec->loop_kind == GEN_LOOP_BOUNDED ?
+				(__u64)spec->loop * (spec->loop + 1) / 2 :
+				(__u64)spec->loop;
+
+		if (iters != per_run * runs)
+			return why_fail(why, len, "%llu counted in %llu runs of the loop, expected %llu per run (%ld iterations)",
 					(unsigned long long)iters,
-					(unsigned long long)runs, spec->loop);
+					(unsigned long long)runs,
+					(unsigned long long)per_run, spec->loop);
 	}
 	return 0;
 }

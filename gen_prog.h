@@ -26,8 +26,19 @@
 struct bpf_object;
 struct bpf_program;
 
-/* Open and load DIR/NAME.bpf.o (DIR: gen-progs); NULL with errno set. */
+/*
+ * Open and load DIR/NAME.bpf.o (DIR: gen-progs); NULL with errno set. The
+ * runtime counters (xdpgen_counters) count: for validation and wire runs.
+ */
 struct bpf_object *gen_object_load(const char *dir, const char *name);
+/*
+ * The same with the constant xdpgen_count = 0: the verifier removes the
+ * counting blocks as dead code, so a timed program carries no counter
+ * (gen_check_loaded() checks that it does not).
+ */
+struct bpf_object *gen_object_load_clean(const char *dir, const char *name);
+/* The loaded object counts (its xdpgen_count is 1). */
+bool gen_object_counting(struct bpf_object *obj);
 /*
  * The baseline of the formulas: xlated counts of the forwarding program of
  * DIR/empty.bpf.o, or empty_offload.bpf.o. Free with xlated_free(). The
@@ -65,9 +76,11 @@ int gen_check_loaded(struct bpf_object *obj, const struct gen_spec *spec,
 		     const struct xlated_prog *empty, char *why, size_t len);
 
 /*
- * Runtime proof over `runs` runs of the entry program between two counter
- * reads: tc_hops grew by tailcalls * runs and tc_fail not at all; loop_iters
- * by loop * runs and loop_runs by runs. 0, or -1 with why.
+ * Runtime proof over `runs` runs of the entry program (loaded counting)
+ * between two counter reads: tc_hops grew by tailcalls * runs and tc_fail
+ * not at all; loop_runs by runs and loop_iters by loop * runs (bpf_loop's
+ * count) or loop (loop + 1) / 2 * runs (what a bounded loop's body added).
+ * 0, or -1 with why.
  */
 int gen_check_counters(const struct gen_spec *spec,
 		       const struct gen_counters *before,

@@ -69,6 +69,12 @@ static const struct metric_def metrics[METRIC__COUNT] = {
 		"bit rate leaving the DUT's output" },
 	[METRIC_DROP_PCT_IN] = { "drop_pct_in", "%", LOWER, DIAG, LOSS,
 		"share of input frames dropped" },
+	/*
+	 * ns_per_pkt / the reference's (the base forwarder measured in the
+	 * same round at the same size): cancels what moves both.
+	 */
+	[METRIC_REL_REF] = { "rel_ref", "ratio", LOWER, DIAG, METRIC_KIND_OTHER,
+		"time per packet relative to the reference forwarder" },
 };
 
 const struct metric_def *metric_def(enum metric_id id)

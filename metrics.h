@@ -69,6 +69,8 @@ enum metric_id {
 	METRIC_MPPS_OUT,
 	METRIC_GBPS_OUT,
 	METRIC_DROP_PCT_IN,
+	/* microbenchmarks: ns_per_pkt over the reference's, round by round */
+	METRIC_REL_REF,
 	METRIC__COUNT
 };
 

@@ -412,13 +412,19 @@ int uobj_open_opts(const char *path, const char *prog,
 	return ret;
 }
 
+void uobj_cli_opts(struct uobj_opts *opts)
+{
+	*opts = (struct uobj_opts){
+		.sets = cli_sets, .nr_sets = cli_nr_sets, .setup = cli_setup,
+	};
+}
+
 int uobj_open(const char *path, const char *prog, struct uobj *u,
 	      char *err, size_t len)
 {
-	struct uobj_opts opts = {
-		.sets = cli_sets, .nr_sets = cli_nr_sets, .setup = cli_setup,
-	};
+	struct uobj_opts opts;
 
+	uobj_cli_opts(&opts);
 	return uobj_open_opts(path, prog, &opts, u, err, len);
 }
 

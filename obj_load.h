@@ -67,6 +67,8 @@ int uobj_open(const char *path, const char *prog, struct uobj *u,
 int uobj_open_opts(const char *path, const char *prog,
 		   const struct uobj_opts *opts, struct uobj *u,
 		   char *err, size_t len);
+/* The command line's --set and --setup as options of uobj_open_opts(). */
+void uobj_cli_opts(struct uobj_opts *opts);
 /* Close the object and free the private bpffs; idempotent. */
 void uobj_close(struct uobj *u);
 int uobj_exit_status(const struct uobj *u);

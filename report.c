@@ -29,6 +29,7 @@
 #include "report.h"
 #include "report_fig.h"
 #include "report_read.h"
+#include "report_rounds.h"
 #include "results.h"
 #include "util.h"
 
@@ -180,6 +181,8 @@ static bool summarised(const struct report_ctx *c, int i)
 
 	if (c->fs.swept[i] && metric_is(p->metric, METRIC_NS_PER_PKT))
 		return true;
+	if (report_rounds_point(p))
+		return true;
 	return !fig_is_wire_mode(p->mode) && metric_is(p->metric, METRIC_MPPS);
 }
 
@@ -203,7 +206,7 @@ static void write_others(struct report_ctx *c, struct doc *d)
 		return;
 	doc_heading(d, 2, "Other measurements");
 	if (nr_summarised)
-		doc_para(d, "%d points are in data.csv only: property sweeps at the frame sizes not plotted (their per-unit costs are in the table by frame size above) and microbenchmark Mpps (1000 / ns per packet).",
+		doc_para(d, "%d points are in data.csv only: property sweeps at the frame sizes not plotted (their per-unit costs are in the table by frame size above), microbenchmark Mpps (1000 / ns per packet), the reference's points and every point's rel_ref (summarised under Rounds and the reference).",
 			 nr_summarised);
 	if (!nr)
 		return;
@@ -255,8 +258,8 @@ static void write_caveats(struct report_ctx *c, struct doc *d)
 	doc_heading(d, 2, "Caveats");
 	doc_item(d, "Microbenchmarks (mode test_run) run one packet through the program in a loop on one CPU with hot caches and the same flow every time: no driver, DMA, NAPI, memory copies, cache misses from real traffic or contention between CPUs. Their ns/pkt is a throughput figure (loop iterations overlap in the CPU), not the latency of one packet.");
 	doc_item(d, "The wire tests run on veth pairs inside one machine: generator, DUT and sink share the CPUs, and native XDP on veth is not a NIC driver. Use them to compare modes and programs, not as NIC figures.");
-	doc_item(d, "Confidence intervals come from the repetitions of one run: they cover noise within the run, not between boots, kernel builds or machines. Frequency scaling, SMT siblings and other load move every number; compare runs with --compare, which tests each difference and ignores those below the minimum effect.");
-	doc_item(d, "Fits a + b·N assume cost linear in N; R² says how well that holds. Short dependent chains overlap with the next packet, so small N can cost less per unit than large N.");
+	doc_item(d, "Confidence intervals of microbenchmarks come from rounds spread over each test, each a fresh load: they cover the variation between loads and over the test's minutes, not between runs, boots, kernel builds or machines. Frequency scaling, SMT siblings and other load move every number; compare runs with --compare, which requires the CI of a change to lie beyond the minimum effect, or two programs in one run with --vs. Wire figures come from consecutive repetitions (rounds = 1 in data.csv).");
+	doc_item(d, "Fits a + b·N assume cost linear in N; the lack-of-fit test says when that fails (p < 0.01), and the marginal slope between the two largest N (cost-model.csv) then says what one more unit costs there. Short dependent chains overlap with the next packet, so small N can cost less per unit than large N.");
 	if (jit && strcmp(jit, "1") && strcmp(jit, "2"))
 		doc_item(d, "The BPF JIT was off (jit_enable %s): these are interpreter timings.",
 			 jit);
@@ -311,6 +314,7 @@ static void write_doc(struct report_ctx *c, struct doc *d)
 	write_baseline(c, d);
 	write_env(c, d);
 	write_figures(c, d);
+	report_write_rounds(c->ds, c->no_plots[0] ? NULL : c->plot_dir, d);
 	report_write_cost_model(&c->fs, c->dir, d);
 	write_others(c, d);
 	write_caveats(c, d);

@@ -21,7 +21,8 @@
 #include "util.h"
 
 #define NOISY_REL_CI		0.05	/* CI half-width above 5% of the mean */
-#define NONLINEAR_R2		0.9
+/* a line that leaves the points' own errors this unlikely is not a line */
+#define NONLINEAR_P		0.01
 
 struct fit_row {
 	const struct figure *fg;
@@ -36,11 +37,41 @@ static int cmp_fit_b(const void *pa, const void *pb)
 	return (a->fit.b < b->fit.b) - (a->fit.b > b->fit.b);
 }
 
-/* Least squares of each property series with >= 3 distinct N. */
+/*
+ * Values summarised per point: the profile's rounds (or repetitions in
+ * files from before rounds); the CI half-width over t(0.975, n - 1) is
+ * then the standard error each point of a series is weighted with.
+ */
+static int values_per_point(const struct dataset *ds)
+{
+	const char *v = ds_profile(ds, "rounds") ?: ds_profile(ds, "reps");
+	int n = v ? atoi(v) : 0;
+
+	return n > 1 ? n : 0;
+}
+
+/* Weighted least squares of a series (plain without spread): 0 or < 0. */
+static int fit_xy(const struct plot_xy *xy, int nr, int per_point,
+		  struct linear_fit *fit)
+{
+	double x[256], y[256], se[256];
+	int dof[256], n = nr < 256 ? nr : 256;
+	double t = per_point ? stats_t_quantile(0.975, per_point - 1) : 0;
+
+	for (int k = 0; k < n; k++) {
+		x[k] = xy[k].x;
+		y[k] = xy[k].y;
+		se[k] = t > 0 ? (xy[k].hi - xy[k].y) / t : 0;
+		dof[k] = per_point - 1;
+	}
+	return stats_fit_means(x, y, se, dof, n, fit) < 0 ? -EINVAL : 0;
+}
+
+/* The per-unit cost fit of each property series with >= 3 distinct N. */
 static int collect_fits(const struct fig_set *c, struct fit_row **out)
 {
 	struct fit_row *rows = NULL;
-	int nr = 0;
+	int nr = 0, per_point = values_per_point(c->ds);
 
 	for (int i = 0; i < c->nr_figs; i++) {
 		const struct figure *fg = &c->figs[i];
@@ -49,16 +80,10 @@ static int collect_fits(const struct fig_set *c, struct fit_row **out)
 			continue;
 		for (int j = 0; j < fg->pl.nr_series; j++) {
 			const struct plot_series *s = &fg->pl.series[j];
-			double x[256], y[256];
-			int n = s->nr < 256 ? s->nr : 256;
 			struct fit_row *grown;
 			struct linear_fit fit;
 
-			for (int k = 0; k < n; k++) {
-				x[k] = s->xy[k].x;
-				y[k] = s->xy[k].y;
-			}
-			if (stats_linear_fit(x, y, n, &fit))
+			if (fit_xy(s->xy, s->nr, per_point, &fit))
 				continue;
 			grown = realloc(rows, (nr + 1) * sizeof(*rows));
 			if (!grown)
@@ -91,23 +116,23 @@ static void read_costs(struct doc *d, const struct fit_row *fits, int nr)
 			continue;
 		snprintf(seen[nr_seen++], sizeof(seen[0]), "%s",
 			 f->fg->subject);
-		doc_item(d, "%s %s: %.3g ns per %s (95%% CI %.3g to %.3g, R² %.3f; %s, %d B)%s",
+		doc_item(d, "%s %s: %.3g ns per %s (95%% CI %.3g to %.3g, lack of fit p %.2g; %s, %d B)%s",
 			 nr_seen == 1 ? "Costs most per unit:" : "Then",
 			 f->fg->subject, f->fit.b,
 			 fig_unit_word(f->fg->subject, false), f->fit.b_ci95_low,
-			 f->fit.b_ci95_high, f->fit.r2, f->s->label,
+			 f->fit.b_ci95_high, f->fit.lof_p, f->s->label,
 			 f->fg->frame_size,
 			 f->fit.b_ci95_low <= 0 && f->fit.b_ci95_high >= 0 ?
 				" - not resolved, the CI includes 0" : "");
 	}
 	for (int i = 0; i < nr; i++) {
-		nonlinear += fits[i].fit.r2 < NONLINEAR_R2;
+		nonlinear += fits[i].fit.lof_p < NONLINEAR_P;
 		unresolved += fits[i].fit.b_ci95_low <= 0 &&
 			      fits[i].fit.b_ci95_high >= 0;
 	}
 	if (nonlinear)
-		doc_item(d, "%d of %d fitted series are not linear in N (R² < %.1f): the line a + b·N hides their shape, read their plots.",
-			 nonlinear, nr, NONLINEAR_R2);
+		doc_item(d, "%d of %d fitted series are not linear in N (lack-of-fit test, p < %g: the points leave the line by more than their own rounds' spread): the line a + b·N hides their shape; read their plots, and the marginal cost between the two largest N (cost-model.csv).",
+			 nonlinear, nr, NONLINEAR_P);
 	if (unresolved)
 		doc_item(d, "%d of %d series have a per-unit cost whose 95%% CI includes 0: below what this run resolves.",
 			 unresolved, nr);
@@ -330,14 +355,15 @@ static void write_fits(const struct fig_set *c, struct doc *d)
 {
 	static const char *const head[] = {
 		"property", "series", "mode", "frame (B)", "a (ns)",
-		"b (ns per unit)", "b 95% CI", "R²", "points",
+		"b (ns per unit)", "b 95% CI", "lack of fit p", "points",
 	};
 	struct fit_row *fits = NULL;
 	int nr = collect_fits(c, &fits);
 
 	if (!nr)
 		return;
-	doc_para(d, "Least-squares fits ns/pkt = a + b·N of the plotted series, computed by the report (sorted by b):");
+	doc_para(d, "Fits ns/pkt = a + b·N of the plotted series, computed by the report (least squares weighted by each point's variance, sorted by b; a lack-of-fit p below %g says the cost is not linear in N):",
+		 NONLINEAR_P);
 	doc_table_head(d, 9, head);
 	for (int i = 0; i < nr; i++) {
 		const struct fit_row *f = &fits[i];
@@ -349,7 +375,7 @@ static void write_fits(const struct fig_set *c, struct doc *d)
 		snprintf(cell[2], 48, "%.4f", f->fit.b);
 		snprintf(cell[3], 48, "%.4f to %.4f", f->fit.b_ci95_low,
 			 f->fit.b_ci95_high);
-		snprintf(cell[4], 48, "%.3f", f->fit.r2);
+		snprintf(cell[4], 48, "%.2g", f->fit.lof_p);
 		snprintf(cell[5], 48, "%d", f->fit.n);
 		row[0] = f->fg->subject;
 		row[1] = f->s->label;
@@ -364,18 +390,24 @@ static void write_fits(const struct fig_set *c, struct doc *d)
 
 static void fit_cell(char *buf, size_t len, const struct fig_ref *r, int nr)
 {
-	double x[256], y[256];
+	double x[256], y[256], se[256];
+	int dof[256], n = nr < 256 ? nr : 256;
 	struct linear_fit fit;
-	int n = nr < 256 ? nr : 256;
 
 	for (int i = 0; i < n; i++) {
+		const struct sample_stats *st = &r[i].p->st;
+
 		x[i] = r[i].x;
-		y[i] = r[i].p->st.mean;
+		y[i] = st->mean;
+		se[i] = st->n > 1 ? st->stddev / sqrt(st->n) : 0;
+		dof[i] = st->n - 1;
 	}
-	if (stats_linear_fit(x, y, n, &fit))
+	if (stats_fit_means(x, y, se, dof, n, &fit) < 0)
 		snprintf(buf, len, "-");
+	else if (isnan(fit.lof_p))
+		snprintf(buf, len, "%.3g", fit.b);
 	else
-		snprintf(buf, len, "%.3g (R² %.2f)", fit.b, fit.r2);
+		snprintf(buf, len, "%.3g (lof p %.2g)", fit.b, fit.lof_p);
 }
 
 /* Row of the by-size table: one sweep series, its b at every size. */
@@ -442,7 +474,7 @@ static void write_fits_by_size(const struct fig_set *c, struct doc *d)
 		snprintf(head_sizes[k], sizeof(head_sizes[k]), "%d B", sizes[k]);
 		head[3 + k] = head_sizes[k];
 	}
-	doc_para(d, "Per-unit cost b (ns) of every sweep at every frame size, with R²:");
+	doc_para(d, "Per-unit cost b (ns) of every sweep at every frame size, with the lack-of-fit p:");
 	doc_table_head(d, nr_sizes + 3, head);
 	for (int a = 0, b; a < nr; a = b) {
 		for (b = a; b < nr && !strcmp(r[a].fig, r[b].fig); b++)

@@ -18,6 +18,7 @@
 #include "json.h"
 #include "outdir.h"
 #include "results.h"
+#include "util.h"
 #include "version.h"
 
 struct stored_row {
@@ -33,12 +34,18 @@ struct stored_fit {
 	int frame_size;
 	int points;
 	long n_min, n_max;
-	struct linear_fit fit;
+	bool weighted;
+	struct sweep_fit sf;
 };
 
 static struct stored_fit *fits;
 static int nr_fits;
 static struct perf_environment environment;
+static struct {
+	char key[32];
+	char json[64];
+} profile_extra[16];
+static int nr_profile_extra;
 static bool env_probed;
 
 static void journal_row(int i);
@@ -54,8 +61,9 @@ static const char *key_mode(const struct point_key *key)
 	return key->mode ?: "test_run";
 }
 
-void results_add(const struct point_key *key, enum metric_id metric,
-		 const struct sample_stats *st)
+static struct stored_row *add_row(const struct point_key *key,
+				   enum metric_id metric,
+				   const struct sample_stats *st)
 {
 	const struct metric_def *m = metric_def(metric);
 	struct stored_row *r;
@@ -65,11 +73,12 @@ void results_add(const struct point_key *key, enum metric_id metric,
 		struct stored_row *n = realloc(rows, cap * sizeof(*rows));
 
 		if (!n)
-			return;
+			return NULL;
 		rows = n;
 		cap_rows = cap;
 	}
 	r = &rows[nr_rows++];
+	memset(r, 0, sizeof(*r));
 	r->test = dup_or_empty(env.test_name);
 	r->subtest = dup_or_empty(env.subtest_name);
 	r->row.key.property = dup_or_empty(key->property);
@@ -81,7 +90,72 @@ void results_add(const struct point_key *key, enum metric_id metric,
 	r->row.metric = dup_or_empty(m->name);
 	r->row.unit = dup_or_empty(m->unit);
 	r->row.st = *st;
+	/* one block of consecutive repetitions, unless the engine says more */
+	r->row.rounds.rounds = 1;
+	r->row.rounds.within_sd = NAN;
+	return r;
+}
+
+void results_add(const struct point_key *key, enum metric_id metric,
+		 const struct sample_stats *st)
+{
+	if (add_row(key, metric, st))
+		journal_row(nr_rows - 1);
+}
+
+static double *dup_values(const double *v, int n)
+{
+	double *d;
+
+	if (!v || n < 1)
+		return NULL;
+	d = malloc(n * sizeof(*d));
+	if (d)
+		memcpy(d, v, n * sizeof(*d));
+	return d;
+}
+
+void results_add_rounds(const struct point_key *key, enum metric_id metric,
+			const struct sample_stats *st,
+			const struct round_info *ri)
+{
+	struct stored_row *r = add_row(key, metric, st);
+
+	if (!r)
+		return;
+	r->row.rounds = *ri;
+	r->row.rounds.values = dup_values(ri->values, ri->rounds);
+	r->row.rounds.times = dup_values(ri->times, ri->rounds);
 	journal_row(nr_rows - 1);
+}
+
+static const char *const mark_names[] = { "drift", "bimodal" };
+
+void results_marks_str(unsigned int marks, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(mark_names); i++)
+		if (marks & (1u << i) && used < len)
+			used += snprintf(buf + used, len - used, "%s%s",
+					 used ? " " : "", mark_names[i]);
+}
+
+unsigned int results_marks_parse(const char *s)
+{
+	unsigned int marks = 0;
+	char word[32];
+	int n;
+
+	while (s && sscanf(s, " %31s%n", word, &n) == 1) {
+		for (size_t i = 0; i < ARRAY_SIZE(mark_names); i++)
+			if (!strcmp(word, mark_names[i]))
+				marks |= 1u << i;
+		s += n;
+	}
+	return marks;
 }
 
 int results_count(void)
@@ -106,57 +180,14 @@ const char *results_subtest(int i)
 
 /* ---- cost model ---- */
 
-static bool same_str(const char *a, const char *b)
+int results_add_fit(const struct point_key *key, const char *what,
+		    int points, long x_min, long x_max, bool weighted,
+		    const struct sweep_fit *sf)
 {
-	return !strcmp(a ?: "", b ?: "");
-}
+	struct stored_fit *f = realloc(fits, (nr_fits + 1) * sizeof(*fits));
 
-static bool row_in_sweep(int i, const struct point_key *key)
-{
-	const struct result_row *r = &rows[i].row;
-
-	return same_str(rows[i].test, env.test_name) &&
-	       same_str(rows[i].subtest, env.subtest_name) &&
-	       metric_is(r->metric, METRIC_NS_PER_PKT) &&
-	       same_str(r->key.property, key->property) &&
-	       same_str(r->key.variant, key->variant) &&
-	       same_str(r->key.op, key->op) &&
-	       same_str(r->key.mode, key_mode(key)) &&
-	       r->key.frame_size == key->frame_size && r->key.n >= 0;
-}
-
-int results_fit_sweep(const struct point_key *key, const char *what,
-		      struct linear_fit *fit)
-{
-	double *x = calloc(nr_rows + 1, sizeof(*x));
-	double *y = calloc(nr_rows + 1, sizeof(*y));
-	struct stored_fit *f;
-	long n_min = 0, n_max = 0;
-	int i, n = 0, err;
-
-	if (!x || !y) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < nr_rows; i++) {
-		if (!row_in_sweep(i, key))
-			continue;
-		x[n] = rows[i].row.key.n;
-		y[n] = rows[i].row.st.mean;
-		if (!n || rows[i].row.key.n < n_min)
-			n_min = rows[i].row.key.n;
-		if (!n || rows[i].row.key.n > n_max)
-			n_max = rows[i].row.key.n;
-		n++;
-	}
-	err = stats_linear_fit(x, y, n, fit);
-	if (err)
-		goto out;
-	f = realloc(fits, (nr_fits + 1) * sizeof(*fits));
-	if (!f) {
-		err = -ENOMEM;
-		goto out;
-	}
+	if (!f)
+		return -ENOMEM;
 	fits = f;
 	f = &fits[nr_fits++];
 	f->test = dup_or_empty(env.test_name);
@@ -167,14 +198,12 @@ int results_fit_sweep(const struct point_key *key, const char *what,
 	f->mode = dup_or_empty(key_mode(key));
 	f->what = dup_or_empty(what);
 	f->frame_size = key->frame_size;
-	f->points = n;
-	f->n_min = n_min;
-	f->n_max = n_max;
-	f->fit = *fit;
-out:
-	free(x);
-	free(y);
-	return err;
+	f->points = points;
+	f->n_min = x_min;
+	f->n_max = x_max;
+	f->weighted = weighted;
+	f->sf = *sf;
+	return 0;
 }
 
 void results_print_cost_model(FILE *out)
@@ -183,27 +212,32 @@ void results_print_cost_model(FILE *out)
 
 	if (!nr_fits)
 		return;
-	fprintf(out, "Cost model: ns/pkt = a + b*N (least squares over N; 95%% CI of b)\n");
-	fprintf(out, "  %-34s %6s %10s %23s %8s %8s\n", "sweep", "frame",
-		"b (ns)", "95% CI of b", "a (ns)", "R^2");
+	fprintf(out, "Cost model: ns/pkt = a + b*N (least squares weighted by each point's variance; 95%% CI of b; lack-of-fit p; slope between the two largest N)\n");
+	fprintf(out, "  %-34s %6s %10s %23s %8s %7s %10s %23s\n", "sweep",
+		"frame", "b (ns)", "95% CI of b", "a (ns)", "lof p", "marginal",
+		"95% CI");
 	for (i = 0; i < nr_fits; i++) {
 		const struct stored_fit *f = &fits[i];
-		char name[64], ci[48];
+		const struct linear_fit *fit = &f->sf.fit;
+		char name[64], ci[48], mci[48];
 
 		snprintf(name, sizeof(name), "%s/%s", f->test, f->subtest);
-		snprintf(ci, sizeof(ci), "[%.4f, %.4f]", f->fit.b_ci95_low,
-			 f->fit.b_ci95_high);
-		fprintf(out, "  %-34s %5dB %10.4f %23s %8.2f %8.4f  per %s\n",
-			name, f->frame_size, f->fit.b, ci, f->fit.a, f->fit.r2,
-			f->what);
+		snprintf(ci, sizeof(ci), "[%.4f, %.4f]", fit->b_ci95_low,
+			 fit->b_ci95_high);
+		snprintf(mci, sizeof(mci), "[%.4f, %.4f]", f->sf.marg_low,
+			 f->sf.marg_high);
+		fprintf(out, "  %-34s %5dB %10.4f %23s %8.2f %7.3g %10.4f %23s  per %s\n",
+			name, f->frame_size, fit->b, ci, fit->a, fit->lof_p,
+			f->sf.marg_b, mci, f->what);
 	}
 }
 
 static int write_cost_csv(FILE *f)
 {
-	fprintf(f, "test,subtest,property,variant,op,frame_size,mode,unit,points,n_min,n_max,a,b,b_ci95_low,b_ci95_high,a_ci95_low,a_ci95_high,se_b,r2\n");
+	fprintf(f, "test,subtest,property,variant,op,frame_size,mode,unit,points,n_min,n_max,a,b,b_ci95_low,b_ci95_high,a_ci95_low,a_ci95_high,se_b,r2,weighted,chi2,lof_p,marg_b,marg_ci95_low,marg_ci95_high,marg_n_lo,marg_n_hi\n");
 	for (int i = 0; i < nr_fits; i++) {
 		const struct stored_fit *c = &fits[i];
+		const struct linear_fit *fit = &c->sf.fit;
 		const char *names[] = { c->test, c->subtest, c->property,
 					c->variant, c->op };
 
@@ -215,11 +249,14 @@ static int write_cost_csv(FILE *f)
 		csv_write_str(f, c->mode);
 		fputc(',', f);
 		csv_write_str(f, c->what);
-		fprintf(f, ",%d,%ld,%ld,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n",
-			c->points, c->n_min, c->n_max, c->fit.a, c->fit.b,
-			c->fit.b_ci95_low,
-			c->fit.b_ci95_high, c->fit.a_ci95_low,
-			c->fit.a_ci95_high, c->fit.se_b, c->fit.r2);
+		fprintf(f, ",%d,%ld,%ld,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g",
+			c->points, c->n_min, c->n_max, fit->a, fit->b,
+			fit->b_ci95_low, fit->b_ci95_high, fit->a_ci95_low,
+			fit->a_ci95_high, fit->se_b, fit->r2);
+		fprintf(f, ",%d,%.10g,%.10g,%.10g,%.10g,%.10g,%ld,%ld\n",
+			c->weighted, fit->chi2, fit->lof_p, c->sf.marg_b,
+			c->sf.marg_low, c->sf.marg_high, c->sf.x_lo,
+			c->sf.x_hi);
 	}
 	return 0;
 }
@@ -246,14 +283,22 @@ static int write_cost_json(FILE *f)
 		}
 		fprintf(f, "\"frame_size\": %d, \"points\": %d, \"n_min\": %ld, \"n_max\": %ld, ",
 			c->frame_size, c->points, c->n_min, c->n_max);
-		json_write_num(f, "a", c->fit.a, false);
-		json_write_num(f, "b", c->fit.b, false);
-		json_write_num(f, "b_ci95_low", c->fit.b_ci95_low, false);
-		json_write_num(f, "b_ci95_high", c->fit.b_ci95_high, false);
-		json_write_num(f, "a_ci95_low", c->fit.a_ci95_low, false);
-		json_write_num(f, "a_ci95_high", c->fit.a_ci95_high, false);
-		json_write_num(f, "se_b", c->fit.se_b, false);
-		json_write_num(f, "r2", c->fit.r2, true);
+		json_write_num(f, "a", c->sf.fit.a, false);
+		json_write_num(f, "b", c->sf.fit.b, false);
+		json_write_num(f, "b_ci95_low", c->sf.fit.b_ci95_low, false);
+		json_write_num(f, "b_ci95_high", c->sf.fit.b_ci95_high, false);
+		json_write_num(f, "a_ci95_low", c->sf.fit.a_ci95_low, false);
+		json_write_num(f, "a_ci95_high", c->sf.fit.a_ci95_high, false);
+		json_write_num(f, "se_b", c->sf.fit.se_b, false);
+		json_write_num(f, "r2", c->sf.fit.r2, false);
+		fprintf(f, "\"weighted\": %s, ", c->weighted ? "true" : "false");
+		json_write_num(f, "chi2", c->sf.fit.chi2, false);
+		json_write_num(f, "lof_p", c->sf.fit.lof_p, false);
+		json_write_num(f, "marg_b", c->sf.marg_b, false);
+		json_write_num(f, "marg_ci95_low", c->sf.marg_low, false);
+		json_write_num(f, "marg_ci95_high", c->sf.marg_high, false);
+		fprintf(f, "\"marg_n_lo\": %ld, \"marg_n_hi\": %ld",
+			c->sf.x_lo, c->sf.x_hi);
 		fprintf(f, "}%s\n", i + 1 < nr_fits ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
@@ -496,9 +541,73 @@ static void write_profile_json(FILE *f)
 	fprintf(f, "  \"profile\": {\"reps\": %d, \"sizes\": [", env.reps);
 	for (int i = 0; i < env.nr_sizes; i++)
 		fprintf(f, "%s%d", i ? "," : "", env.sizes[i]);
-	fprintf(f, "], \"quick\": %s, \"target_ms\": %.3f, \"seed\": %u, \"cpu\": %d},\n",
+	fprintf(f, "], \"quick\": %s, \"target_ms\": %.3f, \"seed\": %u, \"cpu\": %d",
 		env.quick ? "true" : "false", env.target_ms, env.seed,
 		env.cpu);
+	for (int i = 0; i < nr_profile_extra; i++) {
+		fprintf(f, ", ");
+		json_write_string(f, profile_extra[i].key);
+		fprintf(f, ": %s", profile_extra[i].json);
+	}
+	fprintf(f, "},\n");
+}
+
+void results_profile_add(const char *key, const char *json)
+{
+	int i;
+
+	for (i = 0; i < nr_profile_extra; i++)
+		if (!strcmp(profile_extra[i].key, key))
+			break;
+	if (i == (int)ARRAY_SIZE(profile_extra))
+		return;
+	snprintf(profile_extra[i].key, sizeof(profile_extra[i].key), "%s", key);
+	snprintf(profile_extra[i].json, sizeof(profile_extra[i].json), "%s",
+		 json);
+	if (i == nr_profile_extra)
+		nr_profile_extra++;
+}
+
+static void write_values_json(FILE *f, const char *name, const double *v,
+			      int n)
+{
+	fprintf(f, ", \"%s\": [", name);
+	for (int i = 0; v && i < n; i++) {
+		if (isfinite(v[i]))
+			fprintf(f, "%s%.10g", i ? ", " : "", v[i]);
+		else
+			fprintf(f, "%snull", i ? ", " : "");
+	}
+	fputc(']', f);
+}
+
+/* How the point was measured: rounds, loops, its round values. */
+static void write_rounds_json(FILE *f, const struct round_info *ri)
+{
+	char marks[64];
+
+	results_marks_str(ri->marks, marks, sizeof(marks));
+	fprintf(f, "\"rounds\": %d, \"loops\": %d, ", ri->rounds, ri->loops);
+	json_write_num(f, "within_sd", ri->within_sd, false);
+	fprintf(f, "\"seed\": %u, \"flagged\": %d, \"marks\": ", ri->seed,
+		ri->flagged);
+	json_write_string(f, marks);
+	if (ri->values)
+		write_values_json(f, "round_values", ri->values, ri->rounds);
+	if (ri->times)
+		write_values_json(f, "round_times", ri->times, ri->rounds);
+}
+
+/* The same as CSV columns: rounds,...,marks,round_values (space-separated). */
+static void write_rounds_csv(FILE *f, const struct round_info *ri)
+{
+	char marks[64];
+
+	results_marks_str(ri->marks, marks, sizeof(marks));
+	fprintf(f, ",%d,%d,%.10g,%u,%d,%s,", ri->rounds, ri->loops,
+		ri->within_sd, ri->seed, ri->flagged, marks);
+	for (int i = 0; ri->values && i < ri->rounds; i++)
+		fprintf(f, "%s%.10g", i ? " " : "", ri->values[i]);
 }
 
 static void write_point_json(FILE *f, int i)
@@ -530,8 +639,9 @@ static void write_point_json(FILE *f, int i)
 	json_write_num(f, "ci95_high", s->ci95_high, false);
 	json_write_num(f, "min", s->min, false);
 	json_write_num(f, "max", s->max, false);
-	fprintf(f, "\"outliers\": %d}%s\n", s->outliers,
-		i + 1 < nr_rows ? "," : "");
+	fprintf(f, "\"outliers\": %d, ", s->outliers);
+	write_rounds_json(f, &r->rounds);
+	fprintf(f, "}%s\n", i + 1 < nr_rows ? "," : "");
 }
 
 static int write_json(FILE *f)
@@ -548,7 +658,7 @@ static int write_json(FILE *f)
 
 static int write_csv(FILE *f)
 {
-	fprintf(f, CSV_KEY_COLUMNS ",reps,mean,median,stddev,ci95_low,ci95_high,min,max,outliers\n");
+	fprintf(f, CSV_KEY_COLUMNS ",reps,mean,median,stddev,ci95_low,ci95_high,min,max,outliers" CSV_ROUND_COLUMNS "\n");
 	for (int i = 0; i < nr_rows; i++) {
 		const struct result_row *r = &rows[i].row;
 		const struct sample_stats *s = &r->st;
@@ -560,9 +670,11 @@ static int write_csv(FILE *f)
 			.frame_size = r->key.frame_size, .mode = r->key.mode,
 			.metric = r->metric, .unit = r->unit,
 		});
-		fprintf(f, "%d,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%d\n",
+		fprintf(f, "%d,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%d",
 			s->n, s->mean, s->median, s->stddev, s->ci95_low,
 			s->ci95_high, s->min, s->max, s->outliers);
+		write_rounds_csv(f, &r->rounds);
+		fputc('\n', f);
 	}
 	return 0;
 }

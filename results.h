@@ -21,16 +21,51 @@ struct point_key {
 	const char *mode;	/* test_run, generic, native, offload */
 };
 
+/* Why a point's rounds disagree with each other (marks column). */
+enum round_mark {
+	ROUND_MARK_DRIFT = 1 << 0,	/* the round values trend over the run */
+	ROUND_MARK_BIMODAL = 1 << 1,	/* they fall into two separate groups */
+};
+
+/*
+ * How a point's values were taken. The engine measures a point in rounds
+ * spread over its test: the values summarised are the rounds' means, each
+ * of `loops` timed loops. Points measured in one block of consecutive
+ * repetitions (the wire tests) have rounds = 1 and no values.
+ */
+struct round_info {
+	int rounds;		/* independent rounds summarised; 1: one block */
+	int loops;		/* timed loops per round; 0: not applicable */
+	double within_sd;	/* pooled sd of the loops inside a round; NAN */
+	unsigned int seed;	/* seed of the test's round order; 0: none */
+	int flagged;		/* rounds in which the test's reference moved */
+	unsigned int marks;	/* enum round_mark */
+	double *values;		/* [rounds] round values; NULL: not kept */
+	double *times;		/* [rounds] s since the start of the run; NULL */
+};
+
 struct result_row {
 	struct point_key key;
 	const char *metric;	/* ns_per_pkt, mpps, latency_p99, ... */
 	const char *unit;	/* ns, Mpps, Gbit/s, % ... */
 	struct sample_stats st;
+	struct round_info rounds;
 };
 
 /* Record one metric of the current (sub)test. */
 void results_add(const struct point_key *key, enum metric_id metric,
 		 const struct sample_stats *st);
+/*
+ * The same for a point measured in rounds: ri's values and times (when
+ * not NULL) are copied, st summarises them.
+ */
+void results_add_rounds(const struct point_key *key, enum metric_id metric,
+			const struct sample_stats *st,
+			const struct round_info *ri);
+/* "drift bimodal ..." of enum round_mark bits, "" for none. */
+void results_marks_str(unsigned int marks, char *buf, size_t len);
+/* The bits of a marks string; unknown words are ignored. */
+unsigned int results_marks_parse(const char *s);
 
 int results_count(void);
 const struct result_row *results_row(int i);
@@ -39,15 +74,37 @@ const char *results_test(int i);
 const char *results_subtest(int i);
 
 /*
- * Cost model: ns/pkt = a + b * N fitted (least squares on the points' means)
- * over the ns_per_pkt points of the current (sub)test that share key's
- * property, variant, op, frame size and mode. "what" names one unit of N
- * for the table ("one hash lookup (hit)"). The fit is kept for
- * cost-model.csv/.json and the printed table. 0, or -EINVAL when fewer than
- * three distinct N were measured.
+ * Cost model: ns/pkt = a + b * x fitted over the ns_per_pkt points of the
+ * current (sub)test that share key's property, variant, op, frame size and
+ * mode, x = x_of(N, frame size) (NULL: N itself; e.g. the payload bytes a
+ * frame really has). Least squares weighted by each point's variance of
+ * the mean (from its rounds) with a lack-of-fit test, and the marginal
+ * slope between the two largest x with its 95% CI: what one more unit
+ * costs there, whatever the curve does below. "what" names one unit for
+ * the table. The fit is kept for cost-model.csv/.json and the printed
+ * table. 0, or -EINVAL when fewer than three distinct x were measured.
  */
+struct sweep_fit {
+	struct linear_fit fit;
+	double marg_b, marg_low, marg_high;	/* marginal slope and 95% CI */
+	long x_lo, x_hi;			/* the two x it is taken between */
+	/* from the smallest to the largest x: the average cost per unit */
+	double span_b, span_low, span_high;
+};
 int results_fit_sweep(const struct point_key *key, const char *what,
-		      struct linear_fit *fit);
+		      long (*x_of)(long n, int frame_size),
+		      struct sweep_fit *sf);
+/* Keep a fit of the current (sub)test for the cost-model files (cost_fit.c). */
+int results_add_fit(const struct point_key *key, const char *what,
+		    int points, long x_min, long x_max, bool weighted,
+		    const struct sweep_fit *sf);
+/*
+ * A key of the "profile" block of data.json beside the command line's
+ * (e.g. "rounds": 10): json is the value as JSON text. Later calls with
+ * the same key replace it.
+ */
+void results_profile_add(const char *key, const char *json);
+
 /* Print the cost model table (nothing when no fit was made). */
 void results_print_cost_model(FILE *f);
 

@@ -14,6 +14,7 @@
  * subtracted. Without a namespace the engine still works, only slower.
  */
 #define _GNU_SOURCE
+#include <math.h>
 #include <stdarg.h>
 #include <linux/if_link.h>
 
@@ -24,7 +25,7 @@
 #include "util.h"
 
 #define OUT_SLACK	4096	/* room for programs that grow the frame */
-#define MIN_REPEAT	256
+#define MIN_REPEAT	1
 #define MAX_REPEAT	(1U << 27)
 #define FIXED_CALLS	5
 
@@ -208,28 +209,37 @@ static int measure_fixed_ns(const struct measure_spec *spec, double *fixed,
 	return 0;
 }
 
-/* Pick the repeat count that makes one timed loop last target_ms. */
+/*
+ * Pick the repeat count that makes one timed loop last target_ms. A probe
+ * call must last an eighth of the target before its per-run time is
+ * trusted (the per-call cost and the clock are then below 1% of it); the
+ * probe grows 8-fold from one run, or starts at the size an earlier
+ * round's estimate predicts. A slow program is thus timed within a few
+ * milliseconds of its first call, whatever its cost.
+ */
 static int calibrate_repeat(const struct measure_spec *spec, double fixed,
-			    double target_ms, __u32 *repeat, __u64 *runs)
+			    double target_ms, struct measure_result *res)
 {
-	__u32 r = 1 << 16;
-	double cpu, per_run, want;
-	int err, i;
+	double want = target_ms * 1e6, probe = want / 8, cpu, per_run;
+	double r = 1;
+	int err;
 
-	for (i = 0; i < 2; i++) {
+	if (spec->tune.hint_ns > 0)
+		r = fmax(1, floor(probe / spec->tune.hint_ns));
+	for (;;) {
+		r = fmin(r, MAX_REPEAT);
 		err = measure_call_ns(spec->prog_fd, spec->pkt, spec->pkt_len,
-				      r, &cpu, NULL, NULL);
+				      (__u32)r, &cpu, NULL, NULL);
 		if (err)
 			return err;
-		*runs += r;
-		per_run = (cpu - fixed) / r;
-		if (per_run < 0.5)
-			per_run = 0.5;
-		want = target_ms * 1e6 / per_run;
-		r = want < MIN_REPEAT ? MIN_REPEAT :
-		    want > MAX_REPEAT ? MAX_REPEAT : (__u32)want;
+		res->runs += (__u64)r;
+		res->calib_calls++;
+		if (cpu - fixed >= probe || r >= MAX_REPEAT)
+			break;
+		r *= 8;
 	}
-	*repeat = r;
+	per_run = fmax((cpu - fixed) / r, 0.01);
+	res->repeat = (__u32)fmax(MIN_REPEAT, fmin(MAX_REPEAT, want / per_run));
 	return 0;
 }
 
@@ -281,8 +291,9 @@ static int timed_reps(const struct measure_spec *spec, int reps,
 
 int measure_point(const struct measure_spec *spec, struct measure_result *res)
 {
-	int reps = spec->reps ?: env.reps;
-	double target = spec->target_ms > 0 ? spec->target_ms : env.target_ms;
+	int reps = spec->tune.reps ?: env.reps;
+	double target = spec->tune.target_ms > 0 ? spec->tune.target_ms :
+						   env.target_ms;
 	double *ns = NULL, *mpps = NULL, *kns = NULL, fixed;
 	__u64 before = 0, after = 0;
 	int err, link;
@@ -293,8 +304,8 @@ int measure_point(const struct measure_spec *spec, struct measure_result *res)
 		err = validate_point(spec, res);
 	if (err)
 		return err;
-	link = engine_pin_prog(spec->prog_fd);
-	res->pinned = link >= 0;
+	link = spec->tune.pinned ? -EEXIST : engine_pin_prog(spec->prog_fd);
+	res->pinned = spec->tune.pinned || link >= 0;
 
 	ns = calloc(reps, sizeof(*ns));
 	mpps = calloc(reps, sizeof(*mpps));
@@ -311,8 +322,7 @@ int measure_point(const struct measure_spec *spec, struct measure_result *res)
 	}
 	err = measure_fixed_ns(spec, &fixed, &res->runs);
 	if (!err)
-		err = calibrate_repeat(spec, fixed, target, &res->repeat,
-				       &res->runs);
+		err = calibrate_repeat(spec, fixed, target, res);
 	if (err) {
 		point_error(res, err, "calibration failed: %s", strerror(-err));
 		goto out_disarm;

@@ -27,6 +27,19 @@ struct run_hooks {
 	int (*count)(void *ctx, __u64 *value);
 };
 
+/* How a round measures a point (all zero: one standalone measurement). */
+struct measure_tune {
+	int reps;			/* timed loops; 0: env.reps */
+	double target_ms;		/* 0: env.target_ms */
+	/*
+	 * Per-run estimate of an earlier round (ns), so that calibration
+	 * starts close to the answer; 0: grow geometrically from one run.
+	 */
+	double hint_ns;
+	/* the caller holds the program in the dispatcher (engine_pin_prog) */
+	bool pinned;
+};
+
 struct measure_spec {
 	int prog_fd;
 	const void *pkt;
@@ -36,8 +49,7 @@ struct measure_spec {
 	const void *expect_out;		/* NULL: output bytes not checked */
 	__u32 expect_out_len;
 	struct run_hooks hooks;		/* optional */
-	int reps;			/* 0: env.reps */
-	double target_ms;		/* 0: env.target_ms */
+	struct measure_tune tune;	/* zero: defaults */
 };
 
 struct measure_result {
@@ -45,6 +57,7 @@ struct measure_result {
 	struct sample_stats mpps;	/* 1000 / ns per repetition */
 	struct sample_stats kernel_ns;	/* the kernel's truncated duration */
 	__u32 repeat;			/* calibrated runs per call */
+	int calib_calls;		/* test_run calls of the calibration */
 	double fixed_us;		/* per-call CPU cost subtracted */
 	__u32 verdict;			/* verdict of the validation run */
 	__u64 runs;			/* timed runs in all */
@@ -53,9 +66,11 @@ struct measure_result {
 };
 
 /*
- * Validate (one run: verdict, output bytes), warm up, calibrate, then time
- * spec->reps repetitions. 0 on success; otherwise -errno with res->error
- * saying why, and nothing timed when validation failed.
+ * Validate (one run: verdict, output bytes), calibrate, then time
+ * spec->reps loops. 0 on success; otherwise -errno with res->error saying
+ * why, and nothing timed when validation failed. Calibration grows the
+ * repeat count geometrically from one run (or from spec->hint_ns), so a
+ * program of a millisecond per run is not first run 65536 times.
  */
 int measure_point(const struct measure_spec *spec, struct measure_result *res);
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Descriptive statistics, the Student t distribution, least squares and
- * Welch's t-test, with nothing but libm.
+ * Descriptive statistics, the Student t and F distributions, least
+ * squares (plain and weighted), Welch's t-test, Mann-Whitney with the
+ * Hodges-Lehmann interval and Benjamini-Hochberg, with nothing but libm.
  *
  * The t distribution is computed through the regularized incomplete beta
  * function: P(|T| > t) = I_x(df/2, 1/2) with x = df / (df + t^2). I_x is
@@ -429,50 +430,133 @@ double stats_t_quantile(double p, double df)
 	return p < 0.5 ? -t : t;
 }
 
-int stats_linear_fit(const double *x, const double *y, int n,
-		     struct linear_fit *fit)
+/*
+ * The line through (x, y) with weights w (NULL: all 1), from centred sums
+ * (the raw-moment formulas cancel for large x). Fills a, b, n and r2 of
+ * fit, and the weighted residual sum *rss, the sum of weights *sw, the
+ * weighted mean of x *xm and its weighted spread *sxx. -EINVAL when all x
+ * are equal.
+ */
+static int fit_line(const double *x, const double *y, const double *w,
+		    int n, struct linear_fit *fit, double *rss, double *sw,
+		    double *xm, double *sxx)
 {
-	double xm, ym, sxx = 0, sxy = 0, syy = 0, sse = 0, r, s2, se_a, tq;
+	double ym, sxy = 0, syy = 0, r, wi;
 	int i;
 
-	if (!x || !y || !fit || n < 3 || !all_finite(x, n) ||
-	    !all_finite(y, n))
-		return -EINVAL;
-
-	/* centred sums: the raw-moment formulas cancel for large x */
-	xm = stats_mean(x, n);
-	ym = stats_mean(y, n);
-	for (i = 0; i < n; i++) {
-		sxx += (x[i] - xm) * (x[i] - xm);
-		sxy += (x[i] - xm) * (y[i] - ym);
-		syy += (y[i] - ym) * (y[i] - ym);
+	*sw = *rss = *sxx = 0;
+	if (!w) {
+		/* offsets from x[0]: constant data gives its value exactly */
+		*xm = stats_mean(x, n);
+		ym = stats_mean(y, n);
+		*sw = n;
+	} else {
+		*xm = ym = 0;
+		for (i = 0; i < n; i++) {
+			*sw += w[i];
+			*xm += w[i] * x[i];
+			ym += w[i] * y[i];
+		}
+		*xm /= *sw;
+		ym /= *sw;
 	}
-	if (sxx == 0)
+	for (i = 0; i < n; i++) {
+		wi = w ? w[i] : 1;
+		*sxx += wi * (x[i] - *xm) * (x[i] - *xm);
+		sxy += wi * (x[i] - *xm) * (y[i] - ym);
+		syy += wi * (y[i] - ym) * (y[i] - ym);
+	}
+	if (*sxx == 0)
 		return -EINVAL;
-
 	memset(fit, 0, sizeof(*fit));
 	fit->n = n;
-	fit->b = sxy / sxx;
-	fit->a = ym - fit->b * xm;
+	fit->b = sxy / *sxx;
+	fit->a = ym - fit->b * *xm;
 	for (i = 0; i < n; i++) {
 		r = y[i] - (fit->a + fit->b * x[i]);
-		sse += r * r;
+		*rss += (w ? w[i] : 1) * r * r;
 	}
+	/* no residual (a constant y included): the line explains all */
+	fit->r2 = *rss == 0 ? 1 : 1 - *rss / syy;
+	fit->chi2 = NAN;
+	fit->lof_p = NAN;
+	return 0;
+}
 
-	s2 = sse / (n - 2);
-	fit->se_b = sqrt(s2 / sxx);
-	se_a = sqrt(s2 * (1.0 / n + xm * xm / sxx));
-	tq = stats_t_quantile(0.975, n - 2);
+/* CIs of a and b: the residual variance var, t with df degrees of freedom. */
+static void fit_cis(struct linear_fit *fit, double var, double df, double sw,
+		    double xm, double sxx)
+{
+	double tq = stats_t_quantile(0.975, df);
+	double se_a = sqrt(var * (1 / sw + xm * xm / sxx));
+
+	fit->se_b = sqrt(var / sxx);
 	fit->a_ci95_low = fit->a - tq * se_a;
 	fit->a_ci95_high = fit->a + tq * se_a;
 	fit->b_ci95_low = fit->b - tq * fit->se_b;
 	fit->b_ci95_high = fit->b + tq * fit->se_b;
+}
 
-	/* no residual (a constant y included): the line explains all */
-	if (sse == 0)
-		fit->r2 = 1;
+int stats_linear_fit(const double *x, const double *y, int n,
+		     struct linear_fit *fit)
+{
+	double rss, sw, xm, sxx;
+	int err;
+
+	if (!x || !y || !fit || n < 3 || !all_finite(x, n) ||
+	    !all_finite(y, n))
+		return -EINVAL;
+	err = fit_line(x, y, NULL, n, fit, &rss, &sw, &xm, &sxx);
+	if (!err)
+		fit_cis(fit, rss / (n - 2), n - 2, sw, xm, sxx);
+	return err;
+}
+
+double stats_f_sf(double f, double d1, double d2)
+{
+	double x, y;
+
+	if (isnan(f) || !(d1 > 0) || !(d2 > 0))
+		return NAN;
+	if (f <= 0)
+		return 1;
+	if (isinf(f))
+		return 0;
+	/* P(F > f) = I_x(d2/2, d1/2), x = d2 / (d2 + d1 f) */
+	x = d2 / (d2 + d1 * f);
+	y = d1 * f / (d2 + d1 * f);
+	return inc_beta(d2 / 2, d1 / 2, x, y, log(x), log(y));
+}
+
+int stats_weighted_fit(const double *x, const double *y, const double *se,
+		       const int *dof, int n, struct linear_fit *fit)
+{
+	double w[n > 0 ? n : 1], rss, sw, xm, sxx, k = n - 2, df_err = 0;
+	int err;
+
+	if (!x || !y || !se || !dof || !fit || n < 3 || !all_finite(x, n) ||
+	    !all_finite(y, n))
+		return -EINVAL;
+	for (int i = 0; i < n; i++) {
+		if (!(se[i] > 0) || !isfinite(se[i]))
+			return -EINVAL;
+		w[i] = 1 / (se[i] * se[i]);
+		df_err += dof[i] > 0 ? dof[i] : 0;
+	}
+	err = fit_line(x, y, w, n, fit, &rss, &sw, &xm, &sxx);
+	if (err)
+		return err;
+	fit->chi2 = rss;
+	fit->lof_p = df_err > 0 ? stats_f_sf(rss / k, k, df_err) : NAN;
+	/*
+	 * Scatter beyond the points' own errors (lack of fit, or errors
+	 * underestimated) widens the CIs, with the residuals' degrees of
+	 * freedom; otherwise the errors' own.
+	 */
+	if (rss / k > 1 || df_err <= 0)
+		fit_cis(fit, fmax(rss / k, 1), k, sw, xm, sxx);
 	else
-		fit->r2 = 1 - sse / syy;
+		fit_cis(fit, 1, df_err, sw, xm, sxx);
 	return 0;
 }
 
@@ -518,5 +602,42 @@ int stats_welch(const struct sample_stats *a, const struct sample_stats *b,
 	res->p = 2 * stats_t_cdf(-fabs(res->t), res->df);
 	if (res->p > 1)
 		res->p = 1;
+	return 0;
+}
+
+int stats_fit_means(const double *x, const double *y, const double *se,
+		    const int *dof, int n, struct linear_fit *fit)
+{
+	bool weighted = se && dof && n > 0;
+
+	for (int i = 0; weighted && i < n; i++)
+		weighted = se[i] > 0 && isfinite(se[i]);
+	if (!weighted)
+		return stats_linear_fit(x, y, n, fit);
+	return stats_weighted_fit(x, y, se, dof, n, fit) ?: 1;
+}
+
+int stats_trend(const double *y, int n, double *slope, double *p)
+{
+	struct linear_fit fit;
+	double *x;
+	int err;
+
+	if (!y || n < 3)
+		return -EINVAL;
+	x = malloc(sizeof(*x) * n);
+	if (!x)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++)
+		x[i] = i;
+	err = stats_linear_fit(x, y, n, &fit);
+	free(x);
+	if (err)
+		return err;
+	*slope = fit.b;
+	if (fit.se_b == 0)
+		*p = fit.b == 0 ? 1 : 0;
+	else
+		*p = 2 * stats_t_cdf(-fabs(fit.b / fit.se_b), n - 2);
 	return 0;
 }

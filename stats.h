@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Descriptive statistics, Student t, least squares and Welch's test. */
+/*
+ * Descriptive statistics, Student t and F, least squares (plain and
+ * weighted, with a lack-of-fit test), Welch's test, the Mann-Whitney test
+ * with the Hodges-Lehmann shift and its confidence interval, and the
+ * Benjamini-Hochberg adjustment.
+ */
 #ifndef __STATS_H
 #define __STATS_H
 
@@ -31,6 +36,9 @@ double stats_t_cdf(double t, double df);
 /* Quantile: the t with P(T <= t) = p, 0 < p < 1. */
 double stats_t_quantile(double p, double df);
 
+/* F distribution: P(F > f) with d1, d2 degrees of freedom. */
+double stats_f_sf(double f, double d1, double d2);
+
 /* Least squares y = a + b x with 95% confidence intervals. */
 struct linear_fit {
 	int n;
@@ -39,10 +47,30 @@ struct linear_fit {
 	double b_ci95_low, b_ci95_high;
 	double r2;		/* coefficient of determination */
 	double se_b;		/* standard error of b */
+	/* weighted fits only (stats_weighted_fit); NAN otherwise */
+	double chi2;		/* sum of squared residuals / their variances */
+	double lof_p;		/* lack of fit: P(F > chi2 / (n - 2)) */
 };
 /* -EINVAL when n < 3 or all x are equal. */
 int stats_linear_fit(const double *x, const double *y, int n,
 		     struct linear_fit *fit);
+/*
+ * Weighted least squares: y[i] has standard error se[i] (> 0) estimated
+ * from dof[i] degrees of freedom; weights 1 / se^2. lof_p tests whether
+ * the line explains the points within their errors: chi2 / (n - 2) against
+ * F(n - 2, sum of dof). The CIs of a and b are widened by the square root
+ * of chi2 / (n - 2) when that is above 1 (scatter beyond the errors). -EINVAL
+ * as stats_linear_fit(), or when an se is not positive.
+ */
+int stats_weighted_fit(const double *x, const double *y, const double *se,
+		       const int *dof, int n, struct linear_fit *fit);
+/*
+ * The fit of means: weighted when every point has a standard error, plain
+ * least squares otherwise (then chi2 and lof_p are NAN). 1 when weighted,
+ * 0 when plain, -EINVAL as the fits.
+ */
+int stats_fit_means(const double *x, const double *y, const double *se,
+		    const int *dof, int n, struct linear_fit *fit);
 
 /* Welch's unequal-variance t-test of b against a (new against old). */
 struct welch_result {
@@ -54,5 +82,39 @@ struct welch_result {
 };
 int stats_welch(const struct sample_stats *a, const struct sample_stats *b,
 		struct welch_result *res);
+
+/*
+ * Mann-Whitney U of y against x: P(U >= u) under "same distribution",
+ * where U counts pairs with y above x (ties half). Exact for nx, ny <= 25,
+ * the normal approximation with continuity correction beyond. NAN when a
+ * side is empty.
+ */
+double stats_mw_p_greater(const double *x, int nx, const double *y, int ny);
+/* The same for U <= u: y below x. */
+double stats_mw_p_less(const double *x, int nx, const double *y, int ny);
+
+/*
+ * Hodges-Lehmann shift of y against x: the median of the nx * ny
+ * differences y[j] - x[i], with the distribution-free confidence interval
+ * that inverts the Mann-Whitney test (Lehmann 1975): between the k-th
+ * smallest and k-th largest difference. When the sample is too small for
+ * the level, the interval is infinite. 0, or -EINVAL / -ENOMEM.
+ */
+int stats_hl_shift(const double *x, int nx, const double *y, int ny,
+		   double conf, double *est, double *lo, double *hi);
+
+/*
+ * Benjamini-Hochberg adjusted p-values of p[0..m-1] into q (NAN entries
+ * are left out of the family and stay NAN). q[i] <= alpha rejects with
+ * false discovery rate alpha.
+ */
+void stats_bh_adjust(const double *p, int m, double *q);
+
+/*
+ * Slope of y against its index (0, 1, ...) by least squares: a drift over
+ * the rounds of a point. *p is the two-sided p-value of slope 0 (t, n - 2
+ * degrees of freedom). -EINVAL when n < 3.
+ */
+int stats_trend(const double *y, int n, double *slope, double *p);
 
 #endif /* __STATS_H */

@@ -2,7 +2,10 @@
 /*
  * Property sweeps: the generated programs of gen-progs/sweep.conf measured
  * with the engine, checked on the loaded code, fitted into the cost model.
- * Each prog_tests/ property test is one call of sweep_run().
+ * Each prog_tests/ property test is one call of sweep_run(): every
+ * selected point of the property (and the reference forwarder) is measured
+ * in the same rounds (rounds.h), then each variant is a subtest with its
+ * points and fit.
  */
 #ifndef __SWEEP_H
 #define __SWEEP_H
@@ -24,6 +27,11 @@ struct sweep_opts {
 	 * 95% CI that excludes 0. NULL: none (the fit is still reported).
 	 */
 	bool (*must_cost)(const struct gen_spec *spec);
+	/*
+	 * What the fit runs over at a frame size, from N (NULL: N): e.g.
+	 * the payload bytes a frame really has, when N asks for more.
+	 */
+	long (*x_of)(long n, int frame_size);
 };
 
 void sweep_run(const struct sweep_opts *opts);

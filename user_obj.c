@@ -14,6 +14,7 @@
 #include "pcap.h"
 #include "runner.h"
 #include "results.h"
+#include "rounds.h"
 #include "user_obj.h"
 #include "util.h"
 
@@ -137,55 +138,173 @@ int user_obj_prepare(void)
 	return 0;
 }
 
-static void print_point(const char *head, const struct measure_result *res)
+static void print_frame(const char *head, const struct measure_result *res)
 {
 	out("%s %-12s %9.3f ns/pkt  95%% CI [%.3f, %.3f]  median %.3f  sd %.3f  %7.2f Mpps",
 	    head, xdp_verdict_name(res->verdict), res->ns.mean, res->ns.ci95_low,
 	    res->ns.ci95_high, res->ns.median, res->ns.stddev, res->mpps.mean);
 }
 
-static int measure_size(struct fwd_bench *fb, bool fwd_based, int size,
+static int measure_size(int prog_fd, struct fwd_bench *fb, bool fwd_based,
+			int size, const struct measure_tune *tune,
 			struct measure_result *res)
 {
 	unsigned char pkt[PKT_MAX_FRAME];
 	struct measure_spec spec = {
-		.prog_fd = uo.prog_fd,
+		.prog_fd = prog_fd,
 		.pkt = pkt,
 		.any_verdict = true,
+		.tune = *tune,
 	};
 	int err;
 
 	if (fwd_based)
-		return fwd_bench_measure(fb, spec.prog_fd, size, res);
+		return fwd_bench_measure_tuned(fb, prog_fd, size, tune, res);
 	err = fwd_bench_frame(NULL, size, pkt, NULL, &spec.pkt_len);
 	if (err)
 		return err;
 	return measure_point(&spec, res);
 }
 
-static void measure_sizes(struct fwd_bench *fb, bool fwd_based)
+/* ---- the object as a program of the rounds (rounds.h) ---- */
+
+struct obj_prog {
+	struct round_prog p;
+	const char *path, *name;
+	struct uobj u;
+	struct fwd_bench fb;
+	bool fwd_based;
+	bool quiet;		/* --setup's output only when it fails */
+};
+
+static int obj_prog_load(struct round_prog *rp, char *why, size_t len)
 {
-	const char *name = bpf_program__name(uo.prog);
+	struct obj_prog *o = rp->ctx;
+	struct uobj_opts opts;
 
-	for (int i = 0; i < env.nr_sizes && !test__stopping(); i++) {
+	uobj_cli_opts(&opts);
+	opts.quiet = o->quiet;
+	if (uobj_open_opts(o->path, o->name, &opts, &o->u, why, len)) {
+		uobj_close(&o->u);
+		return -EINVAL;
+	}
+	/* programs built on the base forwarder get their maps configured */
+	o->fwd_based = !fwd_bench_init(&o->fb, o->u.obj, false);
+	return 0;
+}
+
+static int obj_prog_fd(struct round_prog *rp)
+{
+	struct obj_prog *o = rp->ctx;
+
+	return o->u.prog_fd;
+}
+
+static int obj_prog_measure(struct round_prog *rp, int size,
+			    const struct measure_tune *tune,
+			    struct measure_result *res)
+{
+	struct obj_prog *o = rp->ctx;
+
+	return measure_size(o->u.prog_fd, &o->fb, o->fwd_based, size, tune,
+			    res);
+}
+
+static void obj_prog_unload(struct round_prog *rp)
+{
+	struct obj_prog *o = rp->ctx;
+
+	uobj_close(&o->u);
+}
+
+static const struct round_prog_ops obj_prog_ops = {
+	.load = obj_prog_load,
+	.prog_fd = obj_prog_fd,
+	.measure = obj_prog_measure,
+	.unload = obj_prog_unload,
+};
+
+struct round_prog *user_obj_prog(const char *path, const char *name,
+				 char *desc, size_t len)
+{
+	struct obj_prog *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return NULL;
+	o->path = path;
+	o->name = name;
+	o->u.prog_fd = -1;
+	o->p.ops = &obj_prog_ops;
+	o->p.ctx = o;
+	memcpy(o->p.sizes, env.sizes, env.nr_sizes * sizeof(int));
+	o->p.nr_sizes = env.nr_sizes;
+	/* the first load says whether the object is usable at all */
+	if (obj_prog_load(&o->p, desc, len)) {
+		fprintf(stderr, "test_perf: %s\n", desc);
+		uobj_print_log(stderr);
+		free(o);
+		return NULL;
+	}
+	o->p.name = strdup(bpf_program__name(o->u.prog));
+	snprintf(desc, len, "%s: program '%s'%s%s%s", path, o->p.name,
+		 o->fwd_based ? " (built on xdp_fwd: output validated)" : "",
+		 o->u.nr_pinned ? ", maps pinned in a private bpffs" : "",
+		 uobj_setup_cmd() ? ", --setup after every load" : "");
+	obj_prog_unload(&o->p);
+	o->quiet = true;
+	return &o->p;
+}
+
+void user_obj_prog_free(struct round_prog *p)
+{
+	if (!p)
+		return;
+	free((char *)p->name);
+	free(p->ctx);
+}
+
+/* Every frame size of the profile, in rounds beside the reference. */
+static void measure_sizes(void)
+{
+	struct round_prog *p;
+	struct round_set rs;
+	char desc[512];
+
+	p = user_obj_prog(env.obj_path, env.obj_prog, desc, sizeof(desc));
+	if (!ASSERT_OK_PTR(p, "load the object"))
+		return;
+	out("%s, %d rounds x %d loops per point", desc,
+	    rounds_profile_rounds(), rounds_profile_loops());
+	if (!ASSERT_OK(rounds_init(&rs), "rounds") ||
+	    !ASSERT_OK(rounds_add(&rs, p), "rounds") ||
+	    !ASSERT_OK(rounds_add_reference(&rs, env.sizes, env.nr_sizes),
+		       "the reference forwarder"))
+		goto out;
+	rounds_run(&rs);
+	for (int s = 0; s < p->nr_sizes; s++) {
 		struct point_key key = {
-			.property = "obj", .n = -1, .variant = name,
-			.frame_size = env.sizes[i], .mode = "test_run",
+			.property = "obj", .n = -1, .variant = p->name,
+			.mode = "test_run",
 		};
-		struct measure_result res;
-		char head[16];
+		struct sample_stats ns;
+		struct round_info ri;
 
-		test__progress(i, env.nr_sizes);
-		snprintf(head, sizeof(head), "%5d B:", env.sizes[i]);
-		if (measure_size(fb, fwd_based, env.sizes[i], &res)) {
-			out("%s FAIL %s", head, res.error);
+		if (rounds_record(&rs, p, s, &key)) {
+			out("%5d B: FAIL %s", p->sizes[s],
+			    p->series[s].err ? p->series[s].why : p->load_why);
 			test__fail();
 			continue;
 		}
-		measure_record(&key, &res);
-		print_point(head, &res);
+		rounds_summary(&rs, p, s, &ns, &ri);
+		out("%5d B: %-12s %9.3f ns/pkt  95%% CI [%.3f, %.3f]  median %.3f  sd %.3f  %d rounds",
+		    p->sizes[s], xdp_verdict_name(p->series[s].verdict[0]),
+		    ns.mean, ns.ci95_low, ns.ci95_high, ns.median, ns.stddev,
+		    ri.rounds);
 	}
-	test__progress(env.nr_sizes, env.nr_sizes);
+	rounds_record_reference(&rs);
+out:
+	rounds_free(&rs);
+	user_obj_prog_free(p);
 }
 
 /* ---- frames of a capture ---- */
@@ -333,7 +452,7 @@ static void measure_frames(struct fwd_bench *fb, bool fwd_based)
 			continue;
 		}
 		measure_record(&key, &res);
-		print_point(head, &res);
+		print_frame(head, &res);
 		weigh(&wt, (double)f->count / total, &res);
 	}
 	test__progress(frames.nr, frames.nr);
@@ -349,16 +468,20 @@ static void run_user_obj(void)
 
 	if (!test__start_subtest(name))
 		goto out;
+	if (!frames.nr) {
+		/* the rounds load the object afresh, each time */
+		uobj_close(&uo);
+		measure_sizes();
+		goto out;
+	}
 	/* programs built on the base forwarder get their maps configured */
 	fwd_based = !fwd_bench_init(&fb, uo.obj, false);
-	out("%s: program '%s'%s, %d reps per point%s%s", env.obj_path, name,
+	out("%s: program '%s'%s, %d reps per frame in one load%s%s",
+	    env.obj_path, name,
 	    fwd_based ? " (built on xdp_fwd: output validated)" : "",
 	    env.reps, uo.nr_pinned ? ", maps pinned in a private bpffs" : "",
 	    uobj_setup_cmd() ? ", --setup done" : "");
-	if (frames.nr)
-		measure_frames(&fb, fwd_based);
-	else
-		measure_sizes(&fb, fwd_based);
+	measure_frames(&fb, fwd_based);
 out:
 	uobj_close(&uo);
 	frame_set_free(&frames);

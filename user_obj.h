@@ -8,6 +8,8 @@
 #ifndef __USER_OBJ_H
 #define __USER_OBJ_H
 
+#include <stddef.h>
+
 #include "test_run.h"
 
 /*
@@ -18,5 +20,18 @@ int user_obj_prepare(void);
 
 /* The test that measures the loaded object ("obj"). */
 extern const struct prog_test_def user_obj_test;
+
+struct round_prog;
+/*
+ * The program name (NULL: the first XDP program) of the object at path as
+ * a program of the rounds (rounds.h), at every frame size of env, loaded
+ * afresh each round. The object is loaded once here to check it: NULL,
+ * with the reason printed on stderr, when it cannot be; else desc says
+ * what was found. Each load applies --set and --setup (obj_load.h), the
+ * setup's output shown only when it fails. Free with user_obj_prog_free().
+ */
+struct round_prog *user_obj_prog(const char *path, const char *name,
+				 char *desc, size_t len);
+void user_obj_prog_free(struct round_prog *p);
 
 #endif /* __USER_OBJ_H */

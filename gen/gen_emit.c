@@ -53,11 +53,28 @@ static void asm_n(struct out *o, int n, bool cond, const char *fmt, ...)
 #define jcc(o, ...) asm_n(o, 1, true, __VA_ARGS__)
 #define ld64(o, ...) asm_n(o, 2, false, __VA_ARGS__)
 
+/*
+ * The runtime counters run only when the constant xdpgen_count is 1: the
+ * harness loads programs to be timed with 0, and the verifier, which
+ * knows the value of a frozen read-only map, removes the skipped block
+ * as dead code; what stays is the read of the constant. Offload variants
+ * (nfp has no read-only data) count unconditionally.
+ */
+static void emit_count_switch(struct out *o, const struct gen_spec *spec,
+			      char reg, long skip)
+{
+	if (spec->offload)
+		return;
+	ld64(o, "r%c = %%[xdpgen_count] ll", reg);
+	insn(o, "r%c = *(u32 *)(r%c + 0)", reg, reg);
+	jcc(o, "if r%c == 0 goto +%ld", reg, skip);
+}
+
 /* Stack of xdpgen_ext: offsets below r10 of the areas the blocks use. */
 struct frame {
 	int key;		/* map key, key_area bytes */
 	int value;		/* update value, 8 bytes */
-	int loop_ctx;		/* { acc, iterations }, 16 bytes */
+	int loop_ctx;		/* acc, then what the counters add */
 	int counter_key;	/* 4-byte key 0 of xdpgen_counters */
 	int ws_key;		/* 4-byte key 0 of xdpgen_ws */
 	int ws_pos;		/* the working set's position, 8 bytes */
@@ -370,7 +387,13 @@ static void emit_map_ws(struct out *o, const struct gen_spec *spec,
 	}
 }
 
-/* xdpgen_counters[0].field += reg (an iteration count on the stack). */
+/* Instructions of emit_counter_update(). */
+static long counter_update_len(const struct gen_spec *spec)
+{
+	return spec->offload ? 12 : 15;
+}
+
+/* xdpgen_counters[0]: loop_iters += the value on the stack, loop_runs += 1. */
 static void emit_counter_update(struct out *o, const struct gen_spec *spec,
 				const struct frame *fr)
 {
@@ -402,15 +425,22 @@ static void emit_counter_update(struct out *o, const struct gen_spec *spec,
 	insn(o, "*(u64 *)(r0 + %zu) = r2", runs);
 }
 
+/*
+ * No counter runs inside the loop. bpf_loop returns the number of
+ * iterations it ran, which the counting block adds up; the bounded loop
+ * adds its counter N, N-1, ..., 1 to r9, and the counting block adds
+ * what r9 gained, N (N + 1) / 2, which no other number of iterations
+ * gives (gen_check_counters()).
+ */
 static void emit_loop(struct out *o, const struct gen_spec *spec,
 		      const struct frame *fr)
 {
+	int iters = fr->loop_ctx - 8;
+
 	text(o, "\t/* --loop %ld --loop-kind %s */\n", spec->loop,
 	     gen_loop_kind_name(spec->loop_kind));
 	if (spec->loop_kind == GEN_LOOP_BPF_LOOP) {
 		insn(o, "*(u64 *)(r10 - %d) = r9", fr->loop_ctx);
-		insn(o, "r1 = 0");
-		insn(o, "*(u64 *)(r10 - %d) = r1", fr->loop_ctx - 8);
 		/*
 		 * The count is N at run time but unknown to the verifier: with
 		 * a constant 0, Linux 6.18 drops the callback as dead code and
@@ -426,31 +456,34 @@ static void emit_loop(struct out *o, const struct gen_spec *spec,
 		insn(o, "r4 = 0");
 		insn(o, "call %d", BPF_FUNC_loop);
 		insn(o, "r9 = *(u64 *)(r10 - %d)", fr->loop_ctx);
+		text(o, "\t/* counting only: r0 = iterations bpf_loop ran */\n");
+		emit_count_switch(o, spec, '1', 1 + counter_update_len(spec));
+		insn(o, "*(u64 *)(r10 - %d) = r0", iters);
 	} else {
 		insn(o, "r1 = %ld", spec->loop);
-		insn(o, "r2 = 0");
-		jcc(o, "if r1 == 0 goto +4");
+		insn(o, "r3 = r9");
+		jcc(o, "if r1 == 0 goto +3");
 		insn(o, "r9 += r1");
-		insn(o, "r2 += 1");
 		insn(o, "r1 += -1");
-		insn(o, "goto -5");
-		insn(o, "*(u64 *)(r10 - %d) = r2", fr->loop_ctx - 8);
+		insn(o, "goto -4");
+		text(o, "\t/* counting only: what r9 gained, N (N + 1) / 2 */\n");
+		emit_count_switch(o, spec, '1', 3 + counter_update_len(spec));
+		insn(o, "r1 = r9");
+		insn(o, "r1 -= r3");
+		insn(o, "*(u64 *)(r10 - %d) = r1", iters);
 	}
 	emit_counter_update(o, spec, fr);
 }
 
-/* The bpf_loop callback: ctx->acc += index; ctx->iterations++. */
+/* The bpf_loop callback: ctx->acc += index. */
 static void emit_loop_callback(struct out *o)
 {
-	text(o, "\n/* bpf_loop callback: r1 = index, r2 = { acc, iterations } */\n"
+	text(o, "\n/* bpf_loop callback: r1 = index, r2 = { acc } */\n"
 		"__attribute__((naked, noinline, used))\n"
 		"static long xdpgen_loop_cb(void)\n{\n\tasm volatile(\n");
 	insn(o, "r3 = *(u64 *)(r2 + 0)");
 	insn(o, "r3 += r1");
 	insn(o, "*(u64 *)(r2 + 0) = r3");
-	insn(o, "r3 = *(u64 *)(r2 + 8)");
-	insn(o, "r3 += 1");
-	insn(o, "*(u64 *)(r2 + 8) = r3");
 	insn(o, "r0 = 0");
 	insn(o, "exit");
 	text(o, "\t::: \"memory\");\n}\n");
@@ -469,6 +502,8 @@ static void emit_ext_operands(struct out *o, const struct gen_spec *spec)
 		text(o, ", [xdpgen_ws] \"i\"(&xdpgen_ws)");
 	if (gen_has(spec, GEN_P_LOOP)) {
 		text(o, "%s [xdpgen_counters] \"i\"(&xdpgen_counters)", sep);
+		if (!spec->offload)
+			text(o, ", [xdpgen_count] \"i\"(&xdpgen_count)");
 		if (spec->loop_kind == GEN_LOOP_BPF_LOOP)
 			text(o, ", [xdpgen_loop_cb] \"i\"(xdpgen_loop_cb)");
 	}
@@ -516,9 +551,14 @@ static void emit_ext(struct out *o, const struct gen_spec *spec)
 	emit_ext_operands(o, spec);
 }
 
+/* Instructions of emit_hop_count(). */
+#define HOP_COUNT_INSNS	11
+
 /* xdpgen_counters[0] (key 0 at r10 - 4) field at offset off += 1. */
 static void emit_hop_count(struct out *o, size_t off)
 {
+	insn(o, "r1 = 0");
+	insn(o, "*(u32 *)(r10 - 4) = r1");
 	insn(o, "r2 = r10");
 	insn(o, "r2 += -4");
 	ld64(o, "r1 = %%[xdpgen_counters] ll");
@@ -529,24 +569,30 @@ static void emit_hop_count(struct out *o, size_t off)
 	insn(o, "*(u64 *)(r0 + %zu) = r1", off);
 }
 
-/* Program `name`: count a hop, tail-call slot `next`, count a failure. */
-static void emit_hop(struct out *o, const char *name, int next)
+/*
+ * Program `name`: count a hop, tail-call slot `next`, count a failure;
+ * both counts only when counting (the timed hop reads the switch twice and
+ * tail-calls: r1 is still the context).
+ */
+static void emit_hop(struct out *o, const struct gen_spec *spec,
+		     const char *name, int next)
 {
 	text(o, "\nSEC(\"xdp\")\n__attribute__((naked))\nint %s(void)\n{\n\tasm volatile(\n",
 	     name);
+	emit_count_switch(o, spec, '2', 2 + HOP_COUNT_INSNS);
 	insn(o, "r6 = r1");
-	insn(o, "r1 = 0");
-	insn(o, "*(u32 *)(r10 - 4) = r1");
 	emit_hop_count(o, offsetof(struct gen_counters, tc_hops));
 	insn(o, "r1 = r6");
 	ld64(o, "r2 = %%[xdpgen_progs] ll");
 	insn(o, "r3 = %d", next);
 	insn(o, "call %d", BPF_FUNC_tail_call);
 	text(o, "\t/* only reached when the tail call fails */\n");
+	emit_count_switch(o, spec, '2', HOP_COUNT_INSNS);
 	emit_hop_count(o, offsetof(struct gen_counters, tc_fail));
 	insn(o, "r0 = %d", XDP_ABORTED);
 	insn(o, "exit");
-	text(o, "\t:\n\t: [xdpgen_counters] \"i\"(&xdpgen_counters), [xdpgen_progs] \"i\"(&xdpgen_progs)\n"
+	text(o, "\t:\n\t: [xdpgen_counters] \"i\"(&xdpgen_counters), [xdpgen_progs] \"i\"(&xdpgen_progs),\n"
+		"\t  [xdpgen_count] \"i\"(&xdpgen_count)\n"
 		"\t: \"memory\");\n}\n");
 }
 
@@ -584,6 +630,11 @@ static void emit_maps(struct out *o, const struct gen_spec *spec)
 			"} xdpgen_counters SEC(\".maps\");\n",
 		     spec->offload ? "BPF_MAP_TYPE_ARRAY" : "BPF_MAP_TYPE_PERCPU_ARRAY",
 		     sizeof(struct gen_counters));
+	if ((gen_has(spec, GEN_P_LOOP) || gen_has(spec, GEN_P_TAILCALLS)) &&
+	    !spec->offload)
+		text(o, "\n/*\n * 1: the counters above run (validation, wire runs); 0: the verifier\n"
+			" * removes them as dead code (timed runs: gen_object_load_clean()).\n */\n"
+			"const volatile __u32 xdpgen_count = 1;\n");
 	if (gen_has(spec, GEN_P_TAILCALLS))
 		text(o, "\n/* Slot i holds xdpgen_tc_i (gen_populate_tailcalls). */\n"
 			"struct {\n\t__uint(type, BPF_MAP_TYPE_PROG_ARRAY);\n"
@@ -598,10 +649,14 @@ static void emit_header(struct out *o, const struct gen_spec *spec,
 	text(o, "// SPDX-License-Identifier: GPL-2.0\n"
 		"/*\n * Generated by gen/xdpgen%s%s. Do not edit: make regenerates it.\n"
 		" * Instructions more than the empty variant: %ld as written, %ld after\n"
-		" * the verifier (Linux 6.18); conditional jumps: %ld, %ld.\n */\n",
+		" * the verifier (Linux 6.18), %ld without the counters; conditional\n"
+		" * jumps: %ld, %ld, %ld.\n */\n",
 	     *args ? " " : "", args, gen_expected_insns(spec),
-	     gen_expected_xlated_insns(spec), gen_expected_cond_jumps(spec),
-	     gen_expected_xlated_cond_jumps(spec));
+	     gen_expected_xlated_insns(spec),
+	     gen_expected_xlated_insns(spec) - gen_count_xlated_insns(spec),
+	     gen_expected_cond_jumps(spec), gen_expected_xlated_cond_jumps(spec),
+	     gen_expected_xlated_cond_jumps(spec) -
+	     gen_count_xlated_cond_jumps(spec));
 	text(o, "#include <linux/bpf.h>\n#include <linux/types.h>\n"
 		"#include <bpf/bpf_helpers.h>\n\n"
 		"/*\n * The forwarder calls the generated extension here. Everything that\n"
@@ -639,7 +694,7 @@ void gen_emit_program(FILE *f, const struct gen_spec *spec, const char *args,
 		if (i)
 			snprintf(name, sizeof(name), "xdpgen_tc_%d", i);
 		o->insns = 0;
-		emit_hop(o, i ? name : "xdp_gen", i + 1);
+		emit_hop(o, spec, i ? name : "xdp_gen", i + 1);
 		c->hop_insns = o->insns;
 	}
 	if (n)

@@ -186,15 +186,31 @@ static long counter_update_insns(const struct gen_spec *spec)
 	return 8 + (spec->offload ? 4 : 7);
 }
 
+/*
+ * The switch in front of every counting block (load xdpgen_count, read
+ * it, skip the block when 0); none in offload variants, which always count.
+ */
+static long count_switch_insns(const struct gen_spec *spec)
+{
+	return spec->offload ? 0 : 4;
+}
+
+/* What the counters take after a loop: the value to add, the update. */
+static long loop_count_block(const struct gen_spec *spec)
+{
+	return (spec->loop_kind == GEN_LOOP_BPF_LOOP ? 1 : 3) +
+	       counter_update_insns(spec);
+}
+
 long gen_loop_insns(const struct gen_spec *spec)
 {
 	long body;
 
 	if (spec->loop_kind == GEN_LOOP_BPF_LOOP)
-		body = 14 + 8;		/* call site + callback subprogram */
+		body = 12 + 5;		/* call site + callback subprogram */
 	else
-		body = 8;
-	return body + counter_update_insns(spec);
+		body = 6;
+	return body + count_switch_insns(spec) + loop_count_block(spec);
 }
 
 /* Counter lookup inlined: ARRAY (offload) or PERCPU_ARRAY. */
@@ -236,7 +252,8 @@ long gen_expected_cond_jumps(const struct gen_spec *spec)
 	if (gen_has(spec, GEN_P_MAP) && spec->working_set)
 		n += 1;		/* the position's null check */
 	if (gen_has(spec, GEN_P_LOOP))
-		n += spec->loop_kind == GEN_LOOP_BOUNDED ? 2 : 1;
+		n += (spec->loop_kind == GEN_LOOP_BOUNDED ? 2 : 1) +
+		     !spec->offload;	/* the switch */
 	return n;
 }
 
@@ -246,8 +263,8 @@ long gen_expected_cond_jumps(const struct gen_spec *spec)
  */
 #define BPF_LOOP_INLINE_DELTA		18
 #define BPF_LOOP_INLINE_COND_JUMPS	3
-/* Bounded loop of 0 iterations: the never-run body (4) and the jump are dead. */
-#define BOUNDED_LOOP_DEAD_INSNS		5
+/* Bounded loop of 0 iterations: the never-run body (3) and the jump are dead. */
+#define BOUNDED_LOOP_DEAD_INSNS		4
 
 long gen_expected_xlated_insns(const struct gen_spec *spec)
 {
@@ -291,12 +308,40 @@ long gen_expected_xlated_cond_jumps(const struct gen_spec *spec)
 	return n;
 }
 
+/*
+ * Loaded without counting (xdpgen_count = 0), the verifier removes every
+ * counting block, its switch's conditional jump and what it inlined.
+ */
+long gen_count_xlated_insns(const struct gen_spec *spec)
+{
+	if (!gen_has(spec, GEN_P_LOOP) || spec->offload)
+		return 0;
+	return 1 + loop_count_block(spec) + counter_lookup_delta(spec);
+}
+
+long gen_count_xlated_cond_jumps(const struct gen_spec *spec)
+{
+	if (!gen_has(spec, GEN_P_LOOP) || spec->offload)
+		return 0;
+	/* the switch, the null check and the inlined lookup's */
+	return 2 + lookup_inline[GEN_MAP_PERCPU_ARRAY].cond_jumps;
+}
+
+/* Hop: two switches (4), two counts (11) of which the first saves r1 (2). */
+#define HOP_INSNS	(4 + 13 + 4 + 4 + 11 + 2)
+
 long gen_hop_insns(void)
 {
-	return 28;
+	return HOP_INSNS;
 }
 
 long gen_hop_xlated_insns(void)
 {
 	return gen_hop_insns() + 2 * lookup_inline[GEN_MAP_PERCPU_ARRAY].insns;
+}
+
+long gen_hop_clean_xlated_insns(void)
+{
+	/* less the switches' jumps and the blocks they skip */
+	return gen_hop_insns() - (1 + 13) - (1 + 11);
 }

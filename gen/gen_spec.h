@@ -131,7 +131,11 @@ enum gen_alu_op {
 struct gen_counters {
 	__u64 tc_hops;		/* tail calls attempted (each hop counts itself) */
 	__u64 tc_fail;		/* tail calls that returned (failed) */
-	__u64 loop_iters;	/* loop iterations run, summed over packets */
+	/*
+	 * Summed over packets: bpf_loop, the iterations it reports; a
+	 * bounded loop of N, what its body added up, N (N + 1) / 2.
+	 */
+	__u64 loop_iters;
 	__u64 loop_runs;	/* packets that ran the loop */
 };
 
@@ -250,6 +254,15 @@ long gen_expected_xlated_cond_jumps(const struct gen_spec *spec);
 /* One hop program of a tail call chain (xdp_gen and xdpgen_tc_1..N-1). */
 long gen_hop_insns(void);
 long gen_hop_xlated_insns(void);
+/*
+ * Loaded with the constant xdpgen_count = 0 (the timed programs), the
+ * verifier removes the runtime counters as dead code: these many fewer
+ * xlated instructions and conditional jumps in the forwarding program
+ * than gen_expected_xlated_*(), and hop programs of this many.
+ */
+long gen_count_xlated_insns(const struct gen_spec *spec);
+long gen_count_xlated_cond_jumps(const struct gen_spec *spec);
+long gen_hop_clean_xlated_insns(void);
 
 /* Pieces of the formulas, for xdpgen --help. */
 long gen_map_access_xlated_delta(const struct gen_spec *spec);	/* per access */

@@ -125,24 +125,34 @@ static void usage(void)
 "                     calls slot 2, ...; xdpgen_tc_N forwards and has the\n"
 "                     other properties. N in 0..%d (MAX_TAIL_CALL_CNT). Each\n"
 "                     hop adds 1 to xdpgen_counters.tc_hops before its tail\n"
-"                     call (tc_fail when the call returns). The harness fills\n"
-"                     the array (gen_populate_tailcalls).\n"
+"                     call (tc_fail when the call returns) when the constant\n"
+"                     xdpgen_count is 1 (the default; timed runs load with 0\n"
+"                     and the verifier removes the counting). The harness\n"
+"                     fills the array (gen_populate_tailcalls).\n"
 "                     insns = 0 in the forwarding program; each hop program\n"
-"                     has %ld instructions (xlated %ld: two inlined lookups)\n",
+"                     has %ld instructions (xlated %ld: two inlined lookups;\n"
+"                     %ld with xdpgen_count 0)\n",
 	       GEN_PAYLOAD_OFFSET, GEN_PAYLOAD_MAX, GEN_TAILCALLS_MAX,
-	       gen_hop_insns(), gen_hop_xlated_insns());
+	       gen_hop_insns(), gen_hop_xlated_insns(),
+	       gen_hop_clean_xlated_insns());
 	printf(
-"  --loop N           a loop of N iterations per frame; xdpgen_counters gets\n"
-"                     loop_iters += iterations run and loop_runs += 1.\n"
-"                     bpf_loop: N in 0..%ld; bounded: N in 0..%d (the\n"
-"                     verifier walks every iteration).\n"
-"                     insns = %ld bpf_loop (call site 14, callback 8, counter\n"
-"                     update 15), %ld bounded (loop 8, counter update 15);\n"
-"                     conditional jumps = %ld bpf_loop, %ld bounded\n"
+"  --loop N           a loop of N iterations per frame; with xdpgen_count 1\n"
+"                     (the default) xdpgen_counters gets loop_runs += 1 and\n"
+"                     loop_iters += the iterations bpf_loop reports, or for\n"
+"                     a bounded loop what its body added, N (N + 1) / 2;\n"
+"                     nothing counts inside the loop. bpf_loop: N in\n"
+"                     0..%ld; bounded: N in 0..%d (the verifier walks every\n"
+"                     iteration).\n"
+"                     insns = %ld bpf_loop (call site 12, callback 5, switch\n"
+"                     4, counting 16), %ld bounded (loop 6, switch 4,\n"
+"                     counting 18); conditional jumps = %ld bpf_loop, %ld\n"
+"                     bounded\n"
 "                     xlated: insns +%ld bpf_loop (inlined, and the counter\n"
-"                     lookup), +%ld bounded (counter lookup), 5 fewer for a\n"
+"                     lookup), +%ld bounded (counter lookup), 4 fewer for a\n"
 "                     bounded loop of 0 iterations (the verifier removes the\n"
-"                     dead body); conditional jumps +%ld, +%ld, 1 fewer\n"
+"                     dead body); conditional jumps +%ld, +%ld, 1 fewer.\n"
+"                     With xdpgen_count 0 the counting block, its switch's\n"
+"                     jump and the counter lookup are removed\n"
 "    --loop-kind K    bpf_loop (default: the helper, with a callback\n"
 "                     subprogram adding the index to an accumulator) or\n"
 "                     bounded (an 'r9 += counter' loop the verifier unrolls)\n",
@@ -248,9 +258,14 @@ static void print_counts(const struct gen_spec *spec)
 	printf("insns %ld\ncond_jumps %ld\nxlated_insns %ld\nxlated_cond_jumps %ld\n",
 	       gen_expected_insns(spec), gen_expected_cond_jumps(spec),
 	       gen_expected_xlated_insns(spec), gen_expected_xlated_cond_jumps(spec));
+	printf("clean_xlated_insns %ld\nclean_xlated_cond_jumps %ld\n",
+	       gen_expected_xlated_insns(spec) - gen_count_xlated_insns(spec),
+	       gen_expected_xlated_cond_jumps(spec) -
+	       gen_count_xlated_cond_jumps(spec));
 	if (gen_has(spec, GEN_P_TAILCALLS))
-		printf("hop_programs %d\nhop_insns %ld\nhop_xlated_insns %ld\n",
-		       spec->tailcalls, gen_hop_insns(), gen_hop_xlated_insns());
+		printf("hop_programs %d\nhop_insns %ld\nhop_xlated_insns %ld\nhop_clean_xlated_insns %ld\n",
+		       spec->tailcalls, gen_hop_insns(), gen_hop_xlated_insns(),
+		       gen_hop_clean_xlated_insns());
 }
 
 struct cmdline {

@@ -16,6 +16,10 @@
  *   gone      only in OLD                missing
  *   new       only in NEW                extra
  *
+ * two_runs, multiplicity and paired compare points with round values
+ * (rounds.h): ranks for two runs, the paired ratio of --vs, the
+ * Benjamini-Hochberg adjustment over a family, the marks.
+ *
  * The gate subtest compares runs that differ only in diagnostic metrics
  * (the generator's and the program's CPU share, 50% up) and in a metric
  * this build does not know: never judged, the gate passes; then the same
@@ -30,6 +34,7 @@
 #include "compare.h"
 #include "csv.h"
 #include "dataset.h"
+#include "results.h"
 #include "stats.h"
 #include "util.h"
 
@@ -523,6 +528,209 @@ static void test_options(void)
 	ASSERT_ERR(cmp_parse_alpha("0.05.", &v), "alpha junk");
 }
 
+/* ---- round values: ranks, paired rounds (--vs), multiplicity ---- */
+
+#define MAX_ROUNDS	20
+
+struct rpoint {
+	const char *name;
+	double ratio;		/* new / old, round by round */
+	double sd;		/* relative spread between rounds */
+	double pair_sd;		/* relative noise of new beyond old's */
+	int rounds;
+	const char *marks;	/* of the old side */
+};
+
+/*
+ * One side as data.json: old draws base values; new the same base values
+ * (paired) times ratio, with pair_sd of its own noise, or fresh ones.
+ */
+static char *rounds_json(const struct rpoint *pts, int nr, bool new_side,
+		       bool paired, size_t *len)
+{
+	char *text = NULL;
+	FILE *f = open_memstream(&text, len);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "{\"format\": \"xdp-perf-data/1\", \"environment\": {\"cpu_model\": \"c\", \"emulated\": false}, \"points\": [\n");
+	for (int i = 0; i < nr; i++) {
+		const struct rpoint *p = &pts[i];
+		unsigned long long base = 77 + i, own = 991 + 13 * i;
+		double v[MAX_ROUNDS];
+		struct sample_stats st;
+
+		if (new_side && !paired)
+			base += 5000;
+		for (int r = 0; r < p->rounds; r++) {
+			v[r] = 100 * (1 + p->sd * normal(&base));
+			if (new_side)
+				v[r] *= p->ratio * (1 + p->pair_sd * normal(&own));
+		}
+		stats_compute(v, p->rounds, &st);
+		fprintf(f, "%s{\"test\": \"t\", \"subtest\": \"%s\", \"property\": \"p\", \"n\": -1, \"variant\": \"\", \"op\": \"\", \"frame_size\": 64, \"mode\": \"test_run\", \"metric\": \"ns_per_pkt\", \"unit\": \"ns\", \"reps\": %d, \"mean\": %.17g, \"median\": %.17g, \"stddev\": %.17g, \"ci95_low\": %.17g, \"ci95_high\": %.17g, \"min\": %.17g, \"max\": %.17g, \"rounds\": %d, \"loops\": 1, \"marks\": \"%s\", \"round_values\": [",
+			i ? ",\n" : "", p->name, st.n, st.mean, st.median,
+			st.stddev, st.ci95_low, st.ci95_high, st.min, st.max,
+			p->rounds, !new_side && p->marks ? p->marks : "");
+		for (int r = 0; r < p->rounds; r++)
+			fprintf(f, "%s%.17g", r ? ", " : "", v[r]);
+		fprintf(f, "]}");
+	}
+	fprintf(f, "]}\n");
+	fclose(f);
+	return text;
+}
+
+static bool compare_rounds(const struct rpoint *pts, int nr, bool paired,
+		    double effect, struct dataset *old, struct dataset *new,
+		    struct cmp_result *res)
+{
+	struct cmp_opts opts;
+	char err[256], *a, *b;
+	size_t la = 0, lb = 0;
+	bool ok;
+
+	cmp_opts_default(&opts);
+	opts.paired = paired;
+	opts.min_effect = effect;
+	a = rounds_json(pts, nr, false, paired, &la);
+	b = rounds_json(pts, nr, true, paired, &lb);
+	ok = ASSERT_OK_PTR(a, "old") && ASSERT_OK_PTR(b, "new") &&
+	     ASSERT_OK(ds_parse_json(a, la, old, err, sizeof(err)), "parse old");
+	if (ok && !ASSERT_OK(ds_parse_json(b, lb, new, err, sizeof(err)),
+			     "parse new")) {
+		ds_free(old);
+		ok = false;
+	}
+	free(a);
+	free(b);
+	if (ok && !ASSERT_OK(cmp_run(old, new, &opts, res, err, sizeof(err)),
+			     "cmp_run")) {
+		test__log("%s", err);
+		ds_free(old);
+		ds_free(new);
+		ok = false;
+	}
+	return ok;
+}
+
+static void expect(const struct cmp_result *res, const char *name,
+		   enum cmp_verdict v, enum cmp_method m)
+{
+	const struct cmp_row *r = find_row(res, name);
+
+	if (!ASSERT_OK_PTR(r, name))
+		return;
+	if (!ASSERT_STREQ(cmp_verdict_str(r->verdict), cmp_verdict_str(v), name) ||
+	    !ASSERT_STREQ(cmp_method_str(r->method), cmp_method_str(m), name))
+		test__log("%s: rel %+.4f [%+.4f, %+.4f] q_slow %.3g q_fast %.3g",
+			  name, r->rel, r->rel_low, r->rel_high, r->q_slow,
+			  r->q_fast);
+}
+
+/* Two runs: ranks of the round values; the CI, not the estimate, decides. */
+static void test_two_runs(void)
+{
+	static const struct rpoint pts[] = {
+		{ "slower", 1.12, 0.01, 0, 10 },
+		{ "faster", 0.85, 0.01, 0, 10 },
+		{ "near", 1.06, 0.05, 0, 10 },	/* ~6%, CI reaches below 5% */
+		{ "same", 1.00, 0.01, 0, 10 },
+	};
+	struct dataset old, new;
+	struct cmp_result res;
+	const struct cmp_row *r;
+
+	if (!compare_rounds(pts, 4, false, 0.05, &old, &new, &res))
+		return;
+	expect(&res, "slower", CMP_SLOWER, CMP_M_RANKS);
+	expect(&res, "faster", CMP_FASTER, CMP_M_RANKS);
+	expect(&res, "near", CMP_UNCHANGED, CMP_M_RANKS);
+	expect(&res, "same", CMP_UNCHANGED, CMP_M_RANKS);
+	r = find_row(&res, "near");
+	if (r)
+		ASSERT_DBL_LT(r->rel_low, 0.05, "near: CI reaches below the effect");
+	r = find_row(&res, "slower");
+	if (r) {
+		ASSERT_DBL_GT(r->rel_low, 0.05, "slower: CI beyond the effect");
+		ASSERT_TRUE(isfinite(r->mde) && r->mde > 0.05, "MDE computed");
+	}
+	ASSERT_EQ(res.family, 4, "family of judged points");
+	ASSERT_EQ(cmp_gate(&res), 1, "gate fails");
+	done(&old, &new, &res);
+}
+
+/*
+ * One point 7% slower in every round, alone: slower. The same point among
+ * 40 unchanged ones: its one-sided p (1/252 with 5 rounds a side) is no
+ * longer small enough once adjusted for the family: unchanged, and its MDE
+ * says it cannot be judged alone there.
+ */
+static void test_multiplicity(void)
+{
+	struct rpoint pts[41];
+	char names[41][16];
+	struct dataset old, new;
+	struct cmp_result res;
+	const struct cmp_row *r;
+
+	for (int i = 0; i < 41; i++) {
+		snprintf(names[i], sizeof(names[i]), "p%02d", i);
+		pts[i] = (struct rpoint){ names[i], 1.0, 0.01, 0, 5 };
+	}
+	pts[0] = (struct rpoint){ "hit", 1.07, 0.001, 0, 5 };
+	if (compare_rounds(pts, 1, false, 0.05, &old, &new, &res)) {
+		expect(&res, "hit", CMP_SLOWER, CMP_M_RANKS);
+		done(&old, &new, &res);
+	}
+	if (!compare_rounds(pts, 41, false, 0.05, &old, &new, &res))
+		return;
+	ASSERT_EQ(res.family, 41, "family of 41");
+	expect(&res, "hit", CMP_UNCHANGED, CMP_M_RANKS);
+	r = find_row(&res, "hit");
+	if (r) {
+		ASSERT_DBL_LT(r->p_slow, 0.025, "hit alone would be slower");
+		ASSERT_DBL_GT(r->q_slow, 0.025, "adjusted for 41 points it is not");
+		ASSERT_TRUE(isinf(r->mde), "MDE: cannot be judged alone here");
+	}
+	ASSERT_EQ(cmp_gate(&res), 0, "gate passes");
+	done(&old, &new, &res);
+}
+
+/*
+ * Paired rounds (--vs): the rounds move together by 3% from one to the
+ * next, B is 3% slower than A in each. Paired, the ratio's noise is only
+ * B's own: slower at a 1% effect. The same data unpaired is unchanged.
+ */
+static void test_paired(void)
+{
+	static const struct rpoint pts[] = {
+		{ "b_slower", 1.03, 0.03, 0.002, 10 },
+		{ "a_a", 1.00, 0.03, 0.002, 10, "bimodal" },
+	};
+	struct dataset old, new;
+	struct cmp_result res;
+	const struct cmp_row *r;
+
+	if (compare_rounds(pts, 2, true, 0.01, &old, &new, &res)) {
+		expect(&res, "b_slower", CMP_SLOWER, CMP_M_PAIRED);
+		expect(&res, "a_a", CMP_UNCHANGED, CMP_M_PAIRED);
+		r = find_row(&res, "b_slower");
+		if (r)
+			ASSERT_DBL_NEAR(r->rel, 0.03, 0.005, "paired ratio");
+		r = find_row(&res, "a_a");
+		if (r)
+			ASSERT_EQ(r->marks, ROUND_MARK_BIMODAL, "marks carried");
+		ASSERT_EQ(res.marked, 1, "marked rows counted");
+		done(&old, &new, &res);
+	}
+	/* the same rounds, not paired: 3% inside the rounds' 3% spread */
+	if (compare_rounds(pts, 1, false, 0.01, &old, &new, &res)) {
+		expect(&res, "b_slower", CMP_UNCHANGED, CMP_M_RANKS);
+		done(&old, &new, &res);
+	}
+}
+
 void test_compare(void)
 {
 	if (test__start_subtest("verdicts"))
@@ -543,4 +751,10 @@ void test_compare(void)
 		test_files();
 	if (test__start_subtest("options"))
 		test_options();
+	if (test__start_subtest("two_runs"))
+		test_two_runs();
+	if (test__start_subtest("multiplicity"))
+		test_multiplicity();
+	if (test__start_subtest("paired"))
+		test_paired();
 }

@@ -5,7 +5,10 @@
  * and reference values computed once, independently, with Python's mpmath
  * 1.2.1 (40 significant digits: mp.betainc for the t cdf and mp.findroot for
  * its quantiles, exact fractions for the least squares) and scipy 1.10.1
- * (scipy.stats.ttest_ind(equal_var=False) for Welch's test).
+ * (scipy.stats.ttest_ind(equal_var=False) for Welch's test). The rank
+ * tests are checked against a brute-force enumeration of every split of
+ * the pooled sample, the F tail against its closed form for d1 = 2,
+ * Benjamini-Hochberg against a worked example.
  */
 #include <math.h>
 
@@ -13,6 +16,13 @@
 #include "stats.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
 
 /* |a - b| <= rel |b| */
 #define ASSERT_REL(a, b, rel, name) \
@@ -444,6 +454,162 @@ static void test_bad_input(void)
 	ASSERT_TRUE(isnan(stats_t_quantile(NAN, 3)), "quantile p NaN");
 }
 
+/* ---- F, weighted fits, rank tests, multiplicity ---- */
+
+static void test_f_and_weighted_fit(void)
+{
+	static const double fs[] = { 0.1, 1, 4.1028, 20 };
+	double x[6], y[6], se[6], q[6];
+	int dof[6];
+	struct linear_fit fit;
+
+	/* P(F(2, d2) > f) = (1 + 2 f / d2)^(-d2 / 2) */
+	for (size_t i = 0; i < ARRAY_SIZE(fs); i++)
+		ASSERT_REL(stats_f_sf(fs[i], 2, 10), pow(1 + 2 * fs[i] / 10, -5),
+			   1e-10, "F(2, 10) tail");
+	ASSERT_REL(stats_f_sf(4.1028, 2, 10), 0.05, 1e-3, "F(2, 10) 5% point");
+	ASSERT_DBL_NEAR(stats_f_sf(0, 3, 7), 1, 0, "F tail at 0");
+
+	/* exact line, equal errors: b exact, no lack of fit */
+	for (int i = 0; i < 6; i++) {
+		x[i] = i;
+		y[i] = 2 + 3 * i;
+		se[i] = 1;
+		dof[i] = 9;
+	}
+	if (ASSERT_OK(stats_weighted_fit(x, y, se, dof, 6, &fit), "wls line")) {
+		ASSERT_DBL_NEAR(fit.b, 3, 1e-12, "wls b");
+		ASSERT_DBL_NEAR(fit.a, 2, 1e-12, "wls a");
+		ASSERT_DBL_NEAR(fit.chi2, 0, 1e-12, "wls chi2");
+		ASSERT_DBL_NEAR(fit.lof_p, 1, 1e-12, "wls lack of fit");
+	}
+	/* a point with a huge error does not move the line */
+	y[5] = 1000;
+	se[5] = 1e6;
+	if (ASSERT_OK(stats_weighted_fit(x, y, se, dof, 6, &fit), "wls weights"))
+		ASSERT_DBL_NEAR(fit.b, 3, 1e-6, "wls ignores the imprecise point");
+	/* a parabola measured precisely: not a line */
+	for (int i = 0; i < 6; i++) {
+		y[i] = i * i;
+		se[i] = 0.01;
+	}
+	if (ASSERT_OK(stats_weighted_fit(x, y, se, dof, 6, &fit), "wls parabola"))
+		ASSERT_DBL_LT(fit.lof_p, 1e-6, "lack of fit detected");
+	/* the same parabola with errors that cover its bend: a line will do */
+	for (int i = 0; i < 6; i++)
+		se[i] = 10;
+	if (ASSERT_OK(stats_weighted_fit(x, y, se, dof, 6, &fit), "wls wide"))
+		ASSERT_DBL_GT(fit.lof_p, 0.5, "no lack of fit within the errors");
+	/* plain least squares when a point has no spread */
+	se[2] = 0;
+	ASSERT_EQ(stats_fit_means(x, y, se, dof, 6, &fit), 0, "falls back to plain");
+	ASSERT_TRUE(isnan(fit.lof_p), "plain fit has no lack-of-fit test");
+	se[0] = -1;
+	ASSERT_EQ(stats_weighted_fit(x, y, se, dof, 6, &fit), -EINVAL, "wls se < 0");
+
+	/* Benjamini-Hochberg, worked by hand (NAN left out of the family) */
+	{
+		double p[6] = { 0.01, 0.04, NAN, 0.03, 0.005, 0.5 };
+		double want[6] = { 0.025, 0.05, NAN, 0.05, 0.025, 0.5 };
+
+		stats_bh_adjust(p, 6, q);
+		for (int i = 0; i < 6; i++) {
+			if (isnan(want[i]))
+				ASSERT_TRUE(isnan(q[i]), "BH keeps NAN out");
+			else
+				ASSERT_DBL_NEAR(q[i], want[i], 1e-12, "BH q");
+		}
+	}
+}
+
+/* P(U >= u) by trying every split of the pooled sample (2^(m+n) masks). */
+static double brute_p_greater(const double *x, int m, const double *y, int n)
+{
+	double all[24], u_obs = 0;
+	long hits = 0, total = 0;
+
+	for (int i = 0; i < m; i++)
+		all[i] = x[i];
+	for (int j = 0; j < n; j++)
+		all[m + j] = y[j];
+	for (int j = 0; j < n; j++)
+		for (int i = 0; i < m; i++)
+			u_obs += y[j] > x[i];
+	for (unsigned long mask = 0; mask < (1UL << (m + n)); mask++) {
+		double u = 0;
+
+		if (__builtin_popcountl(mask) != n)
+			continue;
+		/* mask: which pooled values play y */
+		for (int a = 0; a < m + n; a++)
+			for (int b = 0; b < m + n; b++)
+				if ((mask >> a & 1) && !(mask >> b & 1))
+					u += all[a] > all[b];
+		total++;
+		hits += u >= u_obs;
+	}
+	return (double)hits / total;
+}
+
+static void test_ranks(void)
+{
+	double x[10], y[10], d[100], est, lo, hi;
+	unsigned long long seed = 42;
+	int k;
+
+	/* three below three: U = 9, P = 1 / C(6, 3) */
+	{
+		double a[] = { 1, 2, 3 }, b[] = { 4, 5, 6 };
+
+		ASSERT_DBL_NEAR(stats_mw_p_greater(a, 3, b, 3), 0.05, 1e-12, "MW 3 < 3");
+		ASSERT_DBL_NEAR(stats_mw_p_less(a, 3, b, 3), 1, 1e-12, "MW other side");
+	}
+	/* random samples of unequal sizes against the brute force */
+	for (int t = 0; t < 6; t++) {
+		int m = 4 + t % 3, n = 5 + t % 4;
+
+		for (int i = 0; i < m; i++)
+			x[i] = (seed = seed * 6364136223846793005ULL + 1) >> 40;
+		for (int j = 0; j < n; j++)
+			y[j] = ((seed = seed * 6364136223846793005ULL + 1) >> 40) +
+			       t * 1e6;
+		ASSERT_DBL_NEAR(stats_mw_p_greater(x, m, y, n),
+				brute_p_greater(x, m, y, n), 1e-12,
+				"MW exact tail = enumeration");
+	}
+	/*
+	 * Hodges-Lehmann with distinct differences y - x: 100 of them. The
+	 * 95% interval is [d(k), d(101 - k)] with P(U <= k - 1) <= 0.025;
+	 * for 10 and 10 that is U <= 23 (tables: critical U 23), k = 24.
+	 */
+	for (int i = 0; i < 10; i++) {
+		x[i] = i;
+		y[i] = 10.5 * i + 0.25;
+	}
+	for (int j = 0, n = 0; j < 10; j++)
+		for (int i = 0; i < 10; i++)
+			d[n++] = y[j] - x[i];
+	qsort(d, 100, sizeof(d[0]), cmp_dbl);
+	if (ASSERT_OK(stats_hl_shift(x, 10, y, 10, 0.95, &est, &lo, &hi), "HL")) {
+		k = 24;
+		ASSERT_DBL_NEAR(lo, d[k - 1], 0, "HL CI low = d(24)");
+		ASSERT_DBL_NEAR(hi, d[100 - k], 0, "HL CI high = d(77)");
+		ASSERT_DBL_NEAR(est, (d[49] + d[50]) / 2, 1e-12, "HL estimate");
+	}
+	/* too few values for the level: an infinite interval, not a fake one */
+	if (ASSERT_OK(stats_hl_shift(x, 2, y, 2, 0.95, &est, &lo, &hi), "HL 2+2"))
+		ASSERT_TRUE(isinf(lo) && isinf(hi), "HL 2+2 has no 95% interval");
+	/* a trend over rounds, and none */
+	for (int i = 0; i < 10; i++)
+		y[i] = 100 + i + (i % 2 ? 0.1 : -0.1);
+	if (ASSERT_OK(stats_trend(y, 10, &est, &lo), "trend"))
+		ASSERT_DBL_LT(lo, 1e-6, "trend found");
+	for (int i = 0; i < 10; i++)
+		y[i] = 100 + (i % 2 ? 1 : -1);
+	if (ASSERT_OK(stats_trend(y, 10, &est, &lo), "no trend"))
+		ASSERT_DBL_GT(lo, 0.5, "no trend in an alternation");
+}
+
 void test_stats(void)
 {
 	if (test__start_subtest("t_quantiles"))
@@ -456,4 +622,8 @@ void test_stats(void)
 		test_welch();
 	if (test__start_subtest("bad_input"))
 		test_bad_input();
+	if (test__start_subtest("weighted_fit"))
+		test_f_and_weighted_fit();
+	if (test__start_subtest("ranks"))
+		test_ranks();
 }

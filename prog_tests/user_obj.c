@@ -399,7 +399,7 @@ static int measure_verdict(const struct uobj *u, const void *pkt, __u32 len,
 {
 	struct measure_spec spec = {
 		.prog_fd = u->prog_fd, .pkt = pkt, .pkt_len = len,
-		.any_verdict = true, .reps = 2, .target_ms = 1,
+		.any_verdict = true, .tune = { .reps = 2, .target_ms = 1 },
 	};
 
 	return measure_point(&spec, res);

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The report's section on how the microbenchmarks were measured: rounds,
+ * the reference forwarder's drift over the run (a plot), the rounds in
+ * which it moved, and the points whose rounds disagree (drift, bimodal).
+ */
+#ifndef __REPORT_ROUNDS_H
+#define __REPORT_ROUNDS_H
+
+#include <stdbool.h>
+
+struct dataset;
+struct doc;
+struct ds_point;
+
+/* Points this section covers (references, rel_ref): no other table needs them. */
+bool report_rounds_point(const struct ds_point *p);
+/*
+ * Write the section (nothing without round data). plot_dir: where the
+ * drift plot goes, NULL when plots cannot be drawn.
+ */
+void report_write_rounds(const struct dataset *ds, const char *plot_dir,
+			 struct doc *d);
+
+#endif /* __REPORT_ROUNDS_H */
