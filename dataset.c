@@ -16,6 +16,7 @@
 #include "test_perf.h"
 #include "csv.h"
 #include "dataset.h"
+#include "dataset_priv.h"
 #include "json.h"
 #include "outdir.h"
 #include "results.h"
@@ -25,22 +26,6 @@
 #define DATA_FORMAT	"xdp-perf-data/"
 
 /* ---- dataset ---- */
-
-/* The text fields of a point, in data.csv's order of string columns. */
-enum { NR_KEY_STR = 8 };
-
-static const char *const key_fields[NR_KEY_STR] = {
-	"test", "subtest", "property", "variant", "op", "mode", "metric", "unit",
-};
-
-static char **point_str(struct ds_point *p, int i)
-{
-	char **f[NR_KEY_STR] = { &p->test, &p->subtest, &p->property,
-				 &p->variant, &p->op, &p->mode, &p->metric,
-				 &p->unit };
-
-	return f[i];
-}
 
 static void free_point(struct ds_point *p);
 
@@ -62,7 +47,7 @@ void ds_free(struct dataset *ds)
 	memset(ds, 0, sizeof(*ds));
 }
 
-static struct ds_point *ds_new_point(struct dataset *ds)
+struct ds_point *ds_new_point(struct dataset *ds)
 {
 	struct ds_point *pts;
 
@@ -120,166 +105,6 @@ static int read_fields(const struct json_value *obj,
 		}
 		if (add_field(fields, nr, obj->keys[i], text))
 			return -ENOMEM;
-	}
-	return 0;
-}
-
-/* Numeric columns of a point: name, where it goes. */
-struct num_field {
-	const char *name;
-	double *dst;
-};
-
-static int point_nums(struct ds_point *p, struct num_field *f)
-{
-	struct num_field all[] = {
-		{ "mean", &p->st.mean }, { "median", &p->st.median },
-		{ "stddev", &p->st.stddev }, { "ci95_low", &p->st.ci95_low },
-		{ "ci95_high", &p->st.ci95_high }, { "min", &p->st.min },
-		{ "max", &p->st.max },
-	};
-
-	memcpy(f, all, sizeof(all));
-	return ARRAY_SIZE(all);
-}
-
-/* ---- what a file from someone else may hold ---- */
-
-#define DS_MAX_FILE	(1L << 30)	/* a data file is far smaller */
-#define DS_MAX_ABS	1e15		/* no statistic of a packet gets near */
-
-/* A numeric field: a whole number in [lo, hi], or a real up to DS_MAX_ABS. */
-struct num_rule {
-	const char *name;
-	bool integer;
-	double lo, hi;
-};
-
-static const struct num_rule num_rules[] = {
-	{ "n", true, -1, 1e9 },
-	{ "frame_size", true, 0, 65536 },
-	{ "reps", true, 0, 1e7 },
-	{ "outliers", true, 0, 1e7 },
-	/* round columns (docs/data-format.md) */
-	{ "rounds", true, 0, 1e7 },
-	{ "loops", true, 0, INT_MAX },
-	{ "flagged", true, 0, 1e7 },
-	{ "seed", true, 0, UINT_MAX },
-	{ "mean" }, { "median" }, { "stddev" }, { "ci95_low" },
-	{ "ci95_high" }, { "min" }, { "max" }, { "within_sd" },
-};
-
-static const struct num_rule *num_rule_of(const char *name)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(num_rules); i++)
-		if (!strcmp(num_rules[i].name, name))
-			return &num_rules[i];
-	return NULL;
-}
-
-/* NaN is "not applicable" (JSON null, CSV nan), for reals only. */
-static int check_num(const struct num_rule *r, double v, char *err,
-		     size_t len)
-{
-	if (!r->integer && (isnan(v) || fabs(v) <= DS_MAX_ABS))
-		return 0;
-	if (r->integer && v >= r->lo && v <= r->hi && v == floor(v))
-		return 0;
-	if (r->integer)
-		perf_msg(err, len, "%s is %g, not a whole number in [%g, %g]",
-			 r->name, v, r->lo, r->hi);
-	else
-		perf_msg(err, len, "%s is %g, beyond %g", r->name, v,
-			 DS_MAX_ABS);
-	return -EINVAL;
-}
-
-/* Before any number of a point is cast to an integer type. */
-static int check_json_numbers(const struct json_value *o, int idx,
-			      char *err, size_t len)
-{
-	const struct num_rule *r;
-	char sub[160];
-
-	for (int i = 0; o->type == JSON_OBJ && i < o->n; i++) {
-		r = num_rule_of(o->keys[i]);
-		if (!r || o->items[i].type != JSON_NUM ||
-		    !check_num(r, o->items[i].num, sub, sizeof(sub)))
-			continue;
-		perf_msg(err, len, "points[%d]: %s", idx, sub);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* The rule of each column of a data.csv header (NULL: not a number). */
-static int csv_header_rules(const char *line, const struct num_rule **rules,
-			    char *err, size_t len)
-{
-	char *copy, *cells[64];
-	int n;
-
-	if (!csv_line_clean(line)) {
-		perf_msg(err, len, "a control character in the header");
-		return -EINVAL;
-	}
-	copy = strdup(line);
-	if (!copy)
-		return -ENOMEM;
-	n = csv_split(copy, cells, 64);
-	for (int i = 0; i < 64; i++)
-		rules[i] = i < n ? num_rule_of(cells[i]) : NULL;
-	free(copy);
-	return 0;
-}
-
-static int check_csv_numbers(char **cells, int n,
-			     const struct num_rule **rules, char *err,
-			     size_t len)
-{
-	char *end;
-	double v;
-
-	for (int i = 0; i < n; i++) {
-		if (!rules[i] || !*cells[i])	/* empty: not applicable */
-			continue;
-		v = strtod(cells[i], &end);
-		if (end == cells[i] || *end || (isnan(v) && rules[i]->integer)) {
-			perf_msg(err, len, "%s is not a number", rules[i]->name);
-			return -EINVAL;
-		}
-		if (check_num(rules[i], v, err, len))
-			return -EINVAL;
-	}
-	return 0;
-}
-
-/*
- * The names the suite gives (test, subtest, mode, metric, unit) never
- * hold a control character in a file it wrote: one there refuses the
- * file. Labels that can come from a user's program or options (property,
- * variant, op) are kept, with such characters shown escaped (vis.h).
- */
-static int check_point_strings(struct ds_point *p, int idx, char *err,
-			       size_t len)
-{
-	static const char *const strict = "test subtest mode metric unit";
-	char **s, *v;
-
-	for (int i = 0; i < NR_KEY_STR; i++) {
-		s = point_str(p, i);
-		if (vis_clean(*s))
-			continue;
-		if (strstr(strict, key_fields[i])) {
-			perf_msg(err, len, "points[%d]: %s holds a control character or a byte that is not UTF-8 (the suite writes none)",
-				 idx, key_fields[i]);
-			return -EINVAL;
-		}
-		v = vis_dup(*s);
-		if (!v)
-			return -ENOMEM;
-		free(*s);
-		*s = v;
 	}
 	return 0;
 }
@@ -342,16 +167,16 @@ static int point_from_json(const struct json_value *o, struct ds_point *p,
 {
 	struct num_field nums[8];
 	const struct json_value *v;
-	int nr_nums = point_nums(p, nums);
+	int nr_nums = ds_point_nums(p, nums);
 
 	if (o->type != JSON_OBJ) {
 		perf_msg(err, err_len, "points[%d] is not an object", idx);
 		return -EINVAL;
 	}
 	for (int i = 0; i < NR_KEY_STR; i++) {
-		v = json_get(o, key_fields[i]);
-		*point_str(p, i) = strdup(v && v->type == JSON_STR ? v->str : "");
-		if (!*point_str(p, i))
+		v = json_get(o, ds_key_fields[i]);
+		*ds_point_str(p, i) = strdup(v && v->type == JSON_STR ? v->str : "");
+		if (!*ds_point_str(p, i))
 			return -ENOMEM;
 	}
 	if (!p->test[0] || !p->metric[0]) {
@@ -378,7 +203,7 @@ static int add_json_point(struct dataset *ds, const struct json_value *o,
 			  int idx, char *err, size_t err_len)
 {
 	struct ds_point *p;
-	int ret = check_json_numbers(o, idx, err, err_len);
+	int ret = ds_check_json_numbers(o, idx, err, err_len);
 
 	if (ret)
 		return ret;
@@ -386,7 +211,7 @@ static int add_json_point(struct dataset *ds, const struct json_value *o,
 	if (!p)
 		return -ENOMEM;
 	ret = point_from_json(o, p, idx, err, err_len);
-	return ret ?: check_point_strings(p, idx, err, err_len);
+	return ret ?: ds_check_point_strings(p, idx, err, err_len);
 }
 
 static int ds_from_json(const struct json_value *root, struct dataset *ds,
@@ -564,207 +389,6 @@ int ds_load_journal(const char *file, struct dataset *ds, char *err,
 	return 0;
 }
 
-/* ---- data.csv ---- */
-
-enum { NR_CSV_COLS = 26, CSV_FIRST_ROUND_COL = 19 };
-
-static const char *const csv_cols[NR_CSV_COLS] = {
-	"test", "subtest", "property", "variant", "op", "mode", "metric",
-	"unit", "n", "frame_size", "reps", "outliers", "mean", "median",
-	"stddev", "ci95_low", "ci95_high", "min", "max",
-	/* optional: files from before rounds do not have them */
-	"rounds", "loops", "within_sd", "seed", "flagged", "marks",
-	"round_values",
-};
-
-/* Empty is "not applicable"; strtod reads results.c's nan/-nan too. */
-static int cell_number(const char *cell, double *out)
-{
-	char *end;
-
-	if (!*cell) {
-		*out = NAN;
-		return 0;
-	}
-	*out = strtod(cell, &end);
-	return *end ? -EINVAL : 0;
-}
-
-/* Cell of column i; "" for an optional column the file does not have. */
-static const char *cell(char **cells, const int *col, int i)
-{
-	return col[i] < 0 ? "" : cells[col[i]];
-}
-
-/* The space-separated round values of a cell; NULL when empty. */
-static int csv_values(const char *c, double **out, int *n)
-{
-	char *end;
-	int cap = 0;
-
-	*out = NULL;
-	*n = 0;
-	for (;;) {
-		double v;
-
-		c += strspn(c, " ");
-		if (!*c)
-			return 0;
-		v = strtod(c, &end);
-		if (end == c)
-			return -EINVAL;
-		if (*n == cap) {
-			double *g = realloc(*out, (cap = cap ? 2 * cap : 16) *
-					   sizeof(*g));
-
-			if (!g)
-				return -ENOMEM;
-			*out = g;
-		}
-		(*out)[(*n)++] = v;
-		c = end;
-	}
-}
-
-static int csv_rounds(char **cells, const int *col, struct ds_rounds *r)
-{
-	double v[5];
-	int i = CSV_FIRST_ROUND_COL;
-
-	for (int k = 0; k < 5; k++)
-		if (cell_number(cell(cells, col, i + k), &v[k]))
-			return -EINVAL;
-	r->rounds = isnan(v[0]) ? 0 : (int)v[0];
-	r->loops = isnan(v[1]) ? 0 : (int)v[1];
-	r->within_sd = v[2];
-	r->seed = isnan(v[3]) ? 0 : (unsigned int)v[3];
-	r->flagged = isnan(v[4]) ? 0 : (int)v[4];
-	r->marks = results_marks_parse(cell(cells, col, i + 5));
-	return csv_values(cell(cells, col, i + 6), &r->values, &r->nr_values);
-}
-
-static int csv_row(char **cells, const int *col, struct ds_point *p)
-{
-	struct num_field nums[8];
-	int nr_nums = point_nums(p, nums);
-	double v[4];
-
-	for (int i = 0; i < NR_KEY_STR; i++) {
-		*point_str(p, i) = strdup(cell(cells, col, i));
-		if (!*point_str(p, i))
-			return -ENOMEM;
-	}
-	for (int i = 0; i < 4; i++)
-		if (cell_number(cell(cells, col, NR_KEY_STR + i), &v[i]))
-			return -EINVAL;
-	p->n = isnan(v[0]) ? -1 : (long)v[0];
-	p->frame_size = isnan(v[1]) ? 0 : (int)v[1];
-	p->st.n = isnan(v[2]) ? 0 : (int)v[2];
-	p->st.outliers = isnan(v[3]) ? 0 : (int)v[3];
-	for (int i = 0; i < nr_nums; i++)
-		if (cell_number(cell(cells, col, NR_KEY_STR + 4 + i),
-			       nums[i].dst))
-			return -EINVAL;
-	if (csv_rounds(cells, col, &p->r))
-		return -EINVAL;
-	return p->test[0] && p->metric[0] ? 0 : -EINVAL;
-}
-
-/* Map header names to cell indices; outliers is optional (older files). */
-static int csv_header(char *line, int *col, char *err, size_t err_len)
-{
-	char *cells[64];
-	int n = csv_split(line, cells, 64);
-
-	for (int i = 0; i < NR_CSV_COLS; i++) {
-		col[i] = -1;
-		for (int j = 0; j < n; j++)
-			if (!strcmp(cells[j], csv_cols[i]))
-				col[i] = j;
-		if (col[i] < 0 && strcmp(csv_cols[i], "outliers") &&
-		    i < CSV_FIRST_ROUND_COL) {
-			perf_msg(err, err_len, "no column '%s' in the header",
-				csv_cols[i]);
-			return -EINVAL;
-		}
-	}
-	return n;
-}
-
-int ds_load_csv(const char *file, struct dataset *ds, char *err,
-		size_t err_len)
-{
-	int col[NR_CSV_COLS], nr_cols, lineno = 1, ret = 0;
-	const struct num_rule *ranges[64];
-	char *line = NULL, *cells[64], sub[256] = "";
-	size_t cap = 0;
-	FILE *f;
-
-	memset(ds, 0, sizeof(*ds));
-	f = outdir_fopen_read(file, DS_MAX_FILE);
-	if (!f) {
-		perf_msg(err, err_len, "cannot open %s: %s", file,
-			strerror(errno));
-		return -errno;
-	}
-	if (getline(&line, &cap, f) < 0) {
-		perf_msg(err, err_len, "%s: empty file", file);
-		ret = -EINVAL;
-		goto out;
-	}
-	ret = csv_header_rules(line, ranges, err, err_len);
-	if (ret)
-		goto out;
-	nr_cols = csv_header(line, col, err, err_len);
-	if (nr_cols < 0) {
-		ret = nr_cols;
-		goto out;
-	}
-	while (getline(&line, &cap, f) >= 0) {
-		struct ds_point *p;
-
-		lineno++;
-		if (line[strspn(line, "\r\n")] == '\0')
-			continue;
-		if (!csv_line_clean(line)) {
-			perf_msg(err, err_len, "%s:%d: a control character (the suite writes none)",
-				 file, lineno);
-			ret = -EINVAL;
-			goto out;
-		}
-		if (csv_split(line, cells, 64) != nr_cols) {
-			perf_msg(err, err_len, "%s:%d: %s", file, lineno,
-				"wrong number of fields");
-			ret = -EINVAL;
-			goto out;
-		}
-		ret = check_csv_numbers(cells, nr_cols, ranges, sub,
-					sizeof(sub));
-		if (ret) {
-			perf_msg(err, err_len, "%s:%d: %s", file, lineno, sub);
-			goto out;
-		}
-		p = ds_new_point(ds);
-		ret = p ? csv_row(cells, col, p) : -ENOMEM;
-		if (!ret)
-			ret = check_point_strings(p, ds->nr_pts - 1, sub,
-						  sizeof(sub));
-		if (ret) {
-			perf_msg(err, err_len, "%s:%d: %s", file, lineno,
-				 ret == -ENOMEM ? "out of memory" :
-				 sub[0] ? sub : "bad row");
-			goto out;
-		}
-	}
-	snprintf(ds->source, sizeof(ds->source), "%s", file);
-out:
-	free(line);
-	fclose(f);
-	if (ret)
-		ds_free(ds);
-	return ret;
-}
-
 int ds_load(const char *path, struct dataset *ds, char *err, size_t err_len)
 {
 	char file[PATH_MAX];
@@ -872,8 +496,8 @@ int ds_from_results(struct dataset *ds)
 			break;
 		}
 		for (int j = 0; j < NR_KEY_STR; j++) {
-			*point_str(p, j) = strdup(s[j] ?: "");
-			if (!*point_str(p, j))
+			*ds_point_str(p, j) = strdup(s[j] ?: "");
+			if (!*ds_point_str(p, j))
 				ret = -ENOMEM;
 		}
 		p->n = r->key.n;
@@ -890,7 +514,7 @@ int ds_from_results(struct dataset *ds)
 static void free_point(struct ds_point *p)
 {
 	for (int j = 0; j < NR_KEY_STR; j++)
-		free(*point_str(p, j));
+		free(*ds_point_str(p, j));
 	free(p->r.values);
 	free(p->r.times);
 }

@@ -8,8 +8,9 @@
  *
  * No timing is asserted. What is: the loaded program does exactly one
  * lookup of its map (and one of its position); the position advanced by
- * exactly one per run, so the timed runs touched min(W, runs) distinct
- * entries; and, on ws_array_update_1024, which entry each run touches
+ * exactly one per run, over a warm-up of W runs (every entry once) and
+ * the timed runs after it, which meet each entry again after W others;
+ * and, on ws_array_update_1024, which entry each run touches
  * is the one gen_ws_index() says.
  */
 #define _GNU_SOURCE
@@ -64,6 +65,31 @@ static int select_type(const struct ws_ctx *c, enum gen_map_type type,
 	return n;
 }
 
+/*
+ * W untimed runs first: every entry touched once, so that the timed runs,
+ * however few a slow map gets, meet each entry again after W others (the
+ * steady state of the working set, not a cold start).
+ */
+static int warm_up(struct bpf_object *obj, const struct gen_point *p, int size)
+{
+	unsigned char pkt[PKT_MAX_FRAME];
+	struct fwd_bench fb;
+	__u32 len, verdict;
+	double ns;
+	int err;
+
+	err = fwd_bench_init(&fb, obj, false) ?:
+	      fwd_bench_frame(&fb, size, pkt, NULL, &len);
+	if (err)
+		return err;
+	fb.config.rearm = true;	/* the same input every run */
+	err = fwd_ctl_set_config(&fb.ctl, &fb.config);
+	if (err)
+		return err;
+	return measure_call_ns(bpf_program__fd(gen_entry_prog(obj)), pkt, len,
+			       p->spec.working_set, &ns, NULL, &verdict);
+}
+
 static void measure_ws_point(struct ws_ctx *c, const struct gen_point *p,
 			     const char *variant)
 {
@@ -79,7 +105,8 @@ static void measure_ws_point(struct ws_ctx *c, const struct gen_point *p,
 
 	if (!obj)
 		return;
-	if (!ASSERT_OK(gen_read_ws_pos(obj, &before), "read the position"))
+	if (!ASSERT_OK(gen_read_ws_pos(obj, &before), "read the position") ||
+	    !ASSERT_OK(warm_up(obj, p, c->size), "warm-up: every entry once"))
 		goto out;
 	if (sweep_measure_point(obj, p, c->size, &res, why, sizeof(why))) {
 		test__log("%s: %s", p->name, why);
@@ -88,8 +115,9 @@ static void measure_ws_point(struct ws_ctx *c, const struct gen_point *p,
 	}
 	if (!ASSERT_OK(gen_read_ws_pos(obj, &after), "read the position"))
 		goto out;
-	/* + 1: the validation run, between the two reads as well */
-	if (gen_check_ws(&p->spec, before, after, res.runs + 1, &distinct,
+	/* + 1 + W: the validation run and the warm-up, between the reads too */
+	if (gen_check_ws(&p->spec, before, after,
+			 res.runs + 1 + p->spec.working_set, &distinct,
 			 why, sizeof(why))) {
 		test__log("%s: %s", p->name, why);
 		ASSERT_TRUE(false, "one access per run");
@@ -98,7 +126,7 @@ static void measure_ws_point(struct ws_ctx *c, const struct gen_point *p,
 	/* every entry of the working set was looked up, at least once */
 	ASSERT_EQ(distinct, p->spec.working_set, "distinct entries touched");
 	measure_record(&key, &res);
-	test__info("  %s: W=%ld, %llu runs touched %llu distinct entries",
+	test__info("  %s: W=%ld, %llu timed runs after a warm-up of W, %llu distinct entries",
 		   p->name, p->spec.working_set, (unsigned long long)res.runs,
 		   (unsigned long long)distinct);
 out:

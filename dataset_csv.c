@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Reader of data.csv (docs/data-format.md), for ds_load() of dataset.h. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_perf.h"
+#include "csv.h"
+#include "dataset.h"
+#include "dataset_priv.h"
+#include "outdir.h"
+#include "results.h"
+#include "util.h"
+
+enum { NR_CSV_COLS = 26, CSV_FIRST_ROUND_COL = 19 };
+
+static const char *const csv_cols[NR_CSV_COLS] = {
+	"test", "subtest", "property", "variant", "op", "mode", "metric",
+	"unit", "n", "frame_size", "reps", "outliers", "mean", "median",
+	"stddev", "ci95_low", "ci95_high", "min", "max",
+	/* optional: files from before rounds do not have them */
+	"rounds", "loops", "within_sd", "seed", "flagged", "marks",
+	"round_values",
+};
+
+/* Empty is "not applicable"; strtod reads results.c's nan/-nan too. */
+static int cell_number(const char *cell, double *out)
+{
+	char *end;
+
+	if (!*cell) {
+		*out = NAN;
+		return 0;
+	}
+	*out = strtod(cell, &end);
+	return *end ? -EINVAL : 0;
+}
+
+/* Cell of column i; "" for an optional column the file does not have. */
+static const char *cell(char **cells, const int *col, int i)
+{
+	return col[i] < 0 ? "" : cells[col[i]];
+}
+
+/* The space-separated round values of a cell; NULL when empty. */
+static int csv_values(const char *c, double **out, int *n)
+{
+	char *end;
+	int cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (;;) {
+		double v;
+
+		c += strspn(c, " ");
+		if (!*c)
+			return 0;
+		v = strtod(c, &end);
+		if (end == c)
+			return -EINVAL;
+		if (*n == cap) {
+			double *g = realloc(*out, (cap = cap ? 2 * cap : 16) *
+					   sizeof(*g));
+
+			if (!g)
+				return -ENOMEM;
+			*out = g;
+		}
+		(*out)[(*n)++] = v;
+		c = end;
+	}
+}
+
+static int csv_rounds(char **cells, const int *col, struct ds_rounds *r)
+{
+	double v[5];
+	int i = CSV_FIRST_ROUND_COL;
+
+	for (int k = 0; k < 5; k++)
+		if (cell_number(cell(cells, col, i + k), &v[k]))
+			return -EINVAL;
+	r->rounds = isnan(v[0]) ? 0 : (int)v[0];
+	r->loops = isnan(v[1]) ? 0 : (int)v[1];
+	r->within_sd = v[2];
+	r->seed = isnan(v[3]) ? 0 : (unsigned int)v[3];
+	r->flagged = isnan(v[4]) ? 0 : (int)v[4];
+	r->marks = results_marks_parse(cell(cells, col, i + 5));
+	return csv_values(cell(cells, col, i + 6), &r->values, &r->nr_values);
+}
+
+static int csv_row(char **cells, const int *col, struct ds_point *p)
+{
+	struct num_field nums[8];
+	int nr_nums = ds_point_nums(p, nums);
+	double v[4];
+
+	for (int i = 0; i < NR_KEY_STR; i++) {
+		*ds_point_str(p, i) = strdup(cell(cells, col, i));
+		if (!*ds_point_str(p, i))
+			return -ENOMEM;
+	}
+	for (int i = 0; i < 4; i++)
+		if (cell_number(cell(cells, col, NR_KEY_STR + i), &v[i]))
+			return -EINVAL;
+	p->n = isnan(v[0]) ? -1 : (long)v[0];
+	p->frame_size = isnan(v[1]) ? 0 : (int)v[1];
+	p->st.n = isnan(v[2]) ? 0 : (int)v[2];
+	p->st.outliers = isnan(v[3]) ? 0 : (int)v[3];
+	for (int i = 0; i < nr_nums; i++)
+		if (cell_number(cell(cells, col, NR_KEY_STR + 4 + i),
+			       nums[i].dst))
+			return -EINVAL;
+	if (csv_rounds(cells, col, &p->r))
+		return -EINVAL;
+	return p->test[0] && p->metric[0] ? 0 : -EINVAL;
+}
+
+/* Map header names to cell indices; outliers is optional (older files). */
+static int csv_header(char *line, int *col, char *err, size_t err_len)
+{
+	char *cells[64];
+	int n = csv_split(line, cells, 64);
+
+	for (int i = 0; i < NR_CSV_COLS; i++) {
+		col[i] = -1;
+		for (int j = 0; j < n; j++)
+			if (!strcmp(cells[j], csv_cols[i]))
+				col[i] = j;
+		if (col[i] < 0 && strcmp(csv_cols[i], "outliers") &&
+		    i < CSV_FIRST_ROUND_COL) {
+			perf_msg(err, err_len, "no column '%s' in the header",
+				csv_cols[i]);
+			return -EINVAL;
+		}
+	}
+	return n;
+}
+
+int ds_load_csv(const char *file, struct dataset *ds, char *err,
+		size_t err_len)
+{
+	int col[NR_CSV_COLS], nr_cols, lineno = 1, ret = 0;
+	const struct num_rule *ranges[64];
+	char *line = NULL, *cells[64], sub[256] = "";
+	size_t cap = 0;
+	FILE *f;
+
+	memset(ds, 0, sizeof(*ds));
+	f = outdir_fopen_read(file, DS_MAX_FILE);
+	if (!f) {
+		perf_msg(err, err_len, "cannot open %s: %s", file,
+			strerror(errno));
+		return -errno;
+	}
+	if (getline(&line, &cap, f) < 0) {
+		perf_msg(err, err_len, "%s: empty file", file);
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = ds_csv_header_rules(line, ranges, err, err_len);
+	if (ret)
+		goto out;
+	nr_cols = csv_header(line, col, err, err_len);
+	if (nr_cols < 0) {
+		ret = nr_cols;
+		goto out;
+	}
+	while (getline(&line, &cap, f) >= 0) {
+		struct ds_point *p;
+
+		lineno++;
+		if (line[strspn(line, "\r\n")] == '\0')
+			continue;
+		if (!csv_line_clean(line)) {
+			perf_msg(err, err_len, "%s:%d: a control character (the suite writes none)",
+				 file, lineno);
+			ret = -EINVAL;
+			goto out;
+		}
+		if (csv_split(line, cells, 64) != nr_cols) {
+			perf_msg(err, err_len, "%s:%d: %s", file, lineno,
+				"wrong number of fields");
+			ret = -EINVAL;
+			goto out;
+		}
+		ret = ds_check_csv_numbers(cells, nr_cols, ranges, sub,
+					sizeof(sub));
+		if (ret) {
+			perf_msg(err, err_len, "%s:%d: %s", file, lineno, sub);
+			goto out;
+		}
+		p = ds_new_point(ds);
+		ret = p ? csv_row(cells, col, p) : -ENOMEM;
+		if (!ret)
+			ret = ds_check_point_strings(p, ds->nr_pts - 1, sub,
+						  sizeof(sub));
+		if (ret) {
+			perf_msg(err, err_len, "%s:%d: %s", file, lineno,
+				 ret == -ENOMEM ? "out of memory" :
+				 sub[0] ? sub : "bad row");
+			goto out;
+		}
+	}
+	snprintf(ds->source, sizeof(ds->source), "%s", file);
+out:
+	free(line);
+	fclose(f);
+	if (ret)
+		ds_free(ds);
+	return ret;
+}
+
