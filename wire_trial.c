@@ -5,6 +5,8 @@
  * the zero-loss rate, the CPU trial, and their record in the results.
  */
 
+#include <math.h>
+
 #include "test_perf.h"
 #include "results.h"
 #include "wire_priv.h"
@@ -12,11 +14,6 @@
 #define DRAIN_POLL_US		5000
 #define DRAIN_STABLE_POLLS	3
 #define DRAIN_MAX_POLLS		200
-#define SEARCH_RES_QUICK	0.05
-#define SEARCH_RES_FULL		0.01
-#define SEARCH_MAX_STEPS	12
-/* A trial that offered less than this share of its target fell short. */
-#define SEARCH_SHORT		0.95
 /* Below this share of its CPU the generator was competing for it. */
 #define GEN_CPU_SHARE_LOW	0.9
 
@@ -75,6 +72,7 @@ int wire_trial(struct wire *w, const struct wire_trial_cfg *cfg,
 		goto out;
 	}
 	w->gen_cfg.ts_offset_ns = cfg->ts_offset_ns;
+	wire_traffic_pace(w, cfg);
 	err = wire_traffic_config(w);
 	if (!err)
 		err = wire_counters_reset(w, cfg->capture);
@@ -97,6 +95,7 @@ int wire_trial(struct wire *w, const struct wire_trial_cfg *cfg,
 	if (err)
 		goto out;
 	r->received = sink.pkts;
+	r->stamped = sink.stamped;
 	r->foreign = sink.foreign;
 	r->bad_stream = sink.bad_stream;
 	r->clock_neg = sink.clock_neg;
@@ -136,102 +135,23 @@ void wire_trial_log(const char *what, const struct wire_trial_result *r)
 		   (unsigned long long)r->reordered,
 		   (unsigned long long)r->lat.count, r->lat.p50, r->lat.p99,
 		   r->lat.max);
+	if (r->have_dut_cpu)
+		test__info("wire %s: DUT CPU %.1f%% (%.1f ns/frame; /proc/stat %.0f%%) | drops at the DUT %llu, after it %llu",
+			   what, 100 * r->dut_cpu_share, r->dut_ns_per_pkt,
+			   100 * r->dut_cpu_busy_share,
+			   (unsigned long long)r->drop_dut,
+			   (unsigned long long)r->drop_sink);
 }
 
 /* ---- measured points ---- */
 
-static void point_track(struct wire_point *pt, const struct wire_trial_result *r)
+void wire_point_track(struct wire_point *pt, const struct wire_trial_result *r)
 {
 	__s64 u = r->unaccounted < 0 ? -r->unaccounted : r->unaccounted;
 	__s64 worst = pt->unaccounted < 0 ? -pt->unaccounted : pt->unaccounted;
 
 	if (u > worst)
 		pt->unaccounted = r->unaccounted;
-}
-
-/*
- * RFC 2544 throughput: the highest offered rate with loss within the
- * tolerance, by bisection between 0 and the rate the generator reached at
- * full load. The bounds move to the rates the generator really offered
- * (a paced trial can fall short of its target), and that is what is
- * recorded. A passing trial well short of its target means the generator,
- * not the DUT, is the limit: the search stops there.
- */
-static int zero_loss_search(struct wire *w, unsigned int frame_size,
-			    const struct wire_trial_result *full,
-			    struct wire_point *pt, double *best)
-{
-	double lo = 0, hi = full->offered_pps, mid;
-	double res = env.quick ? SEARCH_RES_QUICK : SEARCH_RES_FULL;
-	struct wire_trial_result r;
-	struct wire_trial_cfg cfg;
-	char what[64];
-	int step, err;
-
-	*best = 0;
-	if (full->loss_ratio <= wire_opts.loss_tolerance) {
-		/* the DUT kept up with all the generator could offer */
-		pt->gen_limited = true;
-		*best = full->offered_pps;
-		return 0;
-	}
-	for (step = 0; step < SEARCH_MAX_STEPS && hi - lo > res * hi &&
-	     !test__stopping(); step++) {
-		mid = (lo + hi) / 2;
-		wire_trial_defaults(&cfg, frame_size, mid, wire_opts.trial_ms);
-		err = wire_trial(w, &cfg, &r);
-		if (err)
-			return err;
-		point_track(pt, &r);
-		snprintf(what, sizeof(what), "search %.3f Mpps", mid / 1e6);
-		wire_trial_log(what, &r);
-		if (r.loss_ratio <= wire_opts.loss_tolerance) {
-			if (r.offered_pps > *best)
-				*best = r.offered_pps;
-			lo = r.offered_pps > lo ? r.offered_pps : lo;
-			if (r.offered_pps < SEARCH_SHORT * mid) {
-				pt->gen_limited = true;
-				break;
-			}
-		} else {
-			hi = r.offered_pps > lo && r.offered_pps < mid ?
-			     r.offered_pps : mid;
-		}
-	}
-	return 0;
-}
-
-static int latency_points(struct wire *w, unsigned int frame_size,
-			  double zero_loss, struct wire_point *pt)
-{
-	struct wire_trial_result r;
-	struct wire_trial_cfg cfg;
-	char what[64];
-	int i, err, n;
-
-	for (i = 0; i < wire_opts.nr_latency_at && !test__stopping(); i++) {
-		if (zero_loss <= 0)
-			return 0;
-		wire_trial_defaults(&cfg, frame_size,
-				    zero_loss * wire_opts.latency_at[i],
-				    wire_opts.trial_ms);
-		err = wire_trial(w, &cfg, &r);
-		if (err)
-			return err;
-		point_track(pt, &r);
-		snprintf(what, sizeof(what), "latency at %.0f%%",
-			 100 * wire_opts.latency_at[i]);
-		wire_trial_log(what, &r);
-		if (!r.lat.count)
-			continue;
-		n = pt->lat_reps[i]++;
-		pt->lat[i][0][n] = r.lat.p50;
-		pt->lat[i][1][n] = r.lat.p90;
-		pt->lat[i][2][n] = r.lat.p99;
-		pt->lat[i][3][n] = r.lat.p999;
-		pt->lat[i][4][n] = r.lat.max;
-	}
-	return 0;
 }
 
 /*
@@ -252,12 +172,72 @@ static void gen_starved_log(const struct wire *w,
 			     "other load on that CPU");
 }
 
+static void record_full(const struct wire *w, struct wire_point *pt, int rep,
+			unsigned int frame_size,
+			const struct wire_trial_result *full)
+{
+	pt->mpps_max[rep] = full->delivered_pps / 1e6;
+	pt->gbps_max[rep] = wire_gbps(full->delivered_pps, frame_size);
+	pt->offered_max[rep] = full->offered_pps / 1e6;
+	pt->loss_max[rep] = 100 * full->loss_ratio;
+	pt->loss_dut_max[rep] = full->sent ?
+				100.0 * full->drop_dut / full->sent : 0;
+	pt->host_ns[rep] = full->host_ns_per_pkt;
+	pt->host_pct[rep] = full->host_core_pct;
+	pt->gen_cpu_pct[rep] = 100 * full->gen_cpu_share;
+	pt->ksoftirqd_pct[rep] = 100 * full->ksoftirqd_share;
+	/* in the isolated layout the generator shares its CPU with the sink */
+	if (w->layout == WIRE_LAYOUT_SHARED &&
+	    full->gen_cpu_share + full->ksoftirqd_share < GEN_CPU_SHARE_LOW)
+		gen_starved_log(w, full);
+}
+
+static void record_dut_cpu(struct wire_point *pt,
+			   const struct wire_trial_result *r)
+{
+	if (!r->have_dut_cpu || !r->dut_seen)
+		return;
+	pt->dut_ns[pt->dut_reps] = r->dut_ns_per_pkt;
+	pt->dut_pct[pt->dut_reps++] = 100 * r->dut_cpu_share;
+}
+
+static int measure_search(struct wire *w, const struct wire_measure_cfg *mc,
+			  struct wire_point *pt, int rep,
+			  const struct wire_trial_result *full)
+{
+	double hint = rep > 0 ? pt->mpps_zero_loss[rep - 1] * 1e6 : 0;
+	double gen_pps = full->offered_pps / w->nr_gen_cpus;
+	double prog_ns = pt->have_prog_stats ? pt->prog_ns[rep] : 0;
+	struct wire_search_result *sr = calloc(1, sizeof(*sr));
+	int err;
+
+	if (!sr)
+		return -ENOMEM;
+	err = wire_search(w, mc->frame_size, full, hint, pt, sr);
+	if (err)
+		goto out;
+	pt->mpps_zero_loss[rep] = sr->zero_loss_pps / 1e6;
+	pt->gbps_zero_loss[rep] = wire_gbps(sr->zero_loss_pps, mc->frame_size);
+	pt->gen_limited[rep] = sr->gen_limited;
+	pt->gen_limited_any |= sr->gen_limited;
+	err = wire_load_points(w, mc->frame_size, sr->zero_loss_pps, gen_pps,
+			       prog_ns, pt);
+	if (err || !sr->confirmed)
+		goto out;
+	/* the confirming trial is the point at 100% of the zero-loss rate */
+	wire_load_record(pt, wire_opts.nr_latency_at, 1.0, &sr->confirm_cfg,
+			 &sr->confirm, gen_pps, prog_ns);
+	record_dut_cpu(pt, &sr->confirm);
+out:
+	free(sr);
+	return err;
+}
+
 static int measure_rep(struct wire *w, const struct wire_measure_cfg *mc,
 		       struct wire_point *pt, int rep)
 {
 	struct wire_trial_result full, cpu;
 	struct wire_trial_cfg cfg;
-	double zero_loss;
 	int err;
 
 	wire_trial_defaults(&cfg, mc->frame_size, wire_opts.rate_pps,
@@ -266,38 +246,27 @@ static int measure_rep(struct wire *w, const struct wire_measure_cfg *mc,
 	err = wire_trial(w, &cfg, &full);
 	if (err)
 		return err;
-	point_track(pt, &full);
+	wire_point_track(pt, &full);
 	wire_trial_log("full load", &full);
-	pt->mpps_max[rep] = full.delivered_pps / 1e6;
-	pt->gbps_max[rep] = wire_gbps(full.delivered_pps, mc->frame_size);
-	pt->offered_max[rep] = full.offered_pps / 1e6;
-	pt->loss_max[rep] = 100 * full.loss_ratio;
-	pt->host_ns[rep] = full.host_ns_per_pkt;
-	pt->host_pct[rep] = full.host_core_pct;
-	pt->gen_cpu_pct[rep] = 100 * full.gen_cpu_share;
-	pt->ksoftirqd_pct[rep] = 100 * full.ksoftirqd_share;
-	if (full.gen_cpu_share + full.ksoftirqd_share < GEN_CPU_SHARE_LOW)
-		gen_starved_log(w, &full);
+	record_full(w, pt, rep, mc->frame_size, &full);
 	if (mc->cpu) {
 		/* a trial of its own: the stats slow every program down */
 		cfg.bpf_stats = true;
 		err = wire_trial(w, &cfg, &cpu);
 		if (err)
 			return err;
-		point_track(pt, &cpu);
+		wire_point_track(pt, &cpu);
 		wire_trial_log("cpu (bpf_stats on)", &cpu);
 		pt->have_prog_stats = cpu.have_prog_stats;
 		pt->prog_ns[rep] = cpu.prog_ns_per_pkt;
 		pt->prog_pct[rep] = cpu.prog_core_pct;
 	}
-	if (!mc->search)
+	if (!mc->search) {
+		/* the DUT saturated: its CPU per packet at full load */
+		record_dut_cpu(pt, &full);
 		return 0;
-	err = zero_loss_search(w, mc->frame_size, &full, pt, &zero_loss);
-	if (err)
-		return err;
-	pt->mpps_zero_loss[rep] = zero_loss / 1e6;
-	pt->gbps_zero_loss[rep] = wire_gbps(zero_loss, mc->frame_size);
-	return latency_points(w, mc->frame_size, zero_loss, pt);
+	}
+	return measure_search(w, mc, pt, rep, &full);
 }
 
 int wire_measure(struct wire *w, const struct wire_measure_cfg *mc,
@@ -306,6 +275,7 @@ int wire_measure(struct wire *w, const struct wire_measure_cfg *mc,
 	int reps = wire_reps(), rep, err;
 
 	memset(pt, 0, sizeof(*pt));
+	pt->nr_loads = mc->search ? wire_opts.nr_latency_at + 1 : 0;
 	for (rep = 0; rep < reps && !test__stopping(); rep++) {
 		err = measure_rep(w, mc, pt, rep);
 		if (err)
@@ -320,35 +290,60 @@ void wire_metric_add(const struct point_key *key, enum metric_id metric,
 		     const double *x, int n)
 {
 	struct sample_stats st;
+	double v[WIRE_MAX_REPS];
+	int i, m = 0;
 
-	if (n >= 1 && !stats_compute(x, n, &st))
+	/* NaN: not measured in that repetition */
+	for (i = 0; i < n && m < WIRE_MAX_REPS; i++)
+		if (x[i] == x[i])
+			v[m++] = x[i];
+	if (m >= 1 && !stats_compute(v, m, &st))
 		results_add(key, metric, &st);
+}
+
+static void results_load(struct point_key *key, const struct wire_load *l)
+{
+	static const enum metric_id lat_metrics[5] = {
+		METRIC_LATENCY_P50, METRIC_LATENCY_P90, METRIC_LATENCY_P99,
+		METRIC_LATENCY_P999, METRIC_LATENCY_MAX,
+	};
+	char op[32];
+	int j;
+
+	snprintf(op, sizeof(op), "load_%.0fpct", 100 * l->frac);
+	key->op = op;
+	for (j = 0; j < 5; j++)
+		wire_metric_add(key, lat_metrics[j], l->lat[j], l->reps);
+	wire_metric_add(key, METRIC_LATENCY_BATCH_NS, l->batch_ns, l->reps);
+	wire_metric_add(key, METRIC_MPPS_OFFERED, l->offered, l->reps);
+	wire_metric_add(key, METRIC_DUT_CPU_PCT, l->dut_pct, l->reps);
+	wire_metric_add(key, METRIC_CPU_PROG_PCT, l->prog_pct, l->reps);
+	key->op = "";
 }
 
 void wire_results_add(const struct wire_point *pt, const char *property,
 		      long n, const char *variant, unsigned int frame_size,
 		      enum wire_mode mode, bool search)
 {
-	static const enum metric_id lat_metrics[5] = {
-		METRIC_LATENCY_P50, METRIC_LATENCY_P90, METRIC_LATENCY_P99,
-		METRIC_LATENCY_P999, METRIC_LATENCY_MAX,
-	};
 	struct point_key key = {
 		.property = property, .n = n, .variant = variant ?: "",
 		.op = "", .frame_size = frame_size,
 		.mode = wire_mode_name(mode),
 	};
-	int i, j, reps = pt->reps;
-	char op[32];
+	double wire_ns[WIRE_MAX_REPS];
+	int i, reps = pt->reps;
 
 	wire_metric_add(&key, METRIC_MPPS_MAX, pt->mpps_max, reps);
 	wire_metric_add(&key, METRIC_GBPS_MAX, pt->gbps_max, reps);
 	wire_metric_add(&key, METRIC_MPPS_OFFERED_MAX, pt->offered_max, reps);
 	wire_metric_add(&key, METRIC_LOSS_PCT_MAX, pt->loss_max, reps);
+	wire_metric_add(&key, METRIC_LOSS_DUT_PCT_MAX, pt->loss_dut_max, reps);
 	wire_metric_add(&key, METRIC_CPU_HOST_NS, pt->host_ns, reps);
 	wire_metric_add(&key, METRIC_CPU_HOST_PCT, pt->host_pct, reps);
 	wire_metric_add(&key, METRIC_GEN_CPU_PCT, pt->gen_cpu_pct, reps);
 	wire_metric_add(&key, METRIC_KSOFTIRQD_PCT, pt->ksoftirqd_pct, reps);
+	wire_metric_add(&key, METRIC_CPU_DUT_NS, pt->dut_ns, pt->dut_reps);
+	wire_metric_add(&key, METRIC_DUT_CPU_PCT, pt->dut_pct, pt->dut_reps);
 	if (pt->have_prog_stats) {
 		wire_metric_add(&key, METRIC_CPU_PROG_NS, pt->prog_ns, reps);
 		wire_metric_add(&key, METRIC_CPU_PROG_PCT, pt->prog_pct, reps);
@@ -357,12 +352,11 @@ void wire_results_add(const struct wire_point *pt, const char *property,
 		return;
 	wire_metric_add(&key, METRIC_MPPS_ZERO_LOSS, pt->mpps_zero_loss, reps);
 	wire_metric_add(&key, METRIC_GBPS_ZERO_LOSS, pt->gbps_zero_loss, reps);
-	for (i = 0; i < wire_opts.nr_latency_at; i++) {
-		snprintf(op, sizeof(op), "load_%.0fpct",
-			 100 * wire_opts.latency_at[i]);
-		key.op = op;
-		for (j = 0; j < 5; j++)
-			wire_metric_add(&key, lat_metrics[j], pt->lat[i][j],
-					pt->lat_reps[i]);
-	}
+	wire_metric_add(&key, METRIC_GENERATOR_LIMITED, pt->gen_limited, reps);
+	for (i = 0; i < reps; i++)
+		wire_ns[i] = pt->mpps_zero_loss[i] > 0 ?
+			     1e3 / pt->mpps_zero_loss[i] : NAN;
+	wire_metric_add(&key, METRIC_WIRE_NS, wire_ns, reps);
+	for (i = 0; i < pt->nr_loads; i++)
+		results_load(&key, &pt->load[i]);
 }
