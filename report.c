@@ -28,6 +28,7 @@
 #include "report.h"
 #include "report_fig.h"
 #include "report_read.h"
+#include "report_wire.h"
 #include "results.h"
 #include "util.h"
 
@@ -308,6 +309,7 @@ static void write_doc(struct report_ctx *c, struct doc *d)
 	write_baseline(c, d);
 	write_env(c, d);
 	write_figures(c, d);
+	report_write_wire(&c->fs, c->plot_dir, !c->no_plots[0], d);
 	report_write_cost_model(&c->fs, c->dir, d);
 	write_others(c, d);
 	write_caveats(c, d);

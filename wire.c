@@ -253,6 +253,17 @@ int wire_dut_attach(struct wire *w, struct bpf_object *obj,
 	return err;
 }
 
+int wire_dut_unthread(struct wire *w)
+{
+	const struct wire_topo *t = &w->topo;
+
+	if (!w->nr_dut_napi)
+		return 0;
+	w->nr_dut_napi = 0;
+	return wire_napi_set_threaded(t->ns[WIRE_NS_DUT],
+				      t->ifname[WIRE_DEV_DUT_A], false);
+}
+
 void wire_dut_detach(struct wire *w)
 {
 	struct wire_dut *d = &w->dut;

@@ -255,8 +255,9 @@ void wire_trial_defaults(struct wire_trial_cfg *cfg, unsigned int frame_size,
 /*
  * Generator efficiency: the generator and the bare live-frames loop
  * (XDP_TX of the template, no per-frame work) each offering flat out
- * for duration_ms into a DUT port that drops everything. Frames per second
- * each offered. Attaches its own DUT: detaches the one attached before.
+ * for duration_ms into a DUT port that drops everything, on the
+ * generator's CPU. Frames per second each offered. Attaches its own DUT:
+ * detaches the one attached before.
  */
 int wire_gen_compare(struct wire *w, unsigned int frame_size,
 		     double duration_ms, double *gen_pps, double *bare_pps);

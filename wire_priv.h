@@ -173,6 +173,8 @@ int wire_dut_configure(struct wire_dut *d, struct bpf_object *obj,
 		       const unsigned char *next_in,
 		       const unsigned char *mac_out,
 		       const unsigned char *next_out);
+/* Port A's NAPI back in softirq on the sender's CPU until the next attach. */
+int wire_dut_unthread(struct wire *w);
 
 /* ---- wire_trial.c ---- */
 /* Keep the worst unaccounted count of pt's trials. */
