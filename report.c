@@ -252,7 +252,7 @@ static void write_caveats(struct report_ctx *c, struct doc *d)
 
 	doc_heading(d, 2, "Caveats");
 	doc_item(d, "Microbenchmarks (mode test_run) run one packet through the program in a loop on one CPU with hot caches and the same flow every time: no driver, DMA, NAPI, memory copies, cache misses from real traffic or contention between CPUs. Their ns/pkt is a throughput figure (loop iterations overlap in the CPU), not the latency of one packet.");
-	doc_item(d, "The wire tests run on veth pairs inside one machine: generator, DUT and sink share the CPUs, and native XDP on veth is not a NIC driver. Use them to compare modes and programs, not as NIC figures.");
+	doc_item(d, "The wire tests run on veth pairs inside one machine: the DUT's receive path has a CPU of its own but the sink's receive runs there too, the generator shares the others, and native XDP on veth is not a NIC driver. Use them to compare modes and programs, not as NIC figures.");
 	doc_item(d, "Confidence intervals come from the repetitions of one run: they cover noise within the run, not between boots, kernel builds or machines. Frequency scaling, SMT siblings and other load move every number; compare runs with --compare, which tests each difference and ignores those below the minimum effect.");
 	doc_item(d, "Fits a + b·N assume cost linear in N; R² says how well that holds. Short dependent chains overlap with the next packet, so small N can cost less per unit than large N.");
 	if (jit && strcmp(jit, "1") && strcmp(jit, "2"))

@@ -309,7 +309,8 @@ struct wire_point {
 
 struct wire_measure_cfg {
 	unsigned int frame_size;
-	bool search;			/* RFC 2544 search and load points */
+	bool search;			/* RFC 2544 search */
+	bool loads;			/* ... and trials at --latency-at loads */
 	bool cpu;			/* bpf_stats trial */
 	double duration_ms;		/* trials; 0: wire_opts.duration_ms */
 };
@@ -321,6 +322,13 @@ struct wire_measure_cfg {
  */
 int wire_measure(struct wire *w, const struct wire_measure_cfg *mc,
 		 struct wire_point *pt);
+/*
+ * The same one repetition at a time, so that a test can interleave its
+ * points (repetitions of each spread over the whole test).
+ */
+void wire_point_init(struct wire_point *pt, const struct wire_measure_cfg *mc);
+int wire_measure_rep(struct wire *w, const struct wire_measure_cfg *mc,
+		     struct wire_point *pt);
 /*
  * Statistics of x[0..n-1] recorded as metric of key; NaN values are
  * repetitions that did not measure it (nothing recorded if none did).

@@ -11,9 +11,9 @@
 #include "results.h"
 #include "wire_priv.h"
 
-#define DRAIN_POLL_US		5000
-#define DRAIN_STABLE_POLLS	3
-#define DRAIN_MAX_POLLS		200
+#define DRAIN_POLL_US		2000
+#define DRAIN_STABLE_POLLS	4
+#define DRAIN_MAX_POLLS		500
 /* Below this share of its CPU the generator was competing for it. */
 #define GEN_CPU_SHARE_LOW	0.9
 
@@ -205,7 +205,8 @@ static int measure_search(struct wire *w, const struct wire_measure_cfg *mc,
 			  struct wire_point *pt, int rep,
 			  const struct wire_trial_result *full)
 {
-	double hint = rep > 0 ? pt->mpps_zero_loss[rep - 1] * 1e6 : 0;
+	double hint = rep > 0 && pt->mpps_zero_loss[rep - 1] > 0 ?
+		      pt->mpps_zero_loss[rep - 1] * 1e6 : 0;
 	double gen_pps = full->offered_pps / w->nr_gen_cpus;
 	double prog_ns = pt->have_prog_stats ? pt->prog_ns[rep] : 0;
 	struct wire_search_result *sr = calloc(1, sizeof(*sr));
@@ -216,17 +217,24 @@ static int measure_search(struct wire *w, const struct wire_measure_cfg *mc,
 	err = wire_search(w, mc->frame_size, full, hint, pt, sr);
 	if (err)
 		goto out;
-	pt->mpps_zero_loss[rep] = sr->zero_loss_pps / 1e6;
-	pt->gbps_zero_loss[rep] = wire_gbps(sr->zero_loss_pps, mc->frame_size);
+	/* NaN: no rate confirmed, the repetition has no zero-loss rate */
+	pt->mpps_zero_loss[rep] = sr->zero_loss_pps > 0 ?
+				  sr->zero_loss_pps / 1e6 : NAN;
+	pt->gbps_zero_loss[rep] = sr->zero_loss_pps > 0 ?
+				  wire_gbps(sr->zero_loss_pps, mc->frame_size) :
+				  NAN;
 	pt->gen_limited[rep] = sr->gen_limited;
 	pt->gen_limited_any |= sr->gen_limited;
-	err = wire_load_points(w, mc->frame_size, sr->zero_loss_pps, gen_pps,
-			       prog_ns, pt);
+	if (mc->loads && sr->zero_loss_pps > 0)
+		err = wire_load_points(w, mc->frame_size, sr->zero_loss_pps,
+				       gen_pps, prog_ns, pt);
 	if (err || !sr->confirmed)
 		goto out;
 	/* the confirming trial is the point at 100% of the zero-loss rate */
-	wire_load_record(pt, wire_opts.nr_latency_at, 1.0, &sr->confirm_cfg,
-			 &sr->confirm, gen_pps, prog_ns);
+	if (mc->loads)
+		wire_load_record(pt, wire_opts.nr_latency_at, 1.0,
+				 &sr->confirm_cfg, &sr->confirm, gen_pps,
+				 prog_ns);
 	record_dut_cpu(pt, &sr->confirm);
 out:
 	free(sr);
@@ -269,19 +277,37 @@ static int measure_rep(struct wire *w, const struct wire_measure_cfg *mc,
 	return measure_search(w, mc, pt, rep, &full);
 }
 
+void wire_point_init(struct wire_point *pt, const struct wire_measure_cfg *mc)
+{
+	memset(pt, 0, sizeof(*pt));
+	pt->nr_loads = !mc->search ? 0 : mc->loads ?
+		       wire_opts.nr_latency_at + 1 : 0;
+}
+
+int wire_measure_rep(struct wire *w, const struct wire_measure_cfg *mc,
+		     struct wire_point *pt)
+{
+	int err;
+
+	if (pt->reps >= WIRE_MAX_REPS)
+		return -E2BIG;
+	err = measure_rep(w, mc, pt, pt->reps);
+	if (!err)
+		pt->reps++;
+	return err;
+}
+
 int wire_measure(struct wire *w, const struct wire_measure_cfg *mc,
 		 struct wire_point *pt)
 {
-	int reps = wire_reps(), rep, err;
+	int reps = wire_reps(), err;
 
-	memset(pt, 0, sizeof(*pt));
-	pt->nr_loads = mc->search ? wire_opts.nr_latency_at + 1 : 0;
-	for (rep = 0; rep < reps && !test__stopping(); rep++) {
-		err = measure_rep(w, mc, pt, rep);
+	wire_point_init(pt, mc);
+	while (pt->reps < reps && !test__stopping()) {
+		err = wire_measure_rep(w, mc, pt);
 		if (err)
 			return err;
-		pt->reps = rep + 1;
-		test__progress(rep + 1, reps);
+		test__progress(pt->reps, reps);
 	}
 	return 0;
 }
