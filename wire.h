@@ -300,6 +300,7 @@ struct wire_point {
 	/* DUT CPU per packet: at the zero-loss rate, or saturated (no search) */
 	double dut_ns[WIRE_MAX_REPS], dut_pct[WIRE_MAX_REPS];
 	int dut_reps;
+	double dut_full_ns[WIRE_MAX_REPS];	/* at full load, NaN: none */
 	double gen_cpu_pct[WIRE_MAX_REPS];	/* gen_cpu_share at full load */
 	double ksoftirqd_pct[WIRE_MAX_REPS];	/* ksoftirqd_share, same */
 	__s64 unaccounted;		/* worst over all trials */

@@ -186,6 +186,8 @@ static void record_full(const struct wire *w, struct wire_point *pt, int rep,
 	pt->host_pct[rep] = full->host_core_pct;
 	pt->gen_cpu_pct[rep] = 100 * full->gen_cpu_share;
 	pt->ksoftirqd_pct[rep] = 100 * full->ksoftirqd_share;
+	pt->dut_full_ns[rep] = full->have_dut_cpu && full->dut_seen ?
+			       full->dut_ns_per_pkt : NAN;
 	/* in the isolated layout the generator shares its CPU with the sink */
 	if (w->layout == WIRE_LAYOUT_SHARED &&
 	    full->gen_cpu_share + full->ksoftirqd_share < GEN_CPU_SHARE_LOW)

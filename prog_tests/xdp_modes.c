@@ -179,7 +179,8 @@ static void perf_summary(const struct wire *w, enum wire_mode mode, int size,
 			 const struct wire_point *pt)
 {
 	const struct wire_load *l;
-	double off;
+	double off, cpu;
+	char dut[64];
 	int i;
 
 	test__info("%s %d B: layout %s, generator CPU %d, DUT CPU %d: full load offered %.3f Mpps, forwarded %.3f Mpps, loss %.2f%% (at the DUT %.2f%%)",
@@ -189,21 +190,27 @@ static void perf_summary(const struct wire *w, enum wire_mode mode, int size,
 		   median_of(pt->mpps_max, pt->reps),
 		   median_of(pt->loss_max, pt->reps),
 		   median_of(pt->loss_dut_max, pt->reps));
-	test__info("%s %d B: zero-loss %s%.3f Mpps, generator_limited %.0f, DUT CPU at that rate: dut_cpu_pct %.1f%%, cpu_dut_ns_per_pkt %.1f ns; program (bpf_stats) %.1f ns",
+	test__info("%s %d B: zero-loss %s%.3f Mpps, generator_limited %.0f; program (bpf_stats) %.1f ns",
 		   wire_mode_name(mode), size,
 		   pt->gen_limited_any ? ">= " : "",
 		   median_of(pt->mpps_zero_loss, pt->reps),
 		   median_of(pt->gen_limited, pt->reps),
-		   median_of(pt->dut_pct, pt->dut_reps),
-		   median_of(pt->dut_ns, pt->dut_reps),
 		   median_of(pt->prog_ns, pt->reps));
+	if (pt->dut_reps)
+		test__info("%s %d B: DUT CPU at the zero-loss rate: dut_cpu_pct %.1f%%, cpu_dut_ns_per_pkt %.1f ns (at full load %.1f ns)",
+			   wire_mode_name(mode), size,
+			   median_of(pt->dut_pct, pt->dut_reps),
+			   median_of(pt->dut_ns, pt->dut_reps),
+			   median_of(pt->dut_full_ns, pt->reps));
 	for (i = 0; i < pt->nr_loads; i++) {
 		l = &pt->load[i];
 		off = median_of(l->offered, l->reps);
-		test__info("%s %d B at %3.0f%%: offered %.3f Mpps, dut_cpu_pct %.1f%% (%.1f ns/pkt; program %.1f%%), latency p50 %.1f / p99 %.1f us (batch share ~%.1f us)",
+		cpu = median_of(l->dut_pct, l->reps);
+		snprintf(dut, sizeof(dut), "dut_cpu_pct %.1f%% (%.1f ns/pkt), ",
+			 cpu, off > 0 ? 10 * cpu / off : NAN);
+		test__info("%s %d B at %3.0f%%: offered %.3f Mpps, %sprogram %.1f%%, latency p50 %.1f / p99 %.1f us (batch share ~%.1f us)",
 			   wire_mode_name(mode), size, 100 * l->frac, off,
-			   median_of(l->dut_pct, l->reps),
-			   off > 0 ? 10 * median_of(l->dut_pct, l->reps) / off : NAN,
+			   isnan(cpu) ? "" : dut,
 			   median_of(l->prog_pct, l->reps),
 			   median_of(l->lat[0], l->reps) / 1e3,
 			   median_of(l->lat[2], l->reps) / 1e3,
@@ -232,10 +239,12 @@ static void perf_check(const struct wire *w, const struct wire_point *pt)
 	if (w->layout != WIRE_LAYOUT_ISOLATED)
 		return;
 	ASSERT_NEQ(w->dut_cpu, w->gen_cpus[0], "DUT CPU != generator CPU");
-	if (!ASSERT_GT(pt->dut_reps, 0, "DUT CPU measured"))
-		return;
-	ASSERT_DBL_GT(median_of(pt->dut_ns, pt->dut_reps), 0,
-		      "DUT CPU time per packet");
+	/* the DUT's kthread found and its time read, whatever the search gave */
+	for (r = 0; r < pt->reps; r++)
+		ASSERT_DBL_GT(pt->dut_full_ns[r], 0,
+			      "DUT CPU time per packet at full load");
+	if (!pt->dut_reps)
+		test__info("no repetition confirmed a zero-loss rate (other load on the DUT CPU?): no DUT CPU at that rate");
 }
 
 /*
