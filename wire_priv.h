@@ -5,11 +5,13 @@
  *
  *   wire_opts.c      options, profile defaults, modes
  *   wire_topo.c      namespaces and veths, XDP attach, cleanup check
- *   wire_traffic.c   generator and sink objects, frames, generator threads
+ *   wire_traffic.c   generator and sink objects, frames, pacing, threads
+ *   wire_napi.c      threaded NAPI: switch on, find and place kthreads
  *   wire_counters.c  counter snapshots, per-trial maps, latency, CPU time
- *   wire_napi.c      threaded NAPI: switch on, find and pin kthreads
  *   wire.c           a session: open, close, layout, the DUT
- *   wire_trial.c     one trial, RFC 2544 search, measured points, results
+ *   wire_trial.c     one trial
+ *   wire_search.c    RFC 2544 search, load trials, generator efficiency
+ *   wire_point.c     measured points (repetitions of trials), results
  *   wire_devrun.c    the DUT on host NICs (--dut-dev, --offload-dev)
  */
 #ifndef __WIRE_PRIV_H
