@@ -75,6 +75,34 @@ static const struct metric_def metrics[METRIC__COUNT] = {
 	 */
 	[METRIC_REL_REF] = { "rel_ref", "ratio", LOWER, DIAG, METRIC_KIND_OTHER,
 		"time per packet relative to the reference forwarder" },
+	/* 1: the zero-loss rate is a lower bound (the DUT kept up) */
+	[METRIC_GENERATOR_LIMITED] = { "generator_limited", "0/1", NODIR, DIAG,
+		METRIC_KIND_OTHER, "zero-loss rate limited by the generator" },
+	[METRIC_LOSS_DUT_PCT_MAX] = { "loss_dut_pct_max", "%", LOWER, DIAG, LOSS,
+		"loss at the DUT at full offered load" },
+	/* the x of the load curves (op load_<P>pct): no figure of its own */
+	[METRIC_MPPS_OFFERED] = { "mpps_offered", "Mpps", NODIR, DIAG,
+		METRIC_KIND_OTHER, "offered load of the trial" },
+	[METRIC_DUT_CPU_PCT] = { "dut_cpu_pct", "%", NODIR, DIAG, CPU,
+		"DUT CPU busy share" },
+	[METRIC_CPU_DUT_NS] = { "cpu_dut_ns_per_pkt", "ns", LOWER, PRIM, TIME,
+		"DUT CPU time per packet" },
+	/* an estimate: half a burst of generator time */
+	[METRIC_LATENCY_BATCH_NS] = { "latency_batch_ns", "ns", NODIR, DIAG, LAT,
+		"generator batch's share of the latency" },
+	[METRIC_MPPS_GEN] = { "mpps_gen", "Mpps", HIGHER, DIAG, LOAD,
+		"generator rate into a dropping DUT" },
+	[METRIC_MPPS_GEN_BARE] = { "mpps_gen_bare", "Mpps", NODIR, DIAG, LOAD,
+		"bare live-frames loop (XDP_TX) rate" },
+	[METRIC_GEN_BARE_RATIO] = { "gen_bare_ratio", "x", HIGHER, DIAG,
+		METRIC_KIND_OTHER, "generator rate / bare loop rate" },
+	/* 1000 / mpps_zero_loss: the wire's time per packet */
+	[METRIC_WIRE_NS] = { "wire_ns_per_pkt", "ns", LOWER, DIAG, TIME,
+		"wire time per packet at the zero-loss rate" },
+	[METRIC_PATH_NS] = { "path_ns_per_pkt", "ns", LOWER, DIAG, TIME,
+		"path overhead per packet (wire - test_run)" },
+	[METRIC_TEST_RUN_RATIO] = { "test_run_ratio", "x", NODIR, DIAG,
+		METRIC_KIND_OTHER, "zero-loss rate x test_run time per packet" },
 };
 
 const struct metric_def *metric_def(enum metric_id id)

@@ -71,6 +71,19 @@ enum metric_id {
 	METRIC_DROP_PCT_IN,
 	/* microbenchmarks: ns_per_pkt over the reference's, round by round */
 	METRIC_REL_REF,
+	/* wire: the DUT on a CPU of its own (docs/wire.md) */
+	METRIC_GENERATOR_LIMITED,
+	METRIC_LOSS_DUT_PCT_MAX,
+	METRIC_MPPS_OFFERED,
+	METRIC_DUT_CPU_PCT,
+	METRIC_CPU_DUT_NS,
+	METRIC_LATENCY_BATCH_NS,
+	METRIC_MPPS_GEN,
+	METRIC_MPPS_GEN_BARE,
+	METRIC_GEN_BARE_RATIO,
+	METRIC_WIRE_NS,
+	METRIC_PATH_NS,
+	METRIC_TEST_RUN_RATIO,
 	METRIC__COUNT
 };
 

@@ -30,6 +30,7 @@
 #include "report_fig.h"
 #include "report_read.h"
 #include "report_rounds.h"
+#include "report_wire.h"
 #include "results.h"
 #include "util.h"
 
@@ -257,7 +258,7 @@ static void write_caveats(struct report_ctx *c, struct doc *d)
 
 	doc_heading(d, 2, "Caveats");
 	doc_item(d, "Microbenchmarks (mode test_run) run one packet through the program in a loop on one CPU with hot caches and the same flow every time: no driver, DMA, NAPI, memory copies, cache misses from real traffic or contention between CPUs. Their ns/pkt is a throughput figure (loop iterations overlap in the CPU), not the latency of one packet.");
-	doc_item(d, "The wire tests run on veth pairs inside one machine: generator, DUT and sink share the CPUs, and native XDP on veth is not a NIC driver. Use them to compare modes and programs, not as NIC figures.");
+	doc_item(d, "The wire tests run on veth pairs inside one machine: the DUT's receive path has a CPU of its own but the sink's receive runs there too, the generator shares the others, and native XDP on veth is not a NIC driver. Use them to compare modes and programs, not as NIC figures.");
 	doc_item(d, "Confidence intervals of microbenchmarks come from rounds spread over each test, each a fresh load: they cover the variation between loads and over the test's minutes, not between runs, boots, kernel builds or machines. Frequency scaling, SMT siblings and other load move every number; compare runs with --compare, which requires the CI of a change to lie beyond the minimum effect, or two programs in one run with --vs. Wire figures come from consecutive repetitions (rounds = 1 in data.csv).");
 	doc_item(d, "Fits a + b·N assume cost linear in N; the lack-of-fit test says when that fails (p < 0.01), and the marginal slope between the two largest N (cost-model.csv) then says what one more unit costs there. Short dependent chains overlap with the next packet, so small N can cost less per unit than large N.");
 	if (jit && strcmp(jit, "1") && strcmp(jit, "2"))
@@ -314,6 +315,7 @@ static void write_doc(struct report_ctx *c, struct doc *d)
 	write_baseline(c, d);
 	write_env(c, d);
 	write_figures(c, d);
+	report_write_wire(&c->fs, c->plot_dir, !c->no_plots[0], d);
 	report_write_rounds(c->ds, c->no_plots[0] ? NULL : c->plot_dir, d);
 	report_write_cost_model(&c->fs, c->dir, d);
 	write_others(c, d);

@@ -10,6 +10,101 @@
 #include "util.h"
 #include "wire_priv.h"
 
+/* ---- layout ---- */
+
+/*
+ * CPUs: the DUT on the measuring CPU (--cpu, default the last one), the
+ * generator threads below it. Isolated needs a CPU for the generator
+ * besides the DUT's; otherwise everything shares, with a note.
+ */
+static void layout_cpus(struct wire *w, int ncpu)
+{
+	int top = env.cpu >= 0 ? env.cpu : ncpu - 1, skip, i;
+
+	w->layout = wire_opts.layout == WIRE_LAYOUT_SHARED ?
+		    WIRE_LAYOUT_SHARED : WIRE_LAYOUT_ISOLATED;
+	if (w->layout == WIRE_LAYOUT_ISOLATED &&
+	    wire_opts.gen_threads > ncpu - 1) {
+		perf_msg(w->layout_note, sizeof(w->layout_note),
+			 "%d CPU%s online, %d generator thread%s: no CPU left for the DUT alone, layout shared",
+			 ncpu, ncpu > 1 ? "s" : "", wire_opts.gen_threads,
+			 wire_opts.gen_threads > 1 ? "s" : "");
+		w->layout = WIRE_LAYOUT_SHARED;
+	}
+	skip = w->layout == WIRE_LAYOUT_ISOLATED;
+	w->dut_cpu = top;
+	for (i = 0; i < wire_opts.gen_threads; i++)
+		w->gen_cpus[i] = (top - skip - i + ncpu * WIRE_MAX_THREADS) %
+				 ncpu;
+	w->nr_gen_cpus = wire_opts.gen_threads;
+	if (!skip)
+		w->dut_cpu = w->gen_cpus[0];
+}
+
+/*
+ * Threaded NAPI is what isolates the DUT: probe it on the sink's veth
+ * (which has NAPI as soon as its program is attached) and fall back to the
+ * shared layout, with the reason, where the kernel cannot do it. While the
+ * wire is open, CPUs stay out of idle states slower than polling
+ * (/dev/cpu_dma_latency, released when the fd closes, even at a crash):
+ * a DUT CPU that halts between batches takes tens of microseconds to
+ * wake in a VM, and the DUT's ring holds 256 frames.
+ */
+static void layout_probe(struct wire *w)
+{
+	const struct wire_topo *t = &w->topo;
+	int err;
+
+	w->cpu_latency_fd = -1;
+	if (w->layout != WIRE_LAYOUT_ISOLATED)
+		return;
+	err = wire_napi_set_threaded(t->ns[WIRE_NS_SINK],
+				     t->ifname[WIRE_DEV_SINK], true);
+	if (!err)
+		err = wire_napi_set_threaded(t->ns[WIRE_NS_SINK],
+					     t->ifname[WIRE_DEV_SINK], false);
+	if (err) {
+		perf_msg(w->layout_note, sizeof(w->layout_note),
+			 "threaded NAPI not available on veth here (%s): layout shared",
+			 strerror(-err));
+		w->layout = WIRE_LAYOUT_SHARED;
+		w->dut_cpu = w->gen_cpus[0];
+		return;
+	}
+	w->cpu_latency_fd = wire_cpu_latency_hold();
+	w->dut_ksoftirqd = wire_counters_ksoftirqd(w->dut_cpu);
+}
+
+/*
+ * Port A's NAPI on the DUT CPU, SCHED_FIFO so that no other task on that
+ * CPU delays it (the ring overflows after 256 frames). The NAPI exists
+ * only while a native program is attached or GRO is on, and every attach
+ * brings a new one (a new kthread): called after each. The sink's NAPI
+ * is not threaded: it runs in softirq after the DUT's poll, on the DUT CPU.
+ */
+static int layout_dut(struct wire *w, char *why, size_t len)
+{
+	const struct wire_topo *t = &w->topo;
+	const char *dev = t->ifname[WIRE_DEV_DUT_A];
+	int err, i, n;
+
+	w->nr_dut_napi = 0;
+	if (w->layout != WIRE_LAYOUT_ISOLATED)
+		return 0;
+	err = wire_napi_set_threaded(t->ns[WIRE_NS_DUT], dev, true);
+	n = err ? err : wire_napi_threads(dev, w->dut_napi, WIRE_MAX_THREADS);
+	err = n < 0 ? n : n == 0 ? -ESRCH : 0;
+	for (i = 0; !err && i < n; i++)
+		err = wire_napi_place(w->dut_napi[i], w->dut_cpu);
+	if (err) {
+		perf_msg(why, len, "cannot run port A's NAPI threaded on CPU %d: %s",
+			 w->dut_cpu, strerror(-err));
+		return err;
+	}
+	w->nr_dut_napi = n;
+	return 0;
+}
+
 /* ---- open / close ---- */
 
 int wire_open(struct wire *w, char *why, size_t len)
@@ -18,6 +113,7 @@ int wire_open(struct wire *w, char *why, size_t len)
 
 	memset(w, 0, sizeof(*w));
 	w->open = true;
+	w->cpu_latency_fd = -1;
 	w->gen_link_fd = w->sink_link_fd = -1;
 	w->dut.link_fd = w->dut.pass_link_fd = -1;
 	wire_opts_resolve();
@@ -29,11 +125,7 @@ int wire_open(struct wire *w, char *why, size_t len)
 	ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (w->nr_cpus <= 0 || ncpu <= 0)
 		return perf_msg(why, len, "cannot count CPUs"), -EINVAL;
-	/* Thread i on the measuring CPU (env.cpu), then downwards. */
-	for (i = 0; i < wire_opts.gen_threads; i++)
-		w->gen_cpus[i] = ((env.cpu >= 0 ? env.cpu : ncpu - 1) - i +
-				  ncpu * WIRE_MAX_THREADS) % ncpu;
-	w->nr_gen_cpus = wire_opts.gen_threads;
+	layout_cpus(w, ncpu);
 	for (i = 0; i < w->nr_gen_cpus; i++)
 		w->ksoftirqd[i] = wire_counters_ksoftirqd(w->gen_cpus[i]);
 	/*
@@ -50,9 +142,14 @@ int wire_open(struct wire *w, char *why, size_t len)
 		err = wire_traffic_attach(w, why, len);
 	if (!err)
 		err = wire_traffic_probe(w, why, len);
-	if (err)
+	if (err) {
 		wire_close(w);
-	return err;
+		return err;
+	}
+	layout_probe(w);
+	if (w->layout_note[0])
+		test__info("wire: %s", w->layout_note);
+	return 0;
 }
 
 void wire_close(struct wire *w)
@@ -75,6 +172,9 @@ void wire_close(struct wire *w)
 	w->sink_obj = NULL;
 	if (w->have_topo)
 		wire_topo_destroy(&w->topo);
+	if (w->cpu_latency_fd >= 0)
+		close(w->cpu_latency_fd);
+	w->cpu_latency_fd = -1;
 	w->have_topo = false;
 	w->open = false;
 }
@@ -147,7 +247,21 @@ int wire_dut_attach(struct wire *w, struct bpf_object *obj,
 	}
 	wire_track_prog(w, d->prog_fd);
 	w->dut_attached = true;
-	return 0;
+	err = layout_dut(w, why, len);
+	if (err)
+		wire_dut_detach(w);
+	return err;
+}
+
+int wire_dut_unthread(struct wire *w)
+{
+	const struct wire_topo *t = &w->topo;
+
+	if (!w->nr_dut_napi)
+		return 0;
+	w->nr_dut_napi = 0;
+	return wire_napi_set_threaded(t->ns[WIRE_NS_DUT],
+				      t->ifname[WIRE_DEV_DUT_A], false);
 }
 
 void wire_dut_detach(struct wire *w)

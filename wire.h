@@ -19,12 +19,14 @@
 #include <linux/types.h>
 
 #include "fwd_ctl.h"
+#include "metrics.h"
 #include "netns.h"
 #include "wire_abi.h"
 
 struct bpf_object;
 struct bpf_program;
 struct bpf_link;
+struct point_key;
 
 enum wire_mode {
 	WIRE_MODE_GENERIC,	/* XDP_FLAGS_SKB_MODE */
@@ -35,6 +37,21 @@ enum wire_mode {
 
 const char *wire_mode_name(enum wire_mode mode);
 
+/*
+ * Where the stages run. shared: everything on the generator's CPU, the
+ * veths' NAPI in softirq right after each batch. isolated: DUT port A's
+ * NAPI threaded, pinned to a CPU of its own (the DUT CPU) and SCHED_FIFO;
+ * the sink's NAPI runs in softirq after it, on the DUT CPU too (on the
+ * generator's CPU it costs several times more per frame, docs/wire.md).
+ */
+enum wire_layout {
+	WIRE_LAYOUT_AUTO,	/* isolated where there are 2 CPUs or more */
+	WIRE_LAYOUT_SHARED,
+	WIRE_LAYOUT_ISOLATED,
+};
+
+const char *wire_layout_name(enum wire_layout layout);
+
 enum wire_ns { WIRE_NS_GEN, WIRE_NS_DUT, WIRE_NS_SINK, WIRE_NS_MAX };
 enum wire_dev { WIRE_DEV_GEN, WIRE_DEV_DUT_A, WIRE_DEV_DUT_B, WIRE_DEV_SINK,
 		WIRE_DEV_MAX };
@@ -43,6 +60,8 @@ enum wire_dev { WIRE_DEV_GEN, WIRE_DEV_DUT_A, WIRE_DEV_DUT_B, WIRE_DEV_SINK,
 #define WIRE_MAX_THREADS	64
 #define WIRE_MAX_PROGS		256	/* programs one session attaches */
 #define WIRE_MAX_REPS		64	/* repetitions of one point */
+/* The generator stamps 1 frame in this many (a power of 2): latency sample */
+#define WIRE_STAMP_EVERY	8
 
 /* Command-line options of the wire tests (see wire_opts_resolve()). */
 struct wire_opts {
@@ -58,12 +77,15 @@ struct wire_opts {
 	char offload_dev[IFNAMSIZ];	/* --offload-dev, "" = none */
 	char dut_in[IFNAMSIZ];		/* --dut-dev IN,OUT, "" = none */
 	char dut_out[IFNAMSIZ];
+	enum wire_layout layout;	/* --wire-layout */
 };
 
 extern struct wire_opts wire_opts;
 
 /* Fill what the user left unset from the profile (quick or full). */
 void wire_opts_resolve(void);
+/* Repetitions of a wire point: env.reps, at most 3 in the quick profile. */
+int wire_reps(void);
 /* Frame sizes of wire runs: env.sizes, only the extremes in --quick. */
 int wire_sizes(int *sizes, int max);
 
@@ -107,6 +129,13 @@ struct wire {
 	int gen_cpus[WIRE_MAX_THREADS];	/* where generator threads run */
 	int nr_gen_cpus;
 	int ksoftirqd[WIRE_MAX_THREADS];	/* pid of ksoftirqd/<gen cpu>, 0 */
+	enum wire_layout layout;	/* shared or isolated, as opened */
+	char layout_note[160];		/* why isolated fell back, or "" */
+	int dut_cpu;			/* isolated: port A's NAPI runs here */
+	int dut_napi[WIRE_MAX_THREADS];	/* pids of port A's NAPI kthreads */
+	int nr_dut_napi;
+	int dut_ksoftirqd;		/* pid of ksoftirqd/<dut_cpu>, 0 */
+	int cpu_latency_fd;		/* /dev/cpu_dma_latency held, or -1 */
 	/* programs this session loaded: the cleanup check looks them up */
 	__u32 prog_ids[WIRE_MAX_PROGS];
 	int nr_prog_ids;
@@ -143,6 +172,7 @@ struct wire_trial_cfg {
 	__u64 ts_offset_ns;		/* stamp frames this much in the past */
 	bool capture;			/* sink copies one frame */
 	bool bpf_stats;			/* run-time stats on for this trial */
+	bool bare;			/* the bare loop, not the generator */
 };
 
 /* Percentiles of one trial's histogram, in ns. */
@@ -164,7 +194,9 @@ struct wire_trial_result {
 	long gen_vol_switches;		/* generator threads blocked */
 	long gen_invol_switches;	/* ... preempted */
 	__u64 sent;			/* frames the generator transmitted */
+	__u64 gen_frames;		/* frames its test_run calls asked for */
 	__u64 received;			/* frames of ours at the sink */
+	__u64 stamped;			/* ... with a timestamp: latency sample */
 	__u64 foreign;			/* other frames at the sink */
 	/* DUT verdicts (programs built on the base forwarder) */
 	bool have_dut_counts;
@@ -178,6 +210,13 @@ struct wire_trial_result {
 	__u64 drop_skb;			/* veth skb path (generic mode) */
 	__u64 drop_rx;			/* veth receive path */
 	__u64 kernel_drops;		/* sum of the above */
+	/*
+	 * The same drops by stage: entering or inside the DUT (port A's
+	 * ring full, its redirects and exceptions) and after it (the
+	 * sink's ring full): loss at the DUT is the DUT's, loss after it is
+	 * the sink's, a limit of the measurement.
+	 */
+	__u64 drop_dut, drop_sink;
 	/* sent - received - passed - kernel drops: 0 when all accounted */
 	__s64 unaccounted;
 	__u64 seq_lost;			/* sequence numbers never seen */
@@ -191,6 +230,17 @@ struct wire_trial_result {
 	double prog_core_pct;
 	double host_ns_per_pkt;		/* sys+irq+softirq of all CPUs */
 	double host_core_pct;
+	/*
+	 * Isolated layout: CPU time of port A's NAPI kthreads (the DUT's
+	 * receive path: its program, the redirect, the transmit to the
+	 * sink, whose receive runs there too; ksoftirqd of the DUT CPU
+	 * included) as a share of the trial and per frame the DUT saw; busy
+	 * share of the DUT CPU from /proc/stat (tick resolution) as a check
+	 * that nothing else ran there.
+	 */
+	bool have_dut_cpu;
+	double dut_cpu_share, dut_ns_per_pkt;
+	double dut_cpu_busy_share;
 	/* the frame the sink captured */
 	bool captured;
 	__u32 cap_len;
@@ -202,6 +252,15 @@ int wire_trial(struct wire *w, const struct wire_trial_cfg *cfg,
 /* Defaults for a trial of frame_size at rate_pps from wire_opts. */
 void wire_trial_defaults(struct wire_trial_cfg *cfg, unsigned int frame_size,
 			 double rate_pps, double duration_ms);
+/*
+ * Generator efficiency: the generator and the bare live-frames loop
+ * (XDP_TX of the template, no per-frame work) each offering flat out
+ * for duration_ms into a DUT port that drops everything, on the
+ * generator's CPU. Frames per second each offered. Attaches its own DUT:
+ * detaches the one attached before.
+ */
+int wire_gen_compare(struct wire *w, unsigned int frame_size,
+		     double duration_ms, double *gen_pps, double *bare_pps);
 /* One line with what a trial counted, for -v and failures. */
 void wire_trial_log(const char *what, const struct wire_trial_result *res);
 
@@ -212,37 +271,71 @@ void wire_trial_log(const char *what, const struct wire_trial_result *res);
 int wire_check_forwarded(const struct wire *w, const __u8 *frame, __u32 len,
 			 unsigned int frame_size, char *why, size_t why_len);
 
+/* Loads of a point: --latency-at fractions, then 100% (the confirmation). */
+#define WIRE_MAX_LOADS		(WIRE_MAX_LATENCY_AT + 1)
+
+/* What the trials at one fraction of the zero-loss rate measured. */
+struct wire_load {
+	double frac;			/* of the zero-loss rate */
+	int reps;
+	double lat[5][WIRE_MAX_REPS];	/* p50 p90 p99 p999 max */
+	double offered[WIRE_MAX_REPS];	/* Mpps */
+	double dut_pct[WIRE_MAX_REPS];	/* DUT CPU busy share */
+	double batch_ns[WIRE_MAX_REPS];	/* the batch's latency share */
+	double prog_pct[WIRE_MAX_REPS];	/* bpf_stats ns x rate, same scale */
+};
+
 /* Everything measured for one (program, mode, frame size) point. */
 struct wire_point {
 	int reps;
 	double mpps_max[WIRE_MAX_REPS], gbps_max[WIRE_MAX_REPS];
 	double loss_max[WIRE_MAX_REPS], offered_max[WIRE_MAX_REPS];
+	double loss_dut_max[WIRE_MAX_REPS];	/* of it, at the DUT */
 	double mpps_zero_loss[WIRE_MAX_REPS], gbps_zero_loss[WIRE_MAX_REPS];
-	/* p50 p90 p99 p999 max at each --latency-at load */
-	double lat[WIRE_MAX_LATENCY_AT][5][WIRE_MAX_REPS];
-	int lat_reps[WIRE_MAX_LATENCY_AT];
+	double gen_limited[WIRE_MAX_REPS];	/* 1: zero loss is a bound */
+	struct wire_load load[WIRE_MAX_LOADS];
+	int nr_loads;
 	double prog_ns[WIRE_MAX_REPS], prog_pct[WIRE_MAX_REPS];
 	double host_ns[WIRE_MAX_REPS], host_pct[WIRE_MAX_REPS];
+	/* DUT CPU per packet: at the zero-loss rate, or saturated (no search) */
+	double dut_ns[WIRE_MAX_REPS], dut_pct[WIRE_MAX_REPS];
+	int dut_reps;
+	double dut_full_ns[WIRE_MAX_REPS];	/* at full load, NaN: none */
 	double gen_cpu_pct[WIRE_MAX_REPS];	/* gen_cpu_share at full load */
 	double ksoftirqd_pct[WIRE_MAX_REPS];	/* ksoftirqd_share, same */
 	__s64 unaccounted;		/* worst over all trials */
-	bool gen_limited;		/* no loss even at full offered load */
+	bool gen_limited_any;		/* some repetition was */
 	bool have_prog_stats;
 };
 
 struct wire_measure_cfg {
 	unsigned int frame_size;
-	bool search;			/* RFC 2544 search and latency points */
+	bool search;			/* RFC 2544 search */
+	bool loads;			/* ... and trials at --latency-at loads */
 	bool cpu;			/* bpf_stats trial */
 	double duration_ms;		/* trials; 0: wire_opts.duration_ms */
 };
 
 /*
- * Measure a point wire_reps() times: full-load trial, RFC 2544 binary
- * search, latency at the wire_opts fractions, CPU trial. 0 or -errno.
+ * Measure a point wire_reps() times: full-load trial, CPU trial, RFC 2544
+ * binary search with a confirming trial, trials at the wire_opts fractions
+ * of the zero-loss rate (latency, DUT CPU). 0 or -errno.
  */
 int wire_measure(struct wire *w, const struct wire_measure_cfg *mc,
 		 struct wire_point *pt);
+/*
+ * The same one repetition at a time, so that a test can interleave its
+ * points (repetitions of each spread over the whole test).
+ */
+void wire_point_init(struct wire_point *pt, const struct wire_measure_cfg *mc);
+int wire_measure_rep(struct wire *w, const struct wire_measure_cfg *mc,
+		     struct wire_point *pt);
+/*
+ * Statistics of x[0..n-1] recorded as metric of key; NaN values are
+ * repetitions that did not measure it (nothing recorded if none did).
+ */
+void wire_metric_add(const struct point_key *key, enum metric_id metric,
+		     const double *x, int n);
 /* Record a measured point with results_add(): mode column = wire mode. */
 void wire_results_add(const struct wire_point *pt, const char *property,
 		      long n, const char *variant, unsigned int frame_size,

@@ -178,22 +178,35 @@ void wire_counters_snap(const struct wire *w, struct wire_snap *s)
 		snap_dev(w, s, i);
 	wire_counters_prog_run(w->dut_attached ? w->dut.prog_fd : -1,
 			       &s->run_ns, &s->run_cnt);
-	/* on veth all the work runs on the generator's CPUs */
+	/* on veth all the work runs on the wire's CPUs */
 	s->cpu_busy_ns = wire_counters_cpu_busy_ns(w->gen_cpus,
 						   w->nr_gen_cpus);
+	if (w->layout == WIRE_LAYOUT_ISOLATED)
+		s->cpu_busy_ns += wire_counters_cpu_busy_ns(&w->dut_cpu, 1);
 	for (i = 0; i < w->nr_gen_cpus; i++)
 		if (w->ksoftirqd[i])
 			s->ksoftirqd_ns += task_cpu_ns(w->ksoftirqd[i]);
+	if (w->layout != WIRE_LAYOUT_ISOLATED)
+		return;
+	s->dut_cpu_busy_ns = wire_counters_cpu_busy_ns(&w->dut_cpu, 1);
+	for (i = 0; i < w->nr_dut_napi; i++)
+		s->dut_napi_ns += wire_task_runtime_ns(w->dut_napi[i]);
+	/* softirq work deferred from the DUT's kthread runs there */
+	if (w->dut_ksoftirqd)
+		s->dut_napi_ns += wire_task_runtime_ns(w->dut_ksoftirqd);
 }
 
 /* Kernel drops between two snapshots, each frame counted once. */
 static void snap_drops(const struct wire *w, const struct wire_snap *a,
 		       const struct wire_snap *b, struct wire_trial_result *r)
 {
-	__u64 tx_dropped, own;
+	__u64 tx_dropped, own, dev_drops;
 	int i;
 
 	for (i = 0; i < WIRE_DEV_MAX; i++) {
+		__u64 before = r->drop_xmit + r->drop_redirect +
+			       r->drop_exception + r->drop_skb + r->drop_rx;
+
 		__u64 xmit_err = wire_delta(b->eth_xmit_err[i],
 					    a->eth_xmit_err[i]);
 		__u64 tx_err = wire_delta(b->eth_tx_err[i], a->eth_tx_err[i]);
@@ -222,6 +235,16 @@ static void snap_drops(const struct wire *w, const struct wire_snap *a,
 		r->drop_skb += tx_dropped > own ? tx_dropped - own : 0;
 		r->drop_rx += wire_delta(b->eth_rx_drops[i],
 					 a->eth_rx_drops[i]);
+		/*
+		 * gen's transmit is into port A's ring and port A is the
+		 * DUT's; port B's transmit and the sink's receive are after.
+		 */
+		dev_drops = r->drop_xmit + r->drop_redirect + r->drop_exception +
+			    r->drop_skb + r->drop_rx - before;
+		if (i == WIRE_DEV_GEN || i == WIRE_DEV_DUT_A)
+			r->drop_dut += dev_drops;
+		else
+			r->drop_sink += dev_drops;
 	}
 	r->kernel_drops = r->drop_xmit + r->drop_redirect + r->drop_exception +
 			  r->drop_skb + r->drop_rx;
@@ -384,6 +407,7 @@ int wire_counters_sink(const struct wire *w, struct wire_sink_stats *sum)
 		sum->foreign += st[c].foreign;
 		sum->bad_stream += st[c].bad_stream;
 		sum->clock_neg += st[c].clock_neg;
+		sum->stamped += st[c].stamped;
 		if (st[c].lat_min && (!sum->lat_min || st[c].lat_min < sum->lat_min))
 			sum->lat_min = st[c].lat_min;
 		if (st[c].lat_max > sum->lat_max)
@@ -528,6 +552,17 @@ void wire_counters_compute(const struct wire *w, const struct wire_snap *a,
 	if (r->received)
 		r->host_ns_per_pkt = (b->cpu_busy_ns - a->cpu_busy_ns) /
 				     r->received;
+	r->have_dut_cpu = w->layout == WIRE_LAYOUT_ISOLATED &&
+			  w->nr_dut_napi > 0 && elapsed_ns > 0;
+	if (r->have_dut_cpu) {
+		double dut = b->dut_napi_ns - a->dut_napi_ns;
+
+		r->dut_cpu_share = dut / elapsed_ns;
+		r->dut_ns_per_pkt = r->dut_seen ? dut / r->dut_seen :
+				    r->received ? dut / r->received : 0;
+		r->dut_cpu_busy_share = (b->dut_cpu_busy_ns -
+					 a->dut_cpu_busy_ns) / elapsed_ns;
+	}
 	if (b->run_cnt > a->run_cnt) {
 		r->have_prog_stats = true;
 		r->prog_ns_per_pkt = (double)(b->run_ns - a->run_ns) /

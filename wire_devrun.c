@@ -5,6 +5,7 @@
  * are read over windows of --duration, and the rates and CPU cost that
  * follow are recorded.
  */
+#include <math.h>
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
 
@@ -28,6 +29,8 @@ struct devrun_samples {
 	double mpps_out[WIRE_MAX_REPS], gbps_out[WIRE_MAX_REPS];
 	double drop_pct_in[WIRE_MAX_REPS];
 	double host_ns[WIRE_MAX_REPS], host_pct[WIRE_MAX_REPS];
+	/* a window without loss at IN: the DUT's zero-loss rate is >= it */
+	double gen_limited[WIRE_MAX_REPS], zero_loss[WIRE_MAX_REPS];
 	double prog_ns[WIRE_MAX_REPS], prog_pct[WIRE_MAX_REPS];
 	int nr_prog;
 	double frame_bytes;
@@ -96,6 +99,9 @@ static void devrun_record(struct devrun_samples *s, const struct devrun_snap *a,
 						    a->in.rx_dropped) / rx : 0;
 	s->host_pct[i] = 100 * (b->busy_ns - a->busy_ns) / t;
 	s->host_ns[i] = fwd ? (b->busy_ns - a->busy_ns) / fwd : 0;
+	s->gen_limited[i] = fwd > 0 && !wire_delta(b->in.rx_dropped,
+						   a->in.rx_dropped);
+	s->zero_loss[i] = s->gen_limited[i] ? s->mpps_fwd[i] : NAN;
 	s->n++;
 }
 
@@ -114,6 +120,16 @@ static void devrun_results(const struct devrun_samples *s, enum wire_mode mode)
 	wire_metric_add(&key, METRIC_DROP_PCT_IN, s->drop_pct_in, s->n);
 	wire_metric_add(&key, METRIC_CPU_HOST_NS, s->host_ns, s->n);
 	wire_metric_add(&key, METRIC_CPU_HOST_PCT, s->host_pct, s->n);
+	/*
+	 * The same CPU figures as the veth wire: here the DUT is the whole
+	 * host (nothing else of the suite runs on it), its busy time over
+	 * every CPU. The RFC 2544 search is the external generator's; per
+	 * window the DUT says whether it lost frames at its input.
+	 */
+	wire_metric_add(&key, METRIC_DUT_CPU_PCT, s->host_pct, s->n);
+	wire_metric_add(&key, METRIC_CPU_DUT_NS, s->host_ns, s->n);
+	wire_metric_add(&key, METRIC_GENERATOR_LIMITED, s->gen_limited, s->n);
+	wire_metric_add(&key, METRIC_MPPS_ZERO_LOSS, s->zero_loss, s->n);
 	wire_metric_add(&key, METRIC_CPU_PROG_NS, s->prog_ns, s->nr_prog);
 	wire_metric_add(&key, METRIC_CPU_PROG_PCT, s->prog_pct, s->nr_prog);
 }

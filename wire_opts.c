@@ -25,6 +25,17 @@ const char *wire_mode_name(enum wire_mode mode)
 	return mode < WIRE_MODE_MAX ? mode_names[mode] : "unknown";
 }
 
+static const char *const layout_names[] = {
+	[WIRE_LAYOUT_AUTO] = "auto",
+	[WIRE_LAYOUT_SHARED] = "shared",
+	[WIRE_LAYOUT_ISOLATED] = "isolated",
+};
+
+const char *wire_layout_name(enum wire_layout layout)
+{
+	return layout <= WIRE_LAYOUT_ISOLATED ? layout_names[layout] : "unknown";
+}
+
 __u32 wire_mode_flags(enum wire_mode mode)
 {
 	switch (mode) {
@@ -173,6 +184,18 @@ static int parse_dut_dev(const char *arg)
 	return 0;
 }
 
+static int parse_layout(const char *arg)
+{
+	if (!strcmp(arg, "shared"))
+		wire_opts.layout = WIRE_LAYOUT_SHARED;
+	else if (!strcmp(arg, "isolated"))
+		wire_opts.layout = WIRE_LAYOUT_ISOLATED;
+	else
+		perf_usage_error("--wire-layout wants 'shared' or 'isolated', not '%s'",
+				 arg);
+	return 0;
+}
+
 PERF_OPTION(wire_rate, .name = "rate", .arg = "PPS",
 	    .help = "wire: offered load cap, packets/s, k/M suffix (default max)",
 	    .parse = parse_rate);
@@ -194,6 +217,9 @@ PERF_OPTION(wire_loss, .name = "loss-tolerance", .arg = "PCT",
 PERF_OPTION(wire_latency_at, .name = "latency-at", .arg = "LIST",
 	    .help = "wire: latency at these % of zero-loss rate (default 10,50,90)",
 	    .parse = parse_latency_at);
+PERF_OPTION(wire_layout, .name = "wire-layout", .arg = "L",
+	    .help = "wire: isolated (DUT on a CPU of its own, default) or shared",
+	    .parse = parse_layout);
 PERF_OPTION(wire_offload_dev, .name = "offload-dev", .arg = "IFNAME",
 	    .help = "wire: offload-capable NIC for the offload mode",
 	    .parse = parse_offload_dev);
@@ -231,17 +257,24 @@ int wire_reps(void)
 	return env.reps < WIRE_MAX_REPS ? env.reps : WIRE_MAX_REPS;
 }
 
+/*
+ * A veth wire moves frames by pointer: the size hardly matters, and every
+ * size costs a full set of searches. The smallest, middle and largest of
+ * --sizes (quick: the smallest and largest).
+ */
 int wire_sizes(int *sizes, int max)
 {
-	int i, n = 0;
+	int keep = env.quick ? 2 : 3, n = 0, i;
 
-	if (env.quick && env.nr_sizes > 2 && max >= 2) {
-		sizes[0] = env.sizes[0];
-		sizes[1] = env.sizes[env.nr_sizes - 1];
-		return 2;
+	if (env.nr_sizes <= keep || max < keep) {
+		for (i = 0; i < env.nr_sizes && n < max; i++)
+			sizes[n++] = env.sizes[i];
+		return n;
 	}
-	for (i = 0; i < env.nr_sizes && n < max; i++)
-		sizes[n++] = env.sizes[i];
+	sizes[n++] = env.sizes[0];
+	if (keep == 3)
+		sizes[n++] = env.sizes[env.nr_sizes / 2];
+	sizes[n++] = env.sizes[env.nr_sizes - 1];
 	return n;
 }
 

@@ -5,10 +5,13 @@
  *
  *   wire_opts.c      options, profile defaults, modes
  *   wire_topo.c      namespaces and veths, XDP attach, cleanup check
- *   wire_traffic.c   generator and sink objects, frames, generator threads
+ *   wire_traffic.c   generator and sink objects, frames, pacing, threads
+ *   wire_napi.c      threaded NAPI: switch on, find and place kthreads
  *   wire_counters.c  counter snapshots, per-trial maps, latency, CPU time
- *   wire.c           a session: open, close, the DUT
- *   wire_trial.c     one trial, RFC 2544 search, measured points, results
+ *   wire.c           a session: open, close, layout, the DUT
+ *   wire_trial.c     one trial
+ *   wire_search.c    RFC 2544 search, load trials, generator efficiency
+ *   wire_point.c     measured points (repetitions of trials), results
  *   wire_devrun.c    the DUT on host NICs (--dut-dev, --offload-dev)
  */
 #ifndef __WIRE_PRIV_H
@@ -28,6 +31,12 @@ struct point_key;
 #define WIRE_GEN_TTL		64
 #define WIRE_GEN_PORT		9	/* discard */
 #define NS_PER_S		1e9
+/* Per generator thread, from this rate up the program paces itself. */
+#define WIRE_PACE_PROG_PPS	10000.0
+/* A paced batch (flushed to the DUT at its end) spans at most this long. */
+#define WIRE_BATCH_SPAN_NS	20000.0
+/* Frames a late paced generator may send back to back to catch up. */
+#define WIRE_PACE_CATCHUP	128
 
 static inline int wire_map_fd(struct bpf_object *obj, const char *name)
 {
@@ -49,8 +58,6 @@ static inline __u64 wire_delta(__u64 after, __u64 before)
 
 /* ---- wire_opts.c ---- */
 __u32 wire_mode_flags(enum wire_mode mode);
-/* Repetitions of a wire point: env.reps, at most 3 in the quick profile. */
-int wire_reps(void);
 /* Gbit/s of frames of frame_size at pps, FCS included, no preamble/IFG. */
 double wire_gbps(double pps, unsigned int frame_size);
 
@@ -77,10 +84,22 @@ int wire_check_clean(const struct wire *w, char *why, size_t len);
 int wire_traffic_load(struct wire *w, char *why, size_t len);
 /* Attach generator and sink at the ends of the topology. */
 int wire_traffic_attach(struct wire *w, char *why, size_t len);
+/*
+ * The program attached to the generator's veth (and so in the dispatcher,
+ * see wire_traffic_attach()): the generator or the bare loop.
+ */
+int wire_traffic_use(const struct wire *w, bool bare);
 /* One live frame: WIRE_SKIP on kernels without live frames. */
 int wire_traffic_probe(struct wire *w, char *why, size_t len);
 /* Write w->gen_cfg to the generator's map (between trials only). */
 int wire_traffic_config(const struct wire *w);
+/* Pacing of a trial at cfg->rate_pps into w->gen_cfg (not written yet). */
+void wire_traffic_pace(struct wire *w, const struct wire_trial_cfg *cfg);
+/*
+ * Frames per batch of a thread offering rate pps (0: unpaced): a batch
+ * reaches the DUT when it ends, so paced ones span WIRE_BATCH_SPAN_NS.
+ */
+__u32 wire_pace_batch(const struct wire_trial_cfg *cfg, double rate);
 /* The frame the generator sends for frame_size. */
 int wire_traffic_frame(const struct wire *w, unsigned int frame_size,
 		       __u8 *buf, __u32 *len);
@@ -90,6 +109,18 @@ int wire_traffic_run(const struct wire *w, const struct wire_trial_cfg *cfg,
 		     struct wire_trial_result *r);
 /* The sink object with only xdp_wire_pass (XDP_PASS) loaded. 0 or -errno. */
 int wire_traffic_pass_load(struct bpf_object **obj, char *why, size_t len);
+
+/* ---- wire_napi.c ---- */
+/* Write /sys/class/net/IFNAME/threaded of namespace ns. 0 or -errno. */
+int wire_napi_set_threaded(const char *ns, const char *ifname, bool on);
+/* Pids of the kthreads "napi/IFNAME-<id>": how many, or -errno. */
+int wire_napi_threads(const char *ifname, int *pids, int max);
+/* Pin a NAPI kthread to cpu, SCHED_FIFO at the lowest priority. */
+int wire_napi_place(int pid, int cpu);
+/* Keep CPUs out of idle states slower than polling: fd to close, or -1. */
+int wire_cpu_latency_hold(void);
+/* CPU time a task ran, ns (/proc/<pid>/schedstat); 0 if unknown. */
+double wire_task_runtime_ns(int pid);
 
 /* ---- wire_counters.c ---- */
 /* Monotonic counters, read before and after a trial. */
@@ -104,6 +135,8 @@ struct wire_snap {
 	__u64 run_ns, run_cnt;
 	double cpu_busy_ns;
 	double ksoftirqd_ns;
+	double dut_cpu_busy_ns;		/* /proc/stat of the DUT CPU */
+	double dut_napi_ns;		/* port A's NAPI kthreads ran */
 };
 
 void wire_counters_snap(const struct wire *w, struct wire_snap *s);
@@ -142,10 +175,39 @@ int wire_dut_configure(struct wire_dut *d, struct bpf_object *obj,
 		       const unsigned char *next_in,
 		       const unsigned char *mac_out,
 		       const unsigned char *next_out);
+/* Port A's NAPI back in softirq on the sender's CPU until the next attach. */
+int wire_dut_unthread(struct wire *w);
 
 /* ---- wire_trial.c ---- */
-/* Statistics of x[0..n-1] recorded as metric of key (nothing if n < 1). */
-void wire_metric_add(const struct point_key *key, enum metric_id metric,
-		     const double *x, int n);
+/* Keep the worst unaccounted count of pt's trials. */
+void wire_point_track(struct wire_point *pt, const struct wire_trial_result *r);
+
+/* ---- wire_search.c ---- */
+struct wire_search_result {
+	double zero_loss_pps;		/* what the confirming trial offered */
+	bool gen_limited;		/* the DUT kept up: a lower bound */
+	bool confirmed;
+	int trials;
+	struct wire_trial_cfg confirm_cfg;	/* the trial at 100% */
+	struct wire_trial_result confirm;
+};
+
+/*
+ * RFC 2544 zero-loss rate below the full-load trial full: bisection on the
+ * offered rate (from hint's neighbourhood when hint > 0), then a
+ * confirming trial at the rate found. 0 or -errno.
+ */
+int wire_search(struct wire *w, unsigned int frame_size,
+		const struct wire_trial_result *full, double hint,
+		struct wire_point *pt, struct wire_search_result *out);
+/* Record trial r at fraction frac of the zero-loss rate as load i of pt. */
+void wire_load_record(struct wire_point *pt, int i, double frac,
+		      const struct wire_trial_cfg *cfg,
+		      const struct wire_trial_result *r, double gen_pps,
+		      double prog_ns);
+/* Trials at the --latency-at fractions of zero_loss (pps), loads 0..n-1. */
+int wire_load_points(struct wire *w, unsigned int frame_size,
+		     double zero_loss, double gen_pps, double prog_ns,
+		     struct wire_point *pt);
 
 #endif /* __WIRE_PRIV_H */

@@ -37,12 +37,13 @@
 #define ENOTSUPP		524
 #endif
 
-/* Paced bursts are spaced at least this far apart (per-call cost ~6 us). */
-#define PACE_BURST_NS		50000.0
-/* A late paced call catches up with at most this many frames. */
-#define PACE_MAX_CALL		4096
-/* Unpaced calls are sized to last about this long (stop latency). */
+/*
+ * Calls are sized to last about this long: each pays test_run's setup (a
+ * new page pool whose pages are allocated and filled again), so long, but
+ * short enough to stop a trial promptly.
+ */
 #define FULL_CALL_NS		2e6
+#define PACED_CALL_NS		10e6
 
 /* ---- generator and sink objects ---- */
 
@@ -129,6 +130,33 @@ int wire_traffic_config(const struct wire *w)
 	return bpf_map_update_elem(fd, &key, &w->gen_cfg, BPF_ANY) ? -errno : 0;
 }
 
+void wire_traffic_pace(struct wire *w, const struct wire_trial_cfg *cfg)
+{
+	double rate = cfg->rate_pps / (cfg->threads > 0 ? cfg->threads : 1);
+
+	w->gen_cfg.interval_ps = 0;
+	w->gen_cfg.catchup_ps = 0;
+	if (rate < WIRE_PACE_PROG_PPS)
+		return;
+	w->gen_cfg.interval_ps = (__u64)(1e12 / rate);
+	/*
+	 * Catching up (after the gap between two calls, or a preemption)
+	 * sends frames back to back: at most WIRE_PACE_CATCHUP, which a
+	 * DUT's 256-frame ring absorbs; later than that, the schedule
+	 * restarts and the trial offers less than asked (it says so).
+	 */
+	w->gen_cfg.catchup_ps = w->gen_cfg.interval_ps * WIRE_PACE_CATCHUP;
+}
+
+__u32 wire_pace_batch(const struct wire_trial_cfg *cfg, double rate)
+{
+	double n = ceil(rate * WIRE_BATCH_SPAN_NS / NS_PER_S);
+
+	if (rate <= 0 || n >= cfg->batch)
+		return cfg->batch;
+	return n < 1 ? 1 : (__u32)n;
+}
+
 static __u32 prefix_host_mask(const struct pkt_prefix *p)
 {
 	return p->len >= 32 ? 0 : 0xffffffffU >> p->len;
@@ -181,6 +209,8 @@ static int gen_load(struct wire *w, char *why, size_t len)
 	cfg->dport = WIRE_GEN_PORT;
 	cfg->ttl = WIRE_GEN_TTL;
 	cfg->ts_offset_ns = 0;
+	cfg->seed = env.seed;
+	cfg->stamp_mask = WIRE_STAMP_EVERY - 1;
 	err = wire_traffic_config(w);
 	if (err)
 		perf_msg(why, len, "cannot write gen_config: %s", strerror(-err));
@@ -202,6 +232,14 @@ static int drops_register(struct wire *w, __u32 ino, int ifindex)
 	if (fd < 0)
 		return fd;
 	return bpf_map_update_elem(fd, &key, &zero, BPF_ANY) ? -errno : 0;
+}
+
+int wire_traffic_use(const struct wire *w, bool bare)
+{
+	const char *name = bare ? "xdp_bare_tx" : "xdp_trafficgen";
+
+	return bpf_link_update(w->gen_link_fd, wire_prog_fd(w->gen_obj, name),
+			       NULL) ? -errno : 0;
 }
 
 int wire_traffic_attach(struct wire *w, char *why, size_t len)
@@ -434,11 +472,12 @@ static void sleep_until(double t_ns)
 }
 
 /*
- * Paced: one test_run call per burst of `burst` frames (PACE_BURST_NS of
- * traffic) on a schedule counted from the start. A call that comes late
- * sends everything due (up to PACE_MAX_CALL frames): the per-call cost is
- * then spread over more frames and the average rate holds up to nearly the
- * unpaced rate. Unpaced: calls sized to FULL_CALL_NS.
+ * Paced above WIRE_PACE_PROG_PPS per thread: the program paces itself
+ * (gen_config.interval_ps) and calls are sized to FULL_CALL_NS like
+ * unpaced ones, so traffic is steady (no burst at the generator's speed
+ * when a call comes late) and no call pays test_run's per-call setup for
+ * a handful of frames. Below it, one frame per call, each call on a
+ * schedule counted from the start.
  */
 static void gen_loop(struct gen_thread *g, int prog_fd, int ifindex)
 {
@@ -450,14 +489,13 @@ static void gen_loop(struct gen_thread *g, int prog_fd, int ifindex)
 		.ctx_size_in = sizeof(ctx),
 		.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
 	);
-	__u32 batch = g->cfg->batch, n = 4096, burst = 1;
-	double end, now, due, late, t0, t1;
+	bool slow = g->rate > 0 && g->rate < WIRE_PACE_PROG_PPS;
+	__u32 batch = wire_pace_batch(g->cfg, g->rate), n;
+	double end, now, due, t0, t1;
 	struct rusage ru;
 
-	if (g->rate > 0) {
-		burst = (__u32)ceil(g->rate * PACE_BURST_NS / NS_PER_S);
-		burst = burst < 1 ? 1 : burst > batch ? batch : burst;
-	}
+	n = slow ? 1 : g->rate > 0 ? (__u32)ceil(g->rate * PACED_CALL_NS / NS_PER_S) :
+	    4096;
 	getrusage(RUSAGE_THREAD, &ru);
 	g->vol_switches = -ru.ru_nvcsw;
 	g->invol_switches = -ru.ru_nivcsw;
@@ -468,15 +506,12 @@ static void gen_loop(struct gen_thread *g, int prog_fd, int ifindex)
 		now = mono_ns();
 		if (now >= end || test__stopping())
 			break;
-		if (g->rate > 0) {
+		if (slow) {
 			due = g->t_start + g->frames * NS_PER_S / g->rate;
 			if (now < due) {
 				sleep_until(due < end ? due : end);
 				continue;
 			}
-			late = (now - g->t_start) * g->rate / NS_PER_S - g->frames;
-			n = late <= burst ? burst :
-			    late >= PACE_MAX_CALL ? PACE_MAX_CALL : (__u32)late;
 		}
 		opts.repeat = n;
 		opts.batch_size = n < batch ? n : batch;
@@ -515,7 +550,8 @@ static void *gen_thread_fn(void *arg)
 	prctl(PR_SET_TIMERSLACK, 1UL);
 	g->err = netns_enter(w->topo.ns[WIRE_NS_GEN], &saved);
 	if (gen_start_wait(g->start) > 0 && !g->err)
-		gen_loop(g, wire_prog_fd(w->gen_obj, "xdp_trafficgen"),
+		gen_loop(g, wire_prog_fd(w->gen_obj, g->cfg->bare ?
+					 "xdp_bare_tx" : "xdp_trafficgen"),
 			 w->topo.ifindex[WIRE_DEV_GEN]);
 	netns_leave(saved);
 	return NULL;
@@ -560,6 +596,7 @@ int wire_traffic_run(const struct wire *w, const struct wire_trial_cfg *cfg,
 			t1 = g[i].t_end;
 		cpu += g[i].cpu_ns;
 		wall += g[i].t_end - g[i].t_start;
+		r->gen_frames += g[i].frames;
 		r->gen_vol_switches += g[i].vol_switches;
 		r->gen_invol_switches += g[i].invol_switches;
 	}

@@ -10,6 +10,7 @@
  * forwarding rate, RFC 2544 zero-loss rate, latency at fractions of it and
  * CPU cost, for every frame size. Last, nothing of the run may be left.
  */
+#include <math.h>
 #include <linux/if_link.h>
 
 #include "test_perf.h"
@@ -21,6 +22,8 @@
 /* Far below what any veth path forwards: nothing may be lost. */
 #define LOW_RATE_PPS		20000
 #define LOW_RATE_MS		100
+/* Each run of the generator against the bare loop, flat out. */
+#define GEN_COMPARE_MS		100
 /* The generator stamps frames this far in the past (latency check). */
 #define INJECTED_DELAY_NS	2000000ULL
 
@@ -129,8 +132,10 @@ static void check_order(const struct wire_latency *l)
 }
 
 /*
- * Percentiles are ordered and every sample is in the histogram; frames
- * stamped INJECTED_DELAY_NS in the past show at least that latency.
+ * Percentiles are ordered and every stamped frame is in the histogram (one
+ * thread, nothing lost: sequence numbers 0, WIRE_STAMP_EVERY, ... of the
+ * frames sent); frames stamped INJECTED_DELAY_NS in the past show at least
+ * that latency.
  */
 static void subtest_latency(struct modes_ctx *c, enum wire_mode mode)
 {
@@ -140,53 +145,187 @@ static void subtest_latency(struct modes_ctx *c, enum wire_mode mode)
 		return;
 	if (!low_rate_trial(c, env.sizes[0], 0, false, &plain))
 		return;
-	ASSERT_EQ(plain.lat.count, plain.received, "histogram samples");
+	ASSERT_EQ(plain.stamped, (plain.sent + WIRE_STAMP_EVERY - 1) /
+				 WIRE_STAMP_EVERY, "stamped frames");
+	ASSERT_EQ(plain.lat.count, plain.stamped, "histogram samples");
 	ASSERT_EQ(plain.clock_neg, 0, "timestamps in the future");
 	check_order(&plain.lat);
 	if (!low_rate_trial(c, env.sizes[0], INJECTED_DELAY_NS, false, &delayed))
 		return;
 	test__info("latency p50 %.0f ns plain, %.0f ns with %llu ns injected",
 		   plain.lat.p50, delayed.lat.p50, INJECTED_DELAY_NS);
-	ASSERT_EQ(delayed.lat.count, delayed.received, "histogram samples");
+	ASSERT_EQ(delayed.lat.count, delayed.stamped, "histogram samples");
 	check_order(&delayed.lat);
 	ASSERT_DBL_GE(delayed.lat.min, INJECTED_DELAY_NS, "min >= injected");
 	ASSERT_DBL_GE(delayed.lat.p50, INJECTED_DELAY_NS, "p50 >= injected");
 }
 
+static double median_of(const double *x, int n)
+{
+	double v[WIRE_MAX_REPS];
+	int i, m = 0;
+
+	for (i = 0; i < n; i++)
+		if (x[i] == x[i])
+			v[m++] = x[i];
+	if (!m)
+		return NAN;
+	qsort(v, m, sizeof(*v), cmp_double);
+	return m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
+}
+
+/* What -v shows of a measured point: medians over the repetitions. */
+static void perf_summary(const struct wire *w, enum wire_mode mode, int size,
+			 const struct wire_point *pt)
+{
+	const struct wire_load *l;
+	double off, cpu;
+	char dut[64];
+	int i;
+
+	test__info("%s %d B: layout %s, generator CPU %d, DUT CPU %d: full load offered %.3f Mpps, forwarded %.3f Mpps, loss %.2f%% (at the DUT %.2f%%)",
+		   wire_mode_name(mode), size, wire_layout_name(w->layout),
+		   w->gen_cpus[0], w->dut_cpu,
+		   median_of(pt->offered_max, pt->reps),
+		   median_of(pt->mpps_max, pt->reps),
+		   median_of(pt->loss_max, pt->reps),
+		   median_of(pt->loss_dut_max, pt->reps));
+	test__info("%s %d B: zero-loss %s%.3f Mpps, generator_limited %.0f; program (bpf_stats) %.1f ns",
+		   wire_mode_name(mode), size,
+		   pt->gen_limited_any ? ">= " : "",
+		   median_of(pt->mpps_zero_loss, pt->reps),
+		   median_of(pt->gen_limited, pt->reps),
+		   median_of(pt->prog_ns, pt->reps));
+	if (pt->dut_reps)
+		test__info("%s %d B: DUT CPU at the zero-loss rate: dut_cpu_pct %.1f%%, cpu_dut_ns_per_pkt %.1f ns (at full load %.1f ns)",
+			   wire_mode_name(mode), size,
+			   median_of(pt->dut_pct, pt->dut_reps),
+			   median_of(pt->dut_ns, pt->dut_reps),
+			   median_of(pt->dut_full_ns, pt->reps));
+	for (i = 0; i < pt->nr_loads; i++) {
+		l = &pt->load[i];
+		off = median_of(l->offered, l->reps);
+		cpu = median_of(l->dut_pct, l->reps);
+		snprintf(dut, sizeof(dut), "dut_cpu_pct %.1f%% (%.1f ns/pkt), ",
+			 cpu, off > 0 ? 10 * cpu / off : NAN);
+		test__info("%s %d B at %3.0f%%: offered %.3f Mpps, %sprogram %.1f%%, latency p50 %.1f / p99 %.1f us (batch share ~%.1f us)",
+			   wire_mode_name(mode), size, 100 * l->frac, off,
+			   isnan(cpu) ? "" : dut,
+			   median_of(l->prog_pct, l->reps),
+			   median_of(l->lat[0], l->reps) / 1e3,
+			   median_of(l->lat[2], l->reps) / 1e3,
+			   median_of(l->batch_ns, l->reps) / 1e3);
+	}
+}
+
+/* Validity of a measured point; its figures are for the report. */
+static void perf_check(const struct wire *w, const struct wire_point *pt)
+{
+	int r;
+
+	for (r = 0; r < pt->reps; r++) {
+		ASSERT_DBL_GT(pt->mpps_max[r], 0, "frames forwarded at full load");
+		/* NaN: no rate confirmed in that repetition */
+		if (!isnan(pt->mpps_zero_loss[r]))
+			ASSERT_DBL_LE(pt->mpps_zero_loss[r],
+				      pt->offered_max[r] * 1.05,
+				      "zero-loss rate <= offered full load");
+		ASSERT_DBL_LE(pt->loss_dut_max[r], pt->loss_max[r] + 1e-9,
+			      "loss at the DUT <= loss");
+	}
+	/* a validity check: every frame of every trial accounted for */
+	ASSERT_EQ(pt->unaccounted, 0, "unaccounted frames (worst trial)");
+	ASSERT_TRUE(pt->have_prog_stats, "bpf_stats of the DUT program");
+	if (w->layout != WIRE_LAYOUT_ISOLATED)
+		return;
+	ASSERT_NEQ(w->dut_cpu, w->gen_cpus[0], "DUT CPU != generator CPU");
+	/* the DUT's kthread found and its time read, whatever the search gave */
+	for (r = 0; r < pt->reps; r++)
+		ASSERT_DBL_GT(pt->dut_full_ns[r], 0,
+			      "DUT CPU time per packet at full load");
+	if (!pt->dut_reps)
+		test__info("no repetition confirmed a zero-loss rate (other load on the DUT CPU?): no DUT CPU at that rate");
+}
+
+/*
+ * Every frame size, repetitions interleaved (size after size, round after
+ * round): a drift of the machine's speed over the subtest spreads over
+ * all sizes instead of landing on the last ones.
+ */
 static void subtest_perf(struct modes_ctx *c, enum wire_mode mode)
 {
-	struct wire_measure_cfg mc = { .search = true, .cpu = true };
-	int sizes[PERF_MAX_SIZES], n, i, r;
+	struct wire_measure_cfg mc[PERF_MAX_SIZES] = {};
+	int sizes[PERF_MAX_SIZES], n, i, rep, reps = wire_reps();
 	struct wire_point *pt;
 
 	if (!modes_attach(c, mode))
 		return;
-	pt = calloc(1, sizeof(*pt));
+	n = wire_sizes(sizes, PERF_MAX_SIZES);
+	pt = calloc(n, sizeof(*pt));
 	if (!ASSERT_OK_PTR(pt, "calloc"))
+		return;
+	for (i = 0; i < n; i++) {
+		mc[i] = (struct wire_measure_cfg){
+			.frame_size = sizes[i], .search = true,
+			.loads = true, .cpu = true,
+		};
+		wire_point_init(&pt[i], &mc[i]);
+	}
+	for (rep = 0; rep < reps && !test__stopping(); rep++) {
+		for (i = 0; i < n && !test__stopping(); i++)
+			if (!ASSERT_OK(wire_measure_rep(&c->s.w, &mc[i], &pt[i]),
+				       "wire_measure_rep"))
+				goto out;
+		test__progress(rep + 1, reps);
+	}
+	for (i = 0; i < n && pt[i].reps; i++) {
+		perf_check(&c->s.w, &pt[i]);
+		perf_summary(&c->s.w, mode, sizes[i], &pt[i]);
+		wire_results_add(&pt[i], "base", 0, "redirect", sizes[i], mode,
+				 true);
+	}
+out:
+	free(pt);
+}
+
+/*
+ * The generator against the bare live-frames loop, into a DUT that drops:
+ * how much of the generator's speed its per-frame work (addresses,
+ * checksums, stamps) costs. Repetitions alternate the two.
+ */
+static void subtest_generator(struct modes_ctx *c)
+{
+	double gen[WIRE_MAX_REPS], bare[WIRE_MAX_REPS], ratio[WIRE_MAX_REPS];
+	int sizes[PERF_MAX_SIZES], n, i, r, reps = wire_reps();
+	struct point_key key = {
+		.property = "generator", .variant = "", .op = "",
+		.mode = wire_mode_name(WIRE_MODE_NATIVE),
+	};
+
+	if (!wire_session_ready(&c->s))
 		return;
 	n = wire_sizes(sizes, PERF_MAX_SIZES);
 	for (i = 0; i < n && !test__stopping(); i++) {
-		mc.frame_size = sizes[i];
-		if (!ASSERT_OK(wire_measure(&c->s.w, &mc, pt), "wire_measure"))
-			break;
-		if (!pt->reps)
-			break;		/* stopped by a signal */
-		for (r = 0; r < pt->reps; r++) {
-			ASSERT_DBL_GT(pt->mpps_max[r], 0, "frames forwarded at full load");
-			ASSERT_DBL_LE(pt->mpps_zero_loss[r], pt->offered_max[r] * 1.05,
-				      "zero-loss rate <= offered full load");
+		for (r = 0; r < reps && !test__stopping(); r++) {
+			if (!ASSERT_OK(wire_gen_compare(&c->s.w, sizes[i],
+							GEN_COMPARE_MS,
+							&gen[r], &bare[r]),
+				       "wire_gen_compare"))
+				return;
+			ASSERT_DBL_GT(gen[r], 0, "generator rate");
+			ASSERT_DBL_GT(bare[r], 0, "bare loop rate");
+			ratio[r] = bare[r] > 0 ? gen[r] / bare[r] : 0;
+			gen[r] /= 1e6;
+			bare[r] /= 1e6;
 		}
-		/* a validity check: every frame of every trial accounted for */
-		ASSERT_EQ(pt->unaccounted, 0, "unaccounted frames (worst trial)");
-		ASSERT_TRUE(pt->have_prog_stats, "bpf_stats of the DUT program");
-		test__info("%s %d B: %.3f Mpps max, %.3f Mpps zero loss%s, DUT program %.1f ns/pkt",
-			   wire_mode_name(mode), sizes[i], pt->mpps_max[0],
-			   pt->mpps_zero_loss[0],
-			   pt->gen_limited ? " (generator-limited)" : "",
-			   pt->prog_ns[0]);
-		wire_results_add(pt, "base", 0, "redirect", sizes[i], mode, true);
+		test__info("generator %d B: %.3f Mpps, bare live-frames loop %.3f Mpps: ratio %.2f (medians of %d)",
+			   sizes[i], median_of(gen, r), median_of(bare, r),
+			   median_of(ratio, r), r);
+		key.frame_size = sizes[i];
+		wire_metric_add(&key, METRIC_MPPS_GEN, gen, r);
+		wire_metric_add(&key, METRIC_MPPS_GEN_BARE, bare, r);
+		wire_metric_add(&key, METRIC_GEN_BARE_RATIO, ratio, r);
 	}
-	free(pt);
 }
 
 /* The offload build of the base forwarder, bound to --offload-dev. */
@@ -303,6 +442,8 @@ void test_xdp_modes(void)
 				run[k](c, modes[m]);
 		}
 	}
+	if (test__start_subtest("generator"))
+		subtest_generator(c);
 	if (test__start_subtest("offload"))
 		subtest_offload();
 	if (test__start_subtest("dut_dev"))

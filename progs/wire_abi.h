@@ -23,7 +23,7 @@
 
 /* 16 B, fits the 18 B of payload a 64 B frame leaves after the headers. */
 struct wire_payload {
-	__u64 ts_ns;		/* bpf_ktime_get_ns() at generation - offset */
+	__u64 ts_ns;		/* bpf_ktime_get_ns() at generation - offset, 0: none */
 	__u32 seq;		/* per stream, from 0 at the start of a trial */
 	__u16 stream;		/* generator CPU */
 	__u16 magic;		/* WIRE_MAGIC */
@@ -44,6 +44,25 @@ struct wire_gen_cfg {
 	__u16 dport;
 	__u32 ttl;
 	__u64 ts_offset_ns;	/* stamp this much in the past (latency test) */
+	__u64 seed;		/* of the addresses (--seed) */
+	/*
+	 * Frames whose sequence number has none of these bits set carry a
+	 * timestamp, the others 0: reading the clock costs more than all
+	 * the rest of the per-frame work, and latency percentiles need a
+	 * sample, not every frame.
+	 */
+	__u32 stamp_mask;
+	__u32 pad;
+	/*
+	 * Pacing inside the program, 0: none. Each frame leaves no earlier
+	 * than interval_ps after the one before on its CPU (a bpf_loop() on
+	 * the clock), so that a long test_run call offers a steady rate
+	 * instead of a burst at the generator's speed; a frame later than
+	 * catchup_ps behind its schedule restarts the schedule instead of
+	 * catching up in a burst.
+	 */
+	__u64 interval_ps;
+	__u64 catchup_ps;
 };
 
 /* Per CPU = per stream on the generator side. */
@@ -52,6 +71,8 @@ struct wire_gen_stats {
 	__u64 bytes;		/* their buffer bytes (frame size - FCS) */
 	__u64 short_frames;	/* template shorter than header + payload */
 	__u64 foreign;		/* frames received from the wire: dropped */
+	__u64 next_ps;		/* pacing: when the next frame is due, 0: now */
+	__u64 behind;		/* pacing: schedule restarts (fell behind) */
 };
 
 /* Per CPU on the sink side. */
@@ -61,6 +82,7 @@ struct wire_sink_stats {
 	__u64 foreign;		/* anything else (not IPv4/UDP or no magic) */
 	__u64 bad_stream;	/* stream id >= WIRE_MAX_STREAMS */
 	__u64 clock_neg;	/* timestamp in the future: not histogrammed */
+	__u64 stamped;		/* frames of ours with a timestamp */
 	__u64 lat_min;		/* 0 = none yet */
 	__u64 lat_max;
 };

@@ -137,7 +137,10 @@ int xdp_sink(struct xdp_md *ctx)
 	st->pkts++;
 	st->bytes += len;
 	sink_sequence(pl, st);
-	sink_latency_add(st, pl->ts_ns);
+	if (pl->ts_ns) {
+		st->stamped++;
+		sink_latency_add(st, pl->ts_ns);
+	}
 	sink_capture_frame(ctx, len);
 	return XDP_DROP;
 }
@@ -150,6 +153,13 @@ SEC("xdp")
 int xdp_wire_pass(struct xdp_md *ctx)
 {
 	return XDP_PASS;
+}
+
+/* A DUT that only drops: what the generator alone can offer. */
+SEC("xdp")
+int xdp_wire_drop(struct xdp_md *ctx)
+{
+	return XDP_DROP;
 }
 
 /* Only the fields read here; libbpf relocates them against kernel BTF. */
