@@ -14,8 +14,12 @@
 #define SEARCH_RES_FULL		0.02
 /* Trials of the bisection (and of the probes before it). */
 #define SEARCH_MAX_TRIALS	12
-/* Confirmations, each a resolution step below a lost one. */
+/* Confirmations; a lost one reopens the search below it. */
 #define SEARCH_CONFIRMS		3
+/* Trials of each reopened search. */
+#define SEARCH_REOPEN_TRIALS	4
+#define SEARCH_MAX_PASSED	(SEARCH_MAX_TRIALS + \
+				 SEARCH_CONFIRMS * (SEARCH_REOPEN_TRIALS + 1))
 /* A passing trial that offered less than this share of its target fell short. */
 #define SEARCH_SHORT		0.9
 
@@ -25,8 +29,8 @@ struct search {
 	unsigned int frame_size;
 	double res;		/* stop when hi - lo <= res * hi */
 	double lo, hi;		/* offered rates: lo passed (or 0), hi lost */
-	double passed[SEARCH_MAX_TRIALS];	/* every rate that passed */
-	int nr_passed, trials;
+	double passed[SEARCH_MAX_PASSED];	/* every rate that passed */
+	int nr_passed, trials, max_trials;
 	bool short_of_target;	/* the generator could not offer a target */
 };
 
@@ -51,7 +55,8 @@ static int search_trial(struct search *s, double target, const char *kind,
 	snprintf(what, sizeof(what), "%s %.3f Mpps", kind, target / 1e6);
 	wire_trial_log(what, r);
 	if (trial_passed(r)) {
-		s->passed[s->nr_passed++] = r->offered_pps;
+		if (s->nr_passed < SEARCH_MAX_PASSED)
+			s->passed[s->nr_passed++] = r->offered_pps;
 		if (r->offered_pps > s->lo)
 			s->lo = r->offered_pps;
 		/* passed above a rate that lost: that loss was a fluke */
@@ -81,7 +86,7 @@ static double best_below_hi(const struct search *s)
 
 static bool search_more(const struct search *s)
 {
-	return s->trials < SEARCH_MAX_TRIALS && !s->short_of_target &&
+	return s->trials < s->max_trials && !s->short_of_target &&
 	       !test__stopping();
 }
 
@@ -122,7 +127,7 @@ int wire_search(struct wire *w, unsigned int frame_size,
 	struct search s = {
 		.w = w, .pt = pt, .frame_size = frame_size,
 		.res = env.quick ? SEARCH_RES_QUICK : SEARCH_RES_FULL,
-		.hi = full->offered_pps,
+		.hi = full->offered_pps, .max_trials = SEARCH_MAX_TRIALS,
 	};
 	double rate;
 	int err, i;
@@ -144,19 +149,25 @@ int wire_search(struct wire *w, unsigned int frame_size,
 	/*
 	 * The final trial at the rate found, RFC 2544's confirmation. Loss
 	 * near the limit comes and goes (a stall of the DUT's CPU longer
-	 * than its ring lasts): a lost confirmation steps down by the
-	 * resolution and tries again, a few times.
+	 * than its ring lasts), so a pass can be a fluke: a lost
+	 * confirmation is the new upper bound, and the search reopens
+	 * between it and the highest rate that passed below it (or 0), a
+	 * few trials at a time.
 	 */
-	rate = s.lo;
-	for (i = 0; !err && rate > 0 && i < SEARCH_CONFIRMS &&
-	     !s.short_of_target && !test__stopping(); i++) {
+	for (i = 0; !err && i < SEARCH_CONFIRMS && !s.short_of_target &&
+	     !test__stopping(); i++) {
+		rate = s.lo;
+		if (rate <= 0)
+			break;
 		wire_trial_defaults(&out->confirm_cfg, frame_size, rate,
 				    wire_opts.trial_ms);
 		err = search_trial(&s, rate, "confirm", &out->confirm);
 		out->confirmed = !err && trial_passed(&out->confirm);
-		if (out->confirmed)
+		if (err || out->confirmed)
 			break;
-		rate *= 1 - s.res;
+		s.lo = best_below_hi(&s);
+		s.max_trials = s.trials + SEARCH_REOPEN_TRIALS;
+		err = bisect(&s);
 	}
 	if (err)
 		return err;

@@ -190,12 +190,17 @@ static void perf_summary(const struct wire *w, enum wire_mode mode, int size,
 		   median_of(pt->mpps_max, pt->reps),
 		   median_of(pt->loss_max, pt->reps),
 		   median_of(pt->loss_dut_max, pt->reps));
-	test__info("%s %d B: zero-loss %s%.3f Mpps, generator_limited %.0f; program (bpf_stats) %.1f ns",
-		   wire_mode_name(mode), size,
-		   pt->gen_limited_any ? ">= " : "",
-		   median_of(pt->mpps_zero_loss, pt->reps),
-		   median_of(pt->gen_limited, pt->reps),
-		   median_of(pt->prog_ns, pt->reps));
+	if (isnan(median_of(pt->mpps_zero_loss, pt->reps)))
+		test__info("%s %d B: no zero-loss rate confirmed in %d repetitions; program (bpf_stats) %.1f ns",
+			   wire_mode_name(mode), size, pt->reps,
+			   median_of(pt->prog_ns, pt->reps));
+	else
+		test__info("%s %d B: zero-loss %s%.3f Mpps, generator_limited %.0f; program (bpf_stats) %.1f ns",
+			   wire_mode_name(mode), size,
+			   pt->gen_limited_any ? ">= " : "",
+			   median_of(pt->mpps_zero_loss, pt->reps),
+			   median_of(pt->gen_limited, pt->reps),
+			   median_of(pt->prog_ns, pt->reps));
 	if (pt->dut_reps)
 		test__info("%s %d B: DUT CPU at the zero-loss rate: dut_cpu_pct %.1f%%, cpu_dut_ns_per_pkt %.1f ns (at full load %.1f ns)",
 			   wire_mode_name(mode), size,
@@ -205,6 +210,8 @@ static void perf_summary(const struct wire *w, enum wire_mode mode, int size,
 	for (i = 0; i < pt->nr_loads; i++) {
 		l = &pt->load[i];
 		off = median_of(l->offered, l->reps);
+		if (isnan(off))		/* no rate to take a fraction of */
+			continue;
 		cpu = median_of(l->dut_pct, l->reps);
 		snprintf(dut, sizeof(dut), "dut_cpu_pct %.1f%% (%.1f ns/pkt), ",
 			 cpu, off > 0 ? 10 * cpu / off : NAN);
