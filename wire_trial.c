@@ -101,6 +101,13 @@ out:
 	return err;
 }
 
+bool wire_trial_ring_loss_only(const struct wire_trial_result *r)
+{
+	return r->received < r->sent && r->unaccounted == 0 &&
+	       r->dut_forwarded == r->dut_seen && !r->dut_passed &&
+	       !r->drop_exception && !r->drop_redirect;
+}
+
 void wire_trial_log(const char *what, const struct wire_trial_result *r)
 {
 	int i;

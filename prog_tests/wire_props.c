@@ -26,6 +26,7 @@
 #define POINTS_PER_PROP		3
 #define LOW_RATE_PPS		20000
 #define LOW_RATE_MS		100
+#define LOW_RATE_TRIES		3
 
 struct props_ctx {
 	struct wire_session s;		/* built on first use */
@@ -103,7 +104,12 @@ static struct bpf_object *load_point(const struct gen_point *p)
 	return obj;
 }
 
-/* Every frame forwarded, and the property's own counters agree. */
+/*
+ * Every frame forwarded, and the property's own counters agree. With the
+ * DUT on a CPU of its own, a stall of that vCPU longer than a ring lasts
+ * (12 ms at the low rate) loses frames whatever the program does: such a
+ * trial is logged and repeated, up to LOW_RATE_TRIES in all.
+ */
 static bool check_point(struct props_ctx *c, struct bpf_object *obj,
 			const struct gen_point *p, unsigned int frame_size)
 {
@@ -112,12 +118,22 @@ static bool check_point(struct props_ctx *c, struct bpf_object *obj,
 	struct wire_trial_cfg cfg;
 	bool counters;
 	char why[256];
+	int i;
 
-	counters = !gen_read_counters(obj, &before);
 	wire_trial_defaults(&cfg, frame_size, LOW_RATE_PPS, LOW_RATE_MS);
-	if (!ASSERT_OK(wire_trial(&c->s.w, &cfg, &r), "wire_trial"))
-		return false;
-	wire_trial_log(p->name, &r);
+	for (i = 0; i < LOW_RATE_TRIES; i++) {
+		counters = !gen_read_counters(obj, &before);
+		if (!ASSERT_OK(wire_trial(&c->s.w, &cfg, &r), "wire_trial"))
+			return false;
+		wire_trial_log(p->name, &r);
+		if (!wire_trial_ring_loss_only(&r))
+			break;
+		test__info("%s: %llu of %llu frames lost at a full ring (dropped at the DUT %llu, after it %llu): trial repeated",
+			   p->name, (unsigned long long)(r.sent - r.received),
+			   (unsigned long long)r.sent,
+			   (unsigned long long)r.drop_dut,
+			   (unsigned long long)r.drop_sink);
+	}
 	if (!ASSERT_GT(r.sent, 0, "frames sent") ||
 	    !ASSERT_EQ(r.received, r.sent, "received == sent") ||
 	    !ASSERT_EQ(r.dut_forwarded, r.sent, "DUT forwarded == sent") ||
