@@ -75,8 +75,7 @@ const char *cmp_verdict_str(enum cmp_verdict v)
 
 void cmp_opts_default(struct cmp_opts *o)
 {
-	o->alpha = 0.05;
-	o->min_effect = 0.05;
+	*o = (struct cmp_opts){ .alpha = 0.05, .min_effect = 0.05 };
 }
 
 int cmp_parse_effect(const char *arg, double *effect)
