@@ -46,7 +46,7 @@ LDLIBS		+= $(LIBBPF_LIBS) $(PCAP_LIBS) -lelf -lz -lm
 # SAN=1: test_perf with AddressSanitizer and UndefinedBehaviorSanitizer,
 # every report fatal (.ci/run builds it in OUTPUT=... of its own).
 ifeq ($(SAN),1)
-SAN_FLAGS	:= -fsanitize=address,undefined -fno-sanitize=alignment \
+SAN_FLAGS	:= -fsanitize=address,undefined \
 		   -fno-sanitize-recover=all \
 		   -fno-omit-frame-pointer
 CFLAGS		+= $(SAN_FLAGS)

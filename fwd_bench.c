@@ -52,7 +52,7 @@ int fwd_bench_frame(struct fwd_bench *fb, unsigned int frame_size,
 {
 	const struct fwd_port *egress = &bench_ports[FWD_PORT_B];
 	struct ethhdr *eth = expect;
-	struct iphdr *ip = (struct iphdr *)(eth + 1);
+	struct iphdr ip;	/* at byte 14 of the frame: not aligned */
 	struct pkt_spec spec;
 	struct pkt_rng rng;
 	int n;
@@ -71,9 +71,11 @@ int fwd_bench_frame(struct fwd_bench *fb, unsigned int frame_size,
 	memcpy(expect, pkt, n);
 	memcpy(eth->h_dest, egress->dst_mac, ETH_ALEN);
 	memcpy(eth->h_source, egress->src_mac, ETH_ALEN);
-	ip->ttl--;
-	ip->check = 0;
-	ip->check = htons(pkt_csum(ip, sizeof(*ip)));
+	memcpy(&ip, eth + 1, sizeof(ip));
+	ip.ttl--;
+	ip.check = 0;
+	ip.check = htons(pkt_csum(&ip, sizeof(ip)));
+	memcpy(eth + 1, &ip, sizeof(ip));
 	return 0;
 }
 

@@ -138,9 +138,7 @@ __u16 pkt_csum(const void *data, size_t len)
 	return csum_fold(csum_add(0, data, len));
 }
 
-/* UDP checksum over the IPv4 pseudo-header and the UDP header + payload. */
-static __u16 udp4_csum(const struct iphdr *iph, const unsigned char *udp,
-		       size_t udp_len)
+__u16 pkt_udp4_csum(const struct iphdr *iph, const void *udp, size_t udp_len)
 {
 	struct pkt_pseudo_hdr pseudo = {
 		.saddr = iph->saddr,
@@ -148,12 +146,9 @@ static __u16 udp4_csum(const struct iphdr *iph, const unsigned char *udp,
 		.protocol = iph->protocol,
 		.len = htons(udp_len),
 	};
-	__u16 csum;
 
-	csum = csum_fold(csum_add(csum_add(0, (const void *)&pseudo,
+	return csum_fold(csum_add(csum_add(0, (const void *)&pseudo,
 					   sizeof(pseudo)), udp, udp_len));
-	/* 0 means "no checksum" in UDP over IPv4: send its other form */
-	return csum ? csum : 0xffff;
 }
 
 static bool spec_valid(const struct pkt_spec *spec)
@@ -180,6 +175,7 @@ int pkt_build_udp4(const struct pkt_spec *spec, struct pkt_rng *rng,
 	unsigned char *p = buf, *payload;
 	size_t len, l2_len, ip_len, udp_len, i;
 	__u32 word = 0;
+	__u16 csum;
 
 	if (!spec || !rng || !buf || !spec_valid(spec))
 		return -EINVAL;
@@ -223,7 +219,9 @@ int pkt_build_udp4(const struct pkt_spec *spec, struct pkt_rng *rng,
 	udp.dest = htons(spec->dport);
 	udp.len = htons(udp_len);
 	memcpy(payload - sizeof(udp), &udp, sizeof(udp));
-	udp.check = htons(udp4_csum(&iph, payload - sizeof(udp), udp_len));
+	csum = pkt_udp4_csum(&iph, payload - sizeof(udp), udp_len);
+	/* 0 means "no checksum" in UDP over IPv4: send its other form */
+	udp.check = htons(csum ?: 0xffff);
 	memcpy(payload - sizeof(udp), &udp, sizeof(udp));
 	return len;
 }

@@ -58,6 +58,13 @@ int pkt_build_udp4(const struct pkt_spec *spec, struct pkt_rng *rng,
 
 /* Internet checksum (RFC 1071) of len bytes; 0 over a valid header. */
 __u16 pkt_csum(const void *data, size_t len);
+struct iphdr;
+/*
+ * UDP checksum over the IPv4 pseudo-header of iph (an aligned copy of the
+ * header) and udp_len bytes of UDP header + payload; as pkt_csum(): 0 over
+ * a datagram whose checksum is right. Store 0 as 0xffff (RFC 768).
+ */
+__u16 pkt_udp4_csum(const struct iphdr *iph, const void *udp, size_t udp_len);
 
 /* "198.18.0.0/15" -> prefix; -EINVAL on anything else (host bits set too). */
 int pkt_parse_prefix(const char *str, struct pkt_prefix *prefix);

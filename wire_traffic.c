@@ -284,35 +284,18 @@ int wire_traffic_attach(struct wire *w, char *why, size_t len)
 
 /* ---- frames ---- */
 
-/*
- * UDP checksum over the IPv4 pseudo-header and the datagram (0 over a
- * valid one): the two parts summed apart by pkt_csum(), then added.
- */
-static __u16 udp4_csum(const struct iphdr *ip, const void *udp, size_t len)
-{
-	struct {
-		__be32 saddr, daddr;
-		__u8 zero, protocol;
-		__be16 len;
-	} ph = {
-		.saddr = ip->saddr, .daddr = ip->daddr,
-		.protocol = IPPROTO_UDP, .len = htons(len),
-	};
-	__u32 sum = (__u16)~pkt_csum(&ph, sizeof(ph)) +
-		    (__u16)~pkt_csum(udp, len);
-
-	return ~((sum & 0xffff) + (sum >> 16));
-}
-
 /* The template: a valid frame with our magic; the program rewrites it. */
 int wire_traffic_frame(const struct wire *w, unsigned int frame_size,
 		       __u8 *buf, __u32 *len)
 {
 	struct wire_payload pl = { .magic = WIRE_MAGIC };
-	struct iphdr *ip = (struct iphdr *)(buf + sizeof(struct ethhdr));
-	struct udphdr *udp = (struct udphdr *)(ip + 1);
+	/* headers at their frame offsets are not aligned: copies */
+	const size_t ip_off = sizeof(struct ethhdr);
+	const size_t udp_off = ip_off + sizeof(struct iphdr);
 	struct pkt_spec spec;
 	struct pkt_rng rng;
+	struct iphdr ip;
+	__be16 check = 0;
 	__u16 csum;
 	int n;
 
@@ -329,9 +312,13 @@ int wire_traffic_frame(const struct wire *w, unsigned int frame_size,
 	if (n < WIRE_PAYLOAD_OFF + (int)sizeof(pl))
 		return -EINVAL;
 	memcpy(buf + WIRE_PAYLOAD_OFF, &pl, sizeof(pl));
-	udp->check = 0;
-	csum = udp4_csum(ip, udp, n - ((__u8 *)udp - buf));
-	udp->check = htons(csum ?: 0xffff);
+	memcpy(&ip, buf + ip_off, sizeof(ip));
+	memcpy(buf + udp_off + offsetof(struct udphdr, check), &check,
+	       sizeof(check));
+	csum = pkt_udp4_csum(&ip, buf + udp_off, n - udp_off);
+	check = htons(csum ?: 0xffff);
+	memcpy(buf + udp_off + offsetof(struct udphdr, check), &check,
+	       sizeof(check));
 	*len = n;
 	return 0;
 }
@@ -340,14 +327,19 @@ int wire_check_forwarded(const struct wire *w, const __u8 *f, __u32 len,
 			 unsigned int frame_size, char *why, size_t why_len)
 {
 	const struct wire_topo *t = &w->topo;
-	const struct ethhdr *eth = (const struct ethhdr *)f;
-	const struct iphdr *ip = (const struct iphdr *)(eth + 1);
-	const struct udphdr *udp = (const struct udphdr *)(ip + 1);
+	const size_t udp_off = sizeof(struct ethhdr) + sizeof(struct iphdr);
 	struct wire_payload pl;
+	struct ethhdr eth_hdr;
+	struct iphdr ip_hdr;
+	const struct ethhdr *eth = &eth_hdr;
+	const struct iphdr *ip = &ip_hdr;
 
-	if (len != PKT_BUF_LEN(frame_size))
+	if (len != PKT_BUF_LEN(frame_size) || len < udp_off)
 		return perf_msg(why, why_len, "length %u, sent %u", len,
 				PKT_BUF_LEN(frame_size)), -1;
+	/* headers at their frame offsets are not aligned: copies */
+	memcpy(&eth_hdr, f, sizeof(eth_hdr));
+	memcpy(&ip_hdr, f + sizeof(eth_hdr), sizeof(ip_hdr));
 	if (memcmp(eth->h_dest, t->mac[WIRE_DEV_SINK], ETH_ALEN) ||
 	    memcmp(eth->h_source, t->mac[WIRE_DEV_DUT_B], ETH_ALEN))
 		return perf_msg(why, why_len, "MACs not rewritten to DUT port B -> sink"), -1;
@@ -367,7 +359,7 @@ int wire_check_forwarded(const struct wire *w, const __u8 *f, __u32 len,
 		return perf_msg(why, why_len, "payload magic lost"), -1;
 	/* The whole UDP datagram is in the capture only for short frames. */
 	if (len <= WIRE_CAPTURE_LEN &&
-	    udp4_csum(ip, udp, len - ((const __u8 *)udp - f)) != 0)
+	    pkt_udp4_csum(ip, f + udp_off, len - udp_off) != 0)
 		return perf_msg(why, why_len, "UDP checksum invalid"), -1;
 	return 0;
 }
