@@ -100,6 +100,24 @@ double stats_median(const double *x, int n)
 	return median;
 }
 
+double stats_median_finite(const double *x, int n)
+{
+	double *v, median;
+	int m = 0;
+
+	if (!x || n < 1)
+		return NAN;
+	v = malloc(n * sizeof(*v));
+	if (!v)
+		return NAN;
+	for (int i = 0; i < n; i++)
+		if (!isnan(x[i]))
+			v[m++] = x[i];
+	median = stats_median(v, m);
+	free(v);
+	return median;
+}
+
 /* Sample standard deviation (n - 1 in the denominator); 0 for one value. */
 double stats_stddev(const double *x, int n)
 {

@@ -29,6 +29,8 @@ int stats_compute(const double *x, int n, struct sample_stats *st);
 double stats_mean(const double *x, int n);
 /* Median of x; x is not modified. */
 double stats_median(const double *x, int n);
+/* Median of the values of x that are not NaN (not measured); NaN if none. */
+double stats_median_finite(const double *x, int n);
 double stats_stddev(const double *x, int n);
 
 /* Student t distribution: CDF P(T <= t) with df degrees of freedom. */

@@ -292,6 +292,22 @@ bool wire_session_ready(struct wire_session *s)
 	return !s->open_err;
 }
 
+bool wire_session_attach(struct wire_session *s, struct bpf_object *obj,
+			 struct bpf_program *prog, enum wire_mode mode)
+{
+	char why[256] = "";
+	int err;
+
+	err = wire_dut_attach(&s->w, obj, prog, mode, why, sizeof(why));
+	if (err == WIRE_SKIP) {
+		test__skip("%s", why);
+		return false;
+	}
+	if (err)
+		test__log("%s", why);
+	return ASSERT_OK(err, "wire_dut_attach");
+}
+
 void wire_cleanup_subtest(struct wire_session *s)
 {
 	char why[256] = "";

@@ -375,6 +375,13 @@ struct wire_session {
  */
 bool wire_session_ready(struct wire_session *s);
 /*
+ * Attach prog of obj as the DUT of s in mode (wire_dut_attach()). True when
+ * attached; otherwise the current subtest is skipped (WIRE_SKIP) or failed,
+ * with the reason.
+ */
+bool wire_session_attach(struct wire_session *s, struct bpf_object *obj,
+			 struct bpf_program *prog, enum wire_mode mode);
+/*
  * Subtest "cleanup": close s, then nothing of it may be left (namespaces,
  * interfaces, links, pins, programs). Release the programs the test holds
  * itself (skeletons) first. Skipped when no wire was opened.

@@ -84,17 +84,6 @@ static bool agree_test_run(struct agree_ctx *c, struct bpf_object *obj,
 	return ASSERT_DBL_GT(*ns, 0, "test_run ns/pkt");
 }
 
-static double median_nan(const double *x, int n)
-{
-	double v[WIRE_MAX_REPS];
-	int i, m = 0;
-
-	for (i = 0; i < n; i++)
-		if (x[i] == x[i])
-			v[m++] = x[i];
-	return m ? stats_median(v, m) : NAN;
-}
-
 /* Path overhead and agreement per repetition; recorded with the point. */
 static void agree_record(struct agree_ctx *c, const struct wire_point *pt,
 			 enum wire_mode mode, unsigned int frame_size)
@@ -121,11 +110,11 @@ static void agree_record(struct agree_ctx *c, const struct wire_point *pt,
 	wire_metric_add(&key, METRIC_TEST_RUN_RATIO, ratio, pt->reps);
 	test__info("%s %s %u B: zero-loss %.4f Mpps = %.1f ns/pkt, test_run %.1f ns/pkt: zero-loss x test_run = %.3f, path overhead %.1f ns/pkt; DUT CPU %.1f ns/pkt",
 		   wire_mode_name(mode), c->p->name, frame_size,
-		   median_nan(pt->mpps_zero_loss, pt->reps),
-		   1e3 / median_nan(pt->mpps_zero_loss, pt->reps),
-		   c->test_run_ns, median_nan(ratio, pt->reps),
-		   median_nan(path, pt->reps),
-		   median_nan(pt->dut_ns, pt->dut_reps));
+		   stats_median_finite(pt->mpps_zero_loss, pt->reps),
+		   1e3 / stats_median_finite(pt->mpps_zero_loss, pt->reps),
+		   c->test_run_ns, stats_median_finite(ratio, pt->reps),
+		   stats_median_finite(path, pt->reps),
+		   stats_median_finite(pt->dut_ns, pt->dut_reps));
 }
 
 static void agree_check(const struct agree_ctx *c, const struct wire_point *pt)
@@ -159,8 +148,6 @@ static void subtest_mode(struct agree_ctx *c, enum wire_mode mode)
 	struct wire_point *pt = NULL;
 	struct bpf_object *obj;
 	double before, after;
-	char why[256] = "";
-	int err;
 
 	mc.frame_size = env.sizes[0];
 	if (!wire_session_ready(&c->s))
@@ -171,16 +158,10 @@ static void subtest_mode(struct agree_ctx *c, enum wire_mode mode)
 	/* test_run first: the wire configures the forwarder's maps its way */
 	if (!agree_test_run(c, obj, mc.frame_size, true, &before))
 		goto out;
-	err = wire_dut_attach(&c->s.w, obj, gen_entry_prog(obj), mode, why,
-			      sizeof(why));
-	if (err == WIRE_SKIP) {
-		test__skip("%s", why);
+	if (!wire_session_attach(&c->s, obj, gen_entry_prog(obj), mode))
 		goto out;
-	}
-	if (err)
-		test__log("%s", why);
 	pt = calloc(1, sizeof(*pt));
-	if (!ASSERT_OK(err, "wire_dut_attach") || !ASSERT_OK_PTR(pt, "calloc") ||
+	if (!ASSERT_OK_PTR(pt, "calloc") ||
 	    !ASSERT_OK(wire_measure(&c->s.w, &mc, pt), "wire_measure") ||
 	    !pt->reps)
 		goto out;

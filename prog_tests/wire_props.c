@@ -167,23 +167,14 @@ static void run_point(struct props_ctx *c, const struct gen_point *p,
 	int primary = gen_spec_primary(&p->spec);
 	struct wire_point *pt = NULL;
 	struct bpf_object *obj;
-	char why[256] = "", variant[64];
-	int err;
+	char variant[64];
 
 	/* payload bytes exist only in long frames */
 	mc.frame_size = primary == GEN_P_PAYLOAD ? sizes[nr - 1] : sizes[0];
 	obj = load_point(p);
 	if (!obj)
 		return;
-	err = wire_dut_attach(&c->s.w, obj, gen_entry_prog(obj), mode, why,
-			      sizeof(why));
-	if (err == WIRE_SKIP) {
-		test__skip("%s", why);
-		goto out;
-	}
-	if (err)
-		test__log("%s", why);
-	if (!ASSERT_OK(err, "wire_dut_attach") ||
+	if (!wire_session_attach(&c->s, obj, gen_entry_prog(obj), mode) ||
 	    !check_point(c, obj, p, mc.frame_size))
 		goto out;
 	pt = calloc(1, sizeof(*pt));

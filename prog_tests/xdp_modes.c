@@ -15,6 +15,7 @@
 
 #include "test_perf.h"
 #include "results.h"
+#include "stats.h"
 #include "util.h"
 #include "wire.h"
 #include "xdp_fwd.skel.h"
@@ -35,20 +36,9 @@ struct modes_ctx {
 
 static bool modes_attach(struct modes_ctx *c, enum wire_mode mode)
 {
-	char why[256] = "";
-	int err;
-
-	if (!wire_session_ready(&c->s))
-		return false;
-	err = wire_dut_attach(&c->s.w, c->skel->obj, c->skel->progs.xdp_fwd, mode,
-			      why, sizeof(why));
-	if (err == WIRE_SKIP) {
-		test__skip("%s", why);
-		return false;
-	}
-	if (err)
-		test__log("%s", why);
-	return ASSERT_OK(err, "wire_dut_attach");
+	return wire_session_ready(&c->s) &&
+	       wire_session_attach(&c->s, c->skel->obj, c->skel->progs.xdp_fwd,
+				   mode);
 }
 
 static bool low_rate_trial(struct modes_ctx *c, unsigned int frame_size,
@@ -169,20 +159,6 @@ static void subtest_latency(struct modes_ctx *c, enum wire_mode mode)
 	ASSERT_DBL_GE(delayed.lat.p50, INJECTED_DELAY_NS, "p50 >= injected");
 }
 
-static double median_of(const double *x, int n)
-{
-	double v[WIRE_MAX_REPS];
-	int i, m = 0;
-
-	for (i = 0; i < n; i++)
-		if (x[i] == x[i])
-			v[m++] = x[i];
-	if (!m)
-		return NAN;
-	qsort(v, m, sizeof(*v), cmp_double);
-	return m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
-}
-
 /* What -v shows of a measured point: medians over the repetitions. */
 static void perf_summary(const struct wire *w, enum wire_mode mode, int size,
 			 const struct wire_point *pt)
@@ -195,42 +171,42 @@ static void perf_summary(const struct wire *w, enum wire_mode mode, int size,
 	test__info("%s %d B: layout %s, generator CPU %d, DUT CPU %d: full load offered %.3f Mpps, forwarded %.3f Mpps, loss %.2f%% (at the DUT %.2f%%)",
 		   wire_mode_name(mode), size, wire_layout_name(w->layout),
 		   w->gen_cpus[0], w->dut_cpu,
-		   median_of(pt->offered_max, pt->reps),
-		   median_of(pt->mpps_max, pt->reps),
-		   median_of(pt->loss_max, pt->reps),
-		   median_of(pt->loss_dut_max, pt->reps));
-	if (isnan(median_of(pt->mpps_zero_loss, pt->reps)))
+		   stats_median_finite(pt->offered_max, pt->reps),
+		   stats_median_finite(pt->mpps_max, pt->reps),
+		   stats_median_finite(pt->loss_max, pt->reps),
+		   stats_median_finite(pt->loss_dut_max, pt->reps));
+	if (isnan(stats_median_finite(pt->mpps_zero_loss, pt->reps)))
 		test__info("%s %d B: no zero-loss rate confirmed in %d repetitions; program (bpf_stats) %.1f ns",
 			   wire_mode_name(mode), size, pt->reps,
-			   median_of(pt->prog_ns, pt->reps));
+			   stats_median_finite(pt->prog_ns, pt->reps));
 	else
 		test__info("%s %d B: zero-loss %s%.3f Mpps, generator_limited %.0f; program (bpf_stats) %.1f ns",
 			   wire_mode_name(mode), size,
 			   pt->gen_limited_any ? ">= " : "",
-			   median_of(pt->mpps_zero_loss, pt->reps),
-			   median_of(pt->gen_limited, pt->reps),
-			   median_of(pt->prog_ns, pt->reps));
+			   stats_median_finite(pt->mpps_zero_loss, pt->reps),
+			   stats_median_finite(pt->gen_limited, pt->reps),
+			   stats_median_finite(pt->prog_ns, pt->reps));
 	if (pt->dut_reps)
 		test__info("%s %d B: DUT CPU at the zero-loss rate: dut_cpu_pct %.1f%%, cpu_dut_ns_per_pkt %.1f ns (at full load %.1f ns)",
 			   wire_mode_name(mode), size,
-			   median_of(pt->dut_pct, pt->dut_reps),
-			   median_of(pt->dut_ns, pt->dut_reps),
-			   median_of(pt->dut_full_ns, pt->reps));
+			   stats_median_finite(pt->dut_pct, pt->dut_reps),
+			   stats_median_finite(pt->dut_ns, pt->dut_reps),
+			   stats_median_finite(pt->dut_full_ns, pt->reps));
 	for (i = 0; i < pt->nr_loads; i++) {
 		l = &pt->load[i];
-		off = median_of(l->offered, l->reps);
+		off = stats_median_finite(l->offered, l->reps);
 		if (isnan(off))		/* no rate to take a fraction of */
 			continue;
-		cpu = median_of(l->dut_pct, l->reps);
+		cpu = stats_median_finite(l->dut_pct, l->reps);
 		snprintf(dut, sizeof(dut), "dut_cpu_pct %.1f%% (%.1f ns/pkt), ",
 			 cpu, off > 0 ? 10 * cpu / off : NAN);
 		test__info("%s %d B at %3.0f%%: offered %.3f Mpps, %sprogram %.1f%%, latency p50 %.1f / p99 %.1f us (batch share ~%.1f us)",
 			   wire_mode_name(mode), size, 100 * l->frac, off,
 			   isnan(cpu) ? "" : dut,
-			   median_of(l->prog_pct, l->reps),
-			   median_of(l->lat[0], l->reps) / 1e3,
-			   median_of(l->lat[2], l->reps) / 1e3,
-			   median_of(l->batch_ns, l->reps) / 1e3);
+			   stats_median_finite(l->prog_pct, l->reps),
+			   stats_median_finite(l->lat[0], l->reps) / 1e3,
+			   stats_median_finite(l->lat[2], l->reps) / 1e3,
+			   stats_median_finite(l->batch_ns, l->reps) / 1e3);
 	}
 }
 
@@ -335,8 +311,8 @@ static void subtest_generator(struct modes_ctx *c)
 			bare[r] /= 1e6;
 		}
 		test__info("generator %d B: %.3f Mpps, bare live-frames loop %.3f Mpps: ratio %.2f (medians of %d)",
-			   sizes[i], median_of(gen, r), median_of(bare, r),
-			   median_of(ratio, r), r);
+			   sizes[i], stats_median_finite(gen, r), stats_median_finite(bare, r),
+			   stats_median_finite(ratio, r), r);
 		key.frame_size = sizes[i];
 		wire_metric_add(&key, METRIC_MPPS_GEN, gen, r);
 		wire_metric_add(&key, METRIC_MPPS_GEN_BARE, bare, r);
