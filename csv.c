@@ -7,6 +7,16 @@
 #include "csv.h"
 #include "vis.h"
 
+/* What a spreadsheet takes for the start of a formula. */
+#define CSV_FORMULA_START	"=+-@"
+
+/* s is zero or more ' and then a formula start: it gets a guard ' */
+static bool formula_like(const char *s)
+{
+	s += strspn(s, "'");
+	return *s && strchr(CSV_FORMULA_START, *s);
+}
+
 void csv_write_str(FILE *f, const char *s)
 {
 	char *v = vis_dup(s);	/* no line break, no control character */
@@ -18,6 +28,8 @@ void csv_write_str(FILE *f, const char *s)
 	quote = v[strcspn(v, ",\"")] != '\0';
 	if (quote)
 		fputc('"', f);
+	if (formula_like(v))
+		fputc('\'', f);
 	for (c = v; *c; c++) {
 		if (*c == '"')
 			fputc('"', f);
@@ -69,6 +81,12 @@ static char *unquote(char *src, char **dst)
 	return src + 1;
 }
 
+/* The field as written: the guard of a formula-like field dropped. */
+static char *unguard(char *cell)
+{
+	return *cell == '\'' && formula_like(cell) ? cell + 1 : cell;
+}
+
 int csv_split(char *line, char **cells, int max)
 {
 	char *c = line;
@@ -89,9 +107,13 @@ int csv_split(char *line, char **cells, int max)
 				return -1;	/* a quote inside an unquoted field */
 		}
 		if (!*c)
-			return n;
+			break;
 		*c++ = '\0';
 	}
+	/* cells end now: drop the guards */
+	for (int i = 0; i < n; i++)
+		cells[i] = unguard(cells[i]);
+	return n;
 }
 
 bool csv_line_clean(const char *line)

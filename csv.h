@@ -5,7 +5,10 @@
  * a quote) when it holds a comma or a quote. A control character (a line
  * break too) is written as its visible escape (vis.h), so that a row
  * never spans two lines and a raw control character in a file means the
- * suite did not write it.
+ * suite did not write it. A field a spreadsheet would take for a formula
+ * (its first character after any ' is = + - or @) is written with a ' in
+ * front, as OWASP advises against CSV injection, and csv_split() drops
+ * that ': what the suite reads back is what it wrote.
  */
 #ifndef __CSV_H
 #define __CSV_H

@@ -500,11 +500,17 @@ static void test_reader(void)
 		   "deep nesting refused");
 }
 
-/* A field with a comma or a quote survives csv_write_str and csv_split. */
+/*
+ * A field with a comma or a quote survives csv_write_str and csv_split; so
+ * does one a spreadsheet would run as a formula, which is written guarded.
+ */
 static bool check_csv_quoting(void)
 {
-	static const char *const fields[] = { "a,b", "say \"hi\"", "", "x" };
-	char *text = NULL, *cells[8];
+	static const char *const fields[] = {
+		"a,b", "say \"hi\"", "", "x", "=cmd|' /C calc'!A0", "'=x",
+		"-2", "'", "''@y", "it's",
+	};
+	char *text = NULL, *cells[16];
 	size_t len = 0;
 	bool ok;
 	FILE *f = open_memstream(&text, &len);
@@ -516,10 +522,18 @@ static bool check_csv_quoting(void)
 		fputc(i + 1 < ARRAY_SIZE(fields) ? ',' : '\n', f);
 	}
 	fclose(f);
-	ok = ASSERT_EQ(csv_split(text, cells, 8), ARRAY_SIZE(fields),
+	ok = ASSERT_EQ(csv_split(text, cells, 16), ARRAY_SIZE(fields),
 		       "quoted fields");
 	for (size_t i = 0; ok && i < ARRAY_SIZE(fields); i++)
 		ok = ASSERT_STREQ(cells[i], fields[i], "field read back");
+	free(text);
+	text = NULL;
+	f = open_memstream(&text, &len);
+	if (!ASSERT_OK_PTR(f, "memstream"))
+		return false;
+	csv_write_str(f, "=1+1");
+	fclose(f);
+	ok = ASSERT_STREQ(text, "'=1+1", "formula guarded in the file") && ok;
 	free(text);
 	text = strdup("\"open,x\n");
 	ok = ASSERT_ERR(csv_split(text, cells, 8), "unclosed quote") && ok;
