@@ -107,6 +107,27 @@ int fwd_bench_measure(struct fwd_bench *fb, int prog_fd,
 	return fwd_bench_measure_tuned(fb, prog_fd, frame_size, NULL, res);
 }
 
+int fwd_bench_run(struct fwd_bench *fb, int prog_fd, unsigned int frame_size,
+		  __u32 runs, __u32 *verdict)
+{
+	unsigned char pkt[PKT_MAX_FRAME];
+	struct fwd_config config = fb->config;
+	__u32 len, last;
+	double ns;
+	int err;
+
+	err = fwd_bench_frame(fb, frame_size, pkt, NULL, &len);
+	if (err)
+		return err;
+	/* the same input every run, as in timed runs */
+	config.rearm = true;
+	err = fwd_ctl_set_config(&fb->ctl, &config) ?:
+	      measure_call_ns(prog_fd, pkt, len, runs, &ns, NULL, &last);
+	if (!err && verdict)
+		*verdict = last;
+	return err;
+}
+
 int fwd_bench_measure_tuned(struct fwd_bench *fb, int prog_fd,
 			    unsigned int frame_size,
 			    const struct measure_tune *tune,

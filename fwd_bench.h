@@ -34,6 +34,13 @@ int fwd_bench_count(struct fwd_bench *fb, __u32 reason, __u64 *value);
  */
 int fwd_bench_frame(struct fwd_bench *fb, unsigned int frame_size,
 		    void *pkt, void *expect, __u32 *len);
+/*
+ * Untimed: runs runs of prog_fd (of fb's object) in one call on a
+ * frame_size frame, the TTL rearmed so that every run forwards the same
+ * input; verdict (may be NULL) of the last run. 0 or -errno.
+ */
+int fwd_bench_run(struct fwd_bench *fb, int prog_fd, unsigned int frame_size,
+		  __u32 runs, __u32 *verdict);
 /* Measure prog_fd (of fb's object) at frame_size: measure_point(). */
 int fwd_bench_measure(struct fwd_bench *fb, int prog_fd,
 		      unsigned int frame_size, struct measure_result *res);

@@ -149,12 +149,13 @@ struct gen_rprog {
  * (runtime counters on, for the untimed validation runs) or clean (the
  * verifier removed them: what the rounds time).
  */
-static struct bpf_object *gen_load(struct sweep_ctx *c,
+static struct bpf_object *gen_load(const char *dir,
+				   const struct xlated_prog *empty,
 				   const struct gen_point *p, bool counting,
 				   char *why, size_t len)
 {
-	struct bpf_object *obj = counting ? gen_object_load(c->dir, p->name) :
-					    gen_object_load_clean(c->dir, p->name);
+	struct bpf_object *obj = counting ? gen_object_load(dir, p->name) :
+					    gen_object_load_clean(dir, p->name);
 	int err;
 
 	if (!obj) {
@@ -166,7 +167,7 @@ static struct bpf_object *gen_load(struct sweep_ctx *c,
 	if (err)
 		snprintf(why, len, "%s: cannot fill maps / prog array: %s",
 			 p->name, strerror(-err));
-	else if (gen_check_loaded(obj, &p->spec, &c->empty, why, len))
+	else if (gen_check_loaded(obj, &p->spec, empty, why, len))
 		err = -EBADMSG;
 	if (err) {
 		bpf_object__close(obj);
@@ -180,7 +181,8 @@ static int gen_rprog_load(struct round_prog *rp, char *why, size_t len)
 	struct gen_rprog *g = rp->ctx;
 	int err;
 
-	g->obj = gen_load(g->c, g->pt, time_counters, why, len);
+	g->obj = gen_load(g->c->dir, &g->c->empty, g->pt, time_counters, why,
+			  len);
 	if (!g->obj)
 		return -EINVAL;
 	err = fwd_bench_init(&g->fb, g->obj, false);
@@ -236,15 +238,12 @@ static const struct round_prog_ops gen_rprog_ops = {
 
 static int count_runs(struct gen_rprog *g, struct bpf_object *obj)
 {
-	unsigned char pkt[PKT_MAX_FRAME];
 	struct gen_counters before, after;
 	struct fwd_bench fb;
-	__u32 len, verdict;
-	double cpu;
+	__u32 verdict;
 	int err;
 
-	err = fwd_bench_init(&fb, obj, false) ?:
-	      fwd_bench_frame(&fb, g->p.sizes[0], pkt, NULL, &len);
+	err = fwd_bench_init(&fb, obj, false);
 	if (err) {
 		snprintf(g->why, sizeof(g->why), "cannot configure: %s",
 			 strerror(-err));
@@ -252,14 +251,9 @@ static int count_runs(struct gen_rprog *g, struct bpf_object *obj)
 	}
 	if (gen_read_counters(obj, &before))
 		return 0;	/* the spec has no counters */
-	/* the same input every run, as in timed runs (fwd_bench.c) */
-	fb.config.rearm = true;
-	err = fwd_ctl_set_config(&fb.ctl, &fb.config);
-	if (!err)
-		err = measure_call_ns(bpf_program__fd(gen_entry_prog(obj)), pkt,
-				      len, COUNT_RUNS, &cpu, NULL, &verdict);
-	if (!err)
-		err = gen_read_counters(obj, &after);
+	err = fwd_bench_run(&fb, bpf_program__fd(gen_entry_prog(obj)),
+			    g->p.sizes[0], COUNT_RUNS, &verdict) ?:
+	      gen_read_counters(obj, &after);
 	if (err) {
 		snprintf(g->why, sizeof(g->why), "counting runs: %s",
 			 strerror(-err));
@@ -278,7 +272,8 @@ static void validate_gen(struct gen_rprog *g)
 {
 	struct bpf_object *obj;
 
-	obj = gen_load(g->c, g->pt, true, g->why, sizeof(g->why));
+	obj = gen_load(g->c->dir, &g->c->empty, g->pt, true, g->why,
+		       sizeof(g->why));
 	if (!obj) {
 		g->failed = "loaded program has its property";
 		return;
@@ -550,20 +545,13 @@ struct bpf_object *sweep_load_point(const char *dir,
 				    const struct xlated_prog *empty,
 				    const struct gen_point *p)
 {
-	struct bpf_object *obj = gen_object_load(dir, p->name);
 	char why[256];
+	struct bpf_object *obj = gen_load(dir, empty, p, true, why,
+					  sizeof(why));
 
-	if (!ASSERT_OK_PTR(obj, p->name))
-		return NULL;
-	if (!ASSERT_OK(gen_prepare(obj, &p->spec), "fill maps / prog array"))
-		goto fail;
-	if (gen_check_loaded(obj, &p->spec, empty, why, sizeof(why))) {
-		test__log("%s: %s", p->name, why);
+	if (!obj) {
+		test__log("%s", why);
 		ASSERT_TRUE(false, "loaded program has its property");
-		goto fail;
 	}
 	return obj;
-fail:
-	bpf_object__close(obj);
-	return NULL;
 }

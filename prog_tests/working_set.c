@@ -72,22 +72,11 @@ static int select_type(const struct ws_ctx *c, enum gen_map_type type,
  */
 static int warm_up(struct bpf_object *obj, const struct gen_point *p, int size)
 {
-	unsigned char pkt[PKT_MAX_FRAME];
 	struct fwd_bench fb;
-	__u32 len, verdict;
-	double ns;
-	int err;
 
-	err = fwd_bench_init(&fb, obj, false) ?:
-	      fwd_bench_frame(&fb, size, pkt, NULL, &len);
-	if (err)
-		return err;
-	fb.config.rearm = true;	/* the same input every run */
-	err = fwd_ctl_set_config(&fb.ctl, &fb.config);
-	if (err)
-		return err;
-	return measure_call_ns(bpf_program__fd(gen_entry_prog(obj)), pkt, len,
-			       p->spec.working_set, &ns, NULL, &verdict);
+	return fwd_bench_init(&fb, obj, false) ?:
+	       fwd_bench_run(&fb, bpf_program__fd(gen_entry_prog(obj)), size,
+			     p->spec.working_set, NULL);
 }
 
 static void measure_ws_point(struct ws_ctx *c, const struct gen_point *p,
