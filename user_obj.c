@@ -224,8 +224,7 @@ static const struct round_prog_ops obj_prog_ops = {
 	.unload = obj_prog_unload,
 };
 
-struct round_prog *user_obj_prog(const char *path, const char *name,
-				 char *desc, size_t len)
+static struct obj_prog *obj_prog_alloc(const char *path, const char *name)
 {
 	struct obj_prog *o = calloc(1, sizeof(*o));
 
@@ -238,6 +237,31 @@ struct round_prog *user_obj_prog(const char *path, const char *name,
 	o->p.ctx = o;
 	memcpy(o->p.sizes, env.sizes, env.nr_sizes * sizeof(int));
 	o->p.nr_sizes = env.nr_sizes;
+	return o;
+}
+
+/*
+ * Name o after a loaded instance u of its object and say what it is; the
+ * rounds' loads after this one keep --setup's output to failures.
+ */
+static void obj_prog_describe(struct obj_prog *o, const struct uobj *u,
+			      bool fwd_based, char *desc, size_t len)
+{
+	o->p.name = strdup(bpf_program__name(u->prog));
+	snprintf(desc, len, "%s: program '%s'%s%s%s", o->path, o->p.name,
+		 fwd_based ? " (built on xdp_fwd: output validated)" : "",
+		 u->nr_pinned ? ", maps pinned in a private bpffs" : "",
+		 uobj_setup_cmd() ? ", --setup after every load" : "");
+	o->quiet = true;
+}
+
+struct round_prog *user_obj_prog(const char *path, const char *name,
+				 char *desc, size_t len)
+{
+	struct obj_prog *o = obj_prog_alloc(path, name);
+
+	if (!o)
+		return NULL;
 	/* the first load says whether the object is usable at all */
 	if (obj_prog_load(&o->p, desc, len)) {
 		fprintf(stderr, "test_perf: %s\n", desc);
@@ -245,13 +269,8 @@ struct round_prog *user_obj_prog(const char *path, const char *name,
 		free(o);
 		return NULL;
 	}
-	o->p.name = strdup(bpf_program__name(o->u.prog));
-	snprintf(desc, len, "%s: program '%s'%s%s%s", path, o->p.name,
-		 o->fwd_based ? " (built on xdp_fwd: output validated)" : "",
-		 o->u.nr_pinned ? ", maps pinned in a private bpffs" : "",
-		 uobj_setup_cmd() ? ", --setup after every load" : "");
+	obj_prog_describe(o, &o->u, o->fwd_based, desc, len);
 	obj_prog_unload(&o->p);
-	o->quiet = true;
 	return &o->p;
 }
 
@@ -263,15 +282,24 @@ void user_obj_prog_free(struct round_prog *p)
 	free(p->ctx);
 }
 
-/* Every frame size of the profile, in rounds beside the reference. */
-static void measure_sizes(void)
+/*
+ * Every frame size of the profile, in rounds beside the reference; u is
+ * the load user_obj_prepare() checked, closed here: the rounds load the
+ * object afresh, each time.
+ */
+static void measure_sizes(struct uobj *u)
 {
-	struct round_prog *p;
+	struct obj_prog *o = obj_prog_alloc(env.obj_path, env.obj_prog);
+	struct round_prog *p = o ? &o->p : NULL;
 	struct round_set rs;
+	struct fwd_bench fb;
 	char desc[512];
 
-	p = user_obj_prog(env.obj_path, env.obj_prog, desc, sizeof(desc));
-	if (!ASSERT_OK_PTR(p, "load the object"))
+	if (o)	/* programs built on the base forwarder: output validated */
+		obj_prog_describe(o, u, !fwd_bench_init(&fb, u->obj, false),
+				  desc, sizeof(desc));
+	uobj_close(u);
+	if (!ASSERT_OK_PTR(p, "calloc"))
 		return;
 	out("%s, %d rounds x %d loops per point", desc,
 	    rounds_profile_rounds(), rounds_profile_loops());
@@ -469,9 +497,7 @@ static void run_user_obj(void)
 	if (!test__start_subtest(name))
 		goto out;
 	if (!frames.nr) {
-		/* the rounds load the object afresh, each time */
-		uobj_close(&uo);
-		measure_sizes();
+		measure_sizes(&uo);
 		goto out;
 	}
 	/* programs built on the base forwarder get their maps configured */
