@@ -56,8 +56,11 @@ endif
 BPF_CFLAGS	:= -g -O2 -target bpf -mcpu=v3 -Wall -Werror \
 		   -I$(SRCDIR)/progs -I$(BUILD) -I$(ARCH_INCLUDE)
 
-# Every top-level .c is part of the harness (runner, stats, packets, ...).
-HARNESS_SRCS	:= $(sort $(wildcard $(SRCDIR)/*.c))
+# The harness: the framework and shared helpers at the top level (runner,
+# stats, packets, ...) and its subsystems in folders of their own.
+SUBSYSTEMS	:= wire report
+HARNESS_SRCS	:= $(sort $(wildcard $(SRCDIR)/*.c) \
+			$(foreach d,$(SUBSYSTEMS),$(wildcard $(SRCDIR)/$(d)/*.c)))
 TEST_SRCS	:= $(sort $(wildcard $(SRCDIR)/prog_tests/*.c))
 TEST_NAMES	:= $(basename $(notdir $(TEST_SRCS)))
 BPF_SRCS	:= $(sort $(wildcard $(SRCDIR)/progs/*.bpf.c))
@@ -67,7 +70,8 @@ BPF_OBJS	:= $(patsubst $(SRCDIR)/progs/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS)
 SKELS		:= $(patsubst $(SRCDIR)/progs/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 HARNESS_OBJS	:= $(patsubst $(SRCDIR)/%.c,$(BUILD)/%.o,$(HARNESS_SRCS))
 TEST_OBJS	:= $(patsubst $(SRCDIR)/prog_tests/%.c,$(BUILD)/prog_tests/%.o,$(TEST_SRCS))
-HDRS		:= $(wildcard $(SRCDIR)/*.h $(SRCDIR)/progs/*.h)
+HDRS		:= $(wildcard $(SRCDIR)/*.h $(SRCDIR)/progs/*.h \
+			$(foreach d,$(SUBSYSTEMS),$(SRCDIR)/$(d)/*.h))
 
 # Generated sweep programs: gen/gen.mk builds the points of gen/sweep.conf
 # (see gen/README.md) into gen-progs/.
@@ -82,7 +86,7 @@ TEST_PROGS	:= run_tests.sh
 
 all: $(OUTPUT)/test_perf $(BPF_OBJS) $(GEN_TARGETS)
 
-$(BUILD) $(BUILD)/prog_tests $(OUTPUT)/bpf:
+$(BUILD) $(BUILD)/prog_tests $(addprefix $(BUILD)/,$(SUBSYSTEMS)) $(OUTPUT)/bpf:
 	$(Q)mkdir -p $@
 
 $(OUTPUT)/bpf/%.bpf.o: $(SRCDIR)/progs/%.bpf.c $(wildcard $(SRCDIR)/progs/*.h) | $(OUTPUT)/bpf
@@ -107,7 +111,8 @@ $(BUILD)/tests.h: $(TEST_SRCS) | $(BUILD)
 	$(Q)( $(foreach t,$(TEST_NAMES),echo 'DEFINE_TEST($(t))';) ) > $@.tmp && \
 		mv $@.tmp $@
 
-$(HARNESS_OBJS): $(BUILD)/%.o: $(SRCDIR)/%.c $(HDRS) $(BUILD)/tests.h $(BUILD)/version.h | $(BUILD)
+$(HARNESS_OBJS): $(BUILD)/%.o: $(SRCDIR)/%.c $(HDRS) $(BUILD)/tests.h $(BUILD)/version.h \
+		| $(BUILD) $(addprefix $(BUILD)/,$(SUBSYSTEMS))
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 

@@ -31,9 +31,9 @@
 #include <math.h>
 
 #include "test_perf.h"
-#include "compare.h"
+#include "report/compare.h"
 #include "csv.h"
-#include "dataset.h"
+#include "report/dataset.h"
 #include "results.h"
 #include "stats.h"
 #include "util.h"

@@ -20,11 +20,11 @@
 #include <linux/if_link.h>
 
 #include "test_perf.h"
-#include "dataset.h"
+#include "report/dataset.h"
 #include "ifcheck.h"
 #include "netns.h"
 #include "outdir.h"
-#include "plot.h"
+#include "report/plot.h"
 #include "runlock.h"
 #include "util.h"
 #include "xdpnl.h"

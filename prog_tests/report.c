@@ -23,9 +23,9 @@
 
 #include "test_perf.h"
 #include "csv.h"
-#include "dataset.h"
-#include "plot.h"
-#include "report.h"
+#include "report/dataset.h"
+#include "report/plot.h"
+#include "report/report.h"
 #include "util.h"
 
 #define MIN_PLOT_BYTES	2048	/* an empty gnuplot canvas is ~1.5 KiB */

@@ -25,7 +25,7 @@
 #include <sys/wait.h>
 
 #include "test_perf.h"
-#include "dataset.h"
+#include "report/dataset.h"
 #include "metrics.h"
 #include "obj_load.h"
 #include "pcap.h"

@@ -22,7 +22,7 @@
 #include "runner.h"
 #include "stats.h"
 #include "util.h"
-#include "wire.h"
+#include "wire/wire.h"
 
 #define AGREE_POINT		"insns_16384"
 #define AGREE_DIR		"gen-progs"

@@ -19,7 +19,7 @@
 #include "results.h"
 #include "sweep.h"
 #include "util.h"
-#include "wire.h"
+#include "wire/wire.h"
 #include "gen_prog.h"
 
 #define SWEEP_CONF		"gen-progs/sweep.conf"

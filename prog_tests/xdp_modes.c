@@ -17,7 +17,7 @@
 #include "results.h"
 #include "stats.h"
 #include "util.h"
-#include "wire.h"
+#include "wire/wire.h"
 #include "xdp_fwd.skel.h"
 
 /* Far below what any veth path forwards: nothing is lost but to a stall. */

@@ -38,7 +38,7 @@
 #include "netns.h"
 #include "nsim.h"
 #include "util.h"
-#include "wire.h"
+#include "wire/wire.h"
 #include "xdpnl.h"
 #include "gen/gen_spec.h"
 
