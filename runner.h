@@ -2,12 +2,13 @@
 /*
  * The measurement engine: BPF_PROG_TEST_RUN turned into ns/packet figures.
  *
- * Method (see README "Timing method"): the timed quantity is the measuring
- * thread's CPU time around a test_run call with a calibrated repeat count,
- * minus the call's fixed CPU cost (dispatcher swap, copies) estimated with
- * repeat = 2 calls, divided by the repeat count. The kernel's own duration
- * (integer ns, truncated) is kept as a cross-check. The RCU waits of each
- * call are sleeps and cost no CPU time, so they do not pollute the figure.
+ * Method (docs/method.md, "Timing method"): the timed quantity is the
+ * measuring thread's CPU time around a test_run call with a calibrated
+ * repeat count, minus the call's fixed CPU cost (dispatcher swap, copies)
+ * estimated with repeat = 2 calls, divided by the repeat count. The
+ * kernel's own duration (integer ns, truncated) is kept as a cross-check.
+ * The RCU waits of each call are sleeps and cost no CPU time, so they do
+ * not pollute the figure.
  */
 #ifndef __RUNNER_H
 #define __RUNNER_H

@@ -434,7 +434,7 @@ static int report_finish(void)
 		fprintf(stderr, "report: nothing was measured (every test skipped or failed?), no report written\n");
 		return 1;
 	}
-	/* test_perf.c writes the data files before the finish hooks */
+	/* main.c (finish_run) writes the data files before the finish hooks */
 	if (!file_exists(env.out_dir, "data.json") &&
 	    results_write(env.out_dir)) {
 		fprintf(stderr, "report: cannot write the data files into %s\n",
