@@ -26,7 +26,8 @@ struct json_value {
 	char *str;			/* JSON_STR */
 	char **keys;			/* JSON_OBJ: keys[i] names items[i] */
 	struct json_value *items;	/* JSON_ARR, JSON_OBJ */
-	int n, cap;
+	int n;
+	size_t cap;			/* of items (and keys) */
 };
 
 /*

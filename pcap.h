@@ -30,7 +30,7 @@ struct frame {
 struct frame_set {
 	struct frame *frames;	/* most frequent first, after frame_set_read_pcap */
 	int nr;			/* measured: at most the max asked for */
-	int cap;
+	size_t cap;
 	__u64 packets;		/* packets in the capture */
 	__u64 short_pkts;	/* shorter than FRAME_MIN_LEN: skipped */
 	__u64 long_pkts;	/* longer than FRAME_MAX_LEN: skipped */

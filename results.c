@@ -23,7 +23,8 @@ struct stored_row {
 };
 
 static struct stored_row *rows;
-static int nr_rows, cap_rows;
+static int nr_rows;
+static size_t cap_rows;
 struct stored_fit {
 	char *test, *subtest, *property, *variant, *op, *mode, *what;
 	int frame_size;
@@ -61,15 +62,8 @@ static struct stored_row *add_row(const struct point_key *key,
 	const struct metric_def *m = metric_def(metric);
 	struct stored_row *r;
 
-	if (nr_rows == cap_rows) {
-		int cap = cap_rows ? cap_rows * 2 : 256;
-		struct stored_row *n = realloc(rows, cap * sizeof(*rows));
-
-		if (!n)
-			return NULL;
-		rows = n;
-		cap_rows = cap;
-	}
+	if (grow_array(&rows, &cap_rows, nr_rows + 1, sizeof(*rows)))
+		return NULL;
 	r = &rows[nr_rows++];
 	memset(r, 0, sizeof(*r));
 	r->test = dup_or_empty(env.test_name);

@@ -12,6 +12,8 @@
  * emulated   results of an emulated CPU are flagged in the report
  * run        a real small run of test_perf --report (needs BPF): the files
  *            results.c writes parse, agree and make a report
+ * grow_array the readers' growing arrays: contents kept, doubling,
+ *            overflow refused
  */
 #define _GNU_SOURCE		/* nftw */
 #include <dirent.h>
@@ -716,6 +718,39 @@ out:
 	drop_tmp(dir, ok);
 }
 
+/* grow_array() of the readers: contents kept, doubling, overflow refused. */
+static void test_grow_array(void)
+{
+	size_t cap = 0, cap_full;
+	long *a = NULL;
+	bool ok = true;
+
+	for (long i = 0; ok && i < 1000; i++) {
+		ok = ASSERT_OK(grow_array(&a, &cap, i + 1, sizeof(*a)), "grow") &&
+		     ASSERT_GE(cap, (size_t)i + 1, "room for it");
+		if (ok)
+			a[i] = i;
+	}
+	for (long i = 0; ok && i < 1000; i++)
+		ok = ASSERT_EQ(a[i], i, "values kept");
+	if (!ok)
+		goto out;
+	ASSERT_EQ(cap, 1024, "doubled from 16");
+	cap_full = cap;
+	ASSERT_OK(grow_array(&a, &cap, cap, sizeof(*a)), "room enough");
+	ASSERT_EQ(cap, cap_full, "no growth without need");
+	ASSERT_EQ(grow_array(&a, &cap, SIZE_MAX / 2, sizeof(*a)), -ENOMEM,
+		  "size overflow refused");
+	ASSERT_EQ(grow_array(&a, &cap, SIZE_MAX, 1), -ENOMEM,
+		  "SIZE_MAX bytes refused");
+	ASSERT_EQ(grow_array(&a, &cap, PTRDIFF_MAX / 2 + 1, 2), -ENOMEM,
+		  "beyond PTRDIFF_MAX bytes refused");
+	ASSERT_EQ(cap, cap_full, "capacity kept");
+	ASSERT_EQ(a[999], 999, "array kept");
+out:
+	free(a);
+}
+
 void test_report(void)
 {
 	if (test__start_subtest("reader"))
@@ -730,4 +765,6 @@ void test_report(void)
 		test_emulated();
 	if (test__start_subtest("run"))
 		test_run();
+	if (test__start_subtest("grow_array"))
+		test_grow_array();
 }

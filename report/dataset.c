@@ -51,15 +51,9 @@ struct ds_point *ds_new_point(struct dataset *ds)
 {
 	struct ds_point *pts;
 
-	if (ds->nr_pts == ds->cap_pts) {
-		int cap = ds->cap_pts ? ds->cap_pts * 2 : 256;
-
-		pts = realloc(ds->pts, cap * sizeof(*pts));
-		if (!pts)
-			return NULL;
-		ds->pts = pts;
-		ds->cap_pts = cap;
-	}
+	if (grow_array(&ds->pts, &ds->cap_pts, ds->nr_pts + 1,
+		       sizeof(*ds->pts)))
+		return NULL;
 	pts = &ds->pts[ds->nr_pts++];
 	memset(pts, 0, sizeof(*pts));
 	return pts;

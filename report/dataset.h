@@ -44,7 +44,8 @@ struct ds_field {
 struct dataset {
 	char source[4096];	/* the file read, for messages */
 	struct ds_point *pts;
-	int nr_pts, cap_pts;
+	int nr_pts;
+	size_t cap_pts;
 	struct ds_field *env;
 	int nr_env;
 	struct ds_field *profile;

@@ -47,8 +47,8 @@ static const char *cell(char **cells, const int *col, int i)
 /* The space-separated round values of a cell; NULL when empty. */
 static int csv_values(const char *c, double **out, int *n)
 {
+	size_t cap = 0;
 	char *end;
-	int cap = 0;
 
 	*out = NULL;
 	*n = 0;
@@ -61,14 +61,8 @@ static int csv_values(const char *c, double **out, int *n)
 		v = strtod(c, &end);
 		if (end == c)
 			return -EINVAL;
-		if (*n == cap) {
-			double *g = realloc(*out, (cap = cap ? 2 * cap : 16) *
-					   sizeof(*g));
-
-			if (!g)
-				return -ENOMEM;
-			*out = g;
-		}
+		if (grow_array(out, &cap, *n + 1, sizeof(**out)))
+			return -ENOMEM;
 		(*out)[(*n)++] = v;
 		c = end;
 	}
