@@ -30,7 +30,7 @@
 
 struct measure_tune;
 struct measure_result;
-struct point_key;
+struct point_id;
 struct round_info;
 struct round_prog;
 struct sample_stats;
@@ -121,7 +121,7 @@ int rounds_summary(const struct round_set *rs, const struct round_prog *p,
  * rel_ref. Prints the point with -v. 0, or -ENODATA / the series' error.
  */
 int rounds_record(const struct round_set *rs, const struct round_prog *p,
-		  int s, const struct point_key *key);
+		  int s, const struct point_id *key);
 /* The reference's own points (property "reference"), one per size. */
 void rounds_record_reference(const struct round_set *rs);
 /* Rounds in which the reference moved beyond its own spread. */

@@ -11,9 +11,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "point_id.h"
 #include "stats.h"
 
-/* One metric of one measured point, as in a data.csv row. */
 /*
  * How a point was measured (results.h, struct round_info): rounds = 0 when
  * the file does not say (written before rounds existed).
@@ -27,10 +27,9 @@ struct ds_rounds {
 	int nr_values;
 };
 
+/* One metric of one measured point, as in a data.csv row. */
 struct ds_point {
-	char *test, *subtest, *property, *variant, *op, *mode, *metric, *unit;
-	long n;			/* -1: not applicable */
-	int frame_size;		/* 0: not applicable */
+	struct point_id id;	/* owns its strings */
 	struct sample_stats st;	/* st.n is the number of repetitions */
 	struct ds_rounds r;	/* how it was measured */
 };
@@ -77,7 +76,7 @@ int ds_from_results(struct dataset *ds);
 void ds_filter(struct dataset *ds,
 	       bool (*keep)(const struct ds_point *p, void *arg), void *arg);
 /* Replace a text field of a point (e.g. to match two sides' keys). */
-int ds_set_str(char **field, const char *value);
+int ds_set_str(const char **field, const char *value);
 void ds_free(struct dataset *ds);
 
 /* Value of an environment / profile field; NULL when absent. */
@@ -86,11 +85,10 @@ const char *ds_profile(const struct dataset *ds, const char *key);
 /* environment "emulated": true (QEMU TCG and the like). */
 bool ds_emulated(const struct dataset *ds);
 
-/* Order of point keys: test, subtest, property, n, variant, op, size, mode, metric. */
-int ds_key_cmp(const struct ds_point *a, const struct ds_point *b);
-/* "test/subtest property=.. n=.. ..." for messages and tables. */
-void ds_key_str(const struct ds_point *p, char *buf, size_t len);
-/* Sort points by key; duplicates (same key twice) are reported as -EEXIST. */
+/*
+ * Sort points by key (point_id_cmp()); duplicates (same key twice) are
+ * reported as -EEXIST.
+ */
 int ds_sort(struct dataset *ds, char *err, size_t err_len);
 
 #endif /* __DATASET_H */

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Inside the dataset readers (dataset.c, dataset_csv.c, dataset_check.c):
- * the key fields of a point, a new point, and the checks of data files
- * taken from others (numbers in range, exit 2 beyond; names without
- * control characters).
+ * a new point, and the checks of data files taken from others (numbers in
+ * range, exit 2 beyond; names without control characters). What names a
+ * point is point_id.h's.
  */
 #ifndef __DATASET_PRIV_H
 #define __DATASET_PRIV_H
@@ -15,11 +15,6 @@ struct json_value;
 struct num_rule;
 
 #define DS_MAX_FILE	(1L << 30)	/* a data file is far smaller */
-
-/* The text fields of a point, in data.csv's order of string columns. */
-enum { NR_KEY_STR = 8 };
-extern const char *const ds_key_fields[NR_KEY_STR];
-char **ds_point_str(struct ds_point *p, int i);
 
 struct dataset;
 /* A zeroed point appended to ds (NULL: out of memory). */

@@ -26,7 +26,7 @@
 struct bpf_object;
 struct bpf_program;
 struct bpf_link;
-struct point_key;
+struct point_id;
 
 enum wire_mode {
 	WIRE_MODE_GENERIC,	/* XDP_FLAGS_SKB_MODE */
@@ -341,7 +341,7 @@ int wire_measure_rep(struct wire *w, const struct wire_measure_cfg *mc,
  * Statistics of x[0..n-1] recorded as metric of key; NaN values are
  * repetitions that did not measure it (nothing recorded if none did).
  */
-void wire_metric_add(const struct point_key *key, enum metric_id metric,
+void wire_metric_add(const struct point_id *key, enum metric_id metric,
 		     const double *x, int n);
 /* Record a measured point with results_add(): mode column = wire mode. */
 void wire_results_add(const struct wire_point *pt, const char *property,

@@ -24,7 +24,7 @@
 #include "metrics.h"
 #include "wire.h"
 
-struct point_key;
+struct point_id;
 
 #define WIRE_GEN_OBJ		"bpf/xdp_trafficgen.bpf.o"
 #define WIRE_SINK_OBJ		"bpf/xdp_sink.bpf.o"
