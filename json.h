@@ -32,11 +32,11 @@ struct json_value {
 
 /*
  * Parse text[0..len-1] (one value, nothing after it). 0, or -EINVAL with
- * "JSON error at byte N: ..." in err, or -ENOMEM. Free root with
+ * "JSON error at byte N: ..." in why, or -ENOMEM. Free root with
  * json_free() after success only.
  */
 int json_parse(const char *text, size_t len, struct json_value *root,
-	       char *err, size_t err_len);
+	       char *why, size_t why_len);
 void json_free(struct json_value *v);
 /* Member key of an object; NULL when obj is no object or has no key. */
 const struct json_value *json_get(const struct json_value *obj,

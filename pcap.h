@@ -48,7 +48,7 @@ struct frame_set {
  * of them in fs->frames[0..nr-1]. 0, or -errno with a one-line message.
  */
 int frame_set_read_pcap(struct frame_set *fs, const char *path, int max,
-			char *err, size_t len);
+			char *why, size_t why_len);
 /* Add one frame (count 1, or one more of an identical frame). 0 or -errno. */
 int frame_set_add(struct frame_set *fs, const void *data, __u32 len);
 void frame_set_free(struct frame_set *fs);

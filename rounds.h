@@ -38,7 +38,7 @@ struct sample_stats;
 /* What the scheduler needs from a program; ctx of round_prog is yours. */
 struct round_prog_ops {
 	/* A fresh instance, prepared and checked: 0, or -errno with why. */
-	int (*load)(struct round_prog *p, char *why, size_t len);
+	int (*load)(struct round_prog *p, char *why, size_t why_len);
 	/* Program fd of the loaded instance (held in the dispatcher). */
 	int (*prog_fd)(struct round_prog *p);
 	/* Measure the loaded instance at a frame size (measure_point()). */

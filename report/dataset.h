@@ -54,22 +54,22 @@ struct dataset {
 /*
  * Load a result directory (its data.json, else the journal a killed run
  * left), a data.json, a journal (.jsonl) or a data.csv (no environment
- * then). 0 or -errno with a one-line reason in err. What a file holds is
+ * then). 0 or -errno with a one-line reason in why. What a file holds is
  * checked before it is used: numbers out of their range, and control
  * characters in the names the suite gives, refuse it; labels are kept
  * with such characters made visible (vis.h).
  */
-int ds_load(const char *path, struct dataset *ds, char *err, size_t err_len);
-int ds_load_json(const char *file, struct dataset *ds, char *err,
-		 size_t err_len);
-int ds_load_csv(const char *file, struct dataset *ds, char *err,
-		size_t err_len);
+int ds_load(const char *path, struct dataset *ds, char *why, size_t why_len);
+int ds_load_json(const char *file, struct dataset *ds, char *why,
+		 size_t why_len);
+int ds_load_csv(const char *file, struct dataset *ds, char *why,
+		size_t why_len);
 /* The journal of a run (outdir.h), also of one that was killed. */
-int ds_load_journal(const char *file, struct dataset *ds, char *err,
-		    size_t err_len);
+int ds_load_journal(const char *file, struct dataset *ds, char *why,
+		    size_t why_len);
 /* The same from a string in memory (tests, fuzzing). */
 int ds_parse_json(const char *text, size_t len, struct dataset *ds,
-		  char *err, size_t err_len);
+		  char *why, size_t why_len);
 /* The points measured by this process (results.h), with its environment. */
 int ds_from_results(struct dataset *ds);
 /* Drop the points keep() refuses (their memory is freed). */
@@ -89,6 +89,6 @@ bool ds_emulated(const struct dataset *ds);
  * Sort points by key (point_id_cmp()); duplicates (same key twice) are
  * reported as -EEXIST.
  */
-int ds_sort(struct dataset *ds, char *err, size_t err_len);
+int ds_sort(struct dataset *ds, char *why, size_t why_len);
 
 #endif /* __DATASET_H */

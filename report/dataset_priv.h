@@ -29,15 +29,15 @@ struct num_field {
 int ds_point_nums(struct ds_point *p, struct num_field *f);
 
 /* Numbers of points[idx] of data.json, before any is cast. */
-int ds_check_json_numbers(const struct json_value *o, int idx, char *err,
-			  size_t len);
+int ds_check_json_numbers(const struct json_value *o, int idx, char *why,
+			  size_t why_len);
 /* The rule of each of the (at most 64) columns of a data.csv header. */
 int ds_csv_header_rules(const char *line, const struct num_rule **rules,
-			char *err, size_t len);
+			char *why, size_t why_len);
 int ds_check_csv_numbers(char **cells, int n, const struct num_rule **rules,
-			 char *err, size_t len);
+			 char *why, size_t why_len);
 /* Refuse control characters in the suite's names, escape them in labels. */
-int ds_check_point_strings(struct ds_point *p, int idx, char *err,
-			   size_t len);
+int ds_check_point_strings(struct ds_point *p, int idx, char *why,
+			   size_t why_len);
 
 #endif /* __DATASET_PRIV_H */
