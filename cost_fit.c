@@ -21,18 +21,18 @@ static bool same_str(const char *a, const char *b)
 	return !strcmp(a ?: "", b ?: "");
 }
 
-static bool row_in_sweep(int i, const struct point_key *key)
+static bool row_in_sweep(int i, const struct point_id *key)
 {
 	const struct result_row *r = results_row(i);
 
-	return same_str(results_test(i), env.test_name) &&
-	       same_str(results_subtest(i), env.subtest_name) &&
-	       metric_is(r->metric, METRIC_NS_PER_PKT) &&
-	       same_str(r->key.property, key->property) &&
-	       same_str(r->key.variant, key->variant) &&
-	       same_str(r->key.op, key->op) &&
-	       same_str(r->key.mode, key->mode ?: "test_run") &&
-	       r->key.frame_size == key->frame_size && r->key.n >= 0;
+	return same_str(r->id.test, env.test_name) &&
+	       same_str(r->id.subtest, env.subtest_name) &&
+	       metric_is(r->id.metric, METRIC_NS_PER_PKT) &&
+	       same_str(r->id.property, key->property) &&
+	       same_str(r->id.variant, key->variant) &&
+	       same_str(r->id.op, key->op) &&
+	       same_str(r->id.mode, key->mode ?: "test_run") &&
+	       r->id.frame_size == key->frame_size && r->id.n >= 0;
 }
 
 /* The sweep's points: x, mean, standard error of the mean, its dof. */
@@ -43,7 +43,7 @@ struct fit_points {
 	bool weighted;		/* every point has a spread to weight by */
 };
 
-static int collect_sweep(const struct point_key *key,
+static int collect_sweep(const struct point_id *key,
 			 long (*x_of)(long n, int frame_size),
 			 struct fit_points *fp)
 {
@@ -59,7 +59,7 @@ static int collect_sweep(const struct point_key *key,
 		return -ENOMEM;
 	for (int i = 0; i < nr_rows; i++) {
 		const struct sample_stats *st = &results_row(i)->st;
-		long n = results_row(i)->key.n;
+		long n = results_row(i)->id.n;
 
 		if (!row_in_sweep(i, key))
 			continue;
@@ -162,7 +162,7 @@ static int distinct_x(const struct fit_points *fp)
 }
 
 /* The fit as cost-model.csv keeps it: x range, weighted or not. */
-static int keep_fit(const struct point_key *key, const char *what,
+static int keep_fit(const struct point_id *key, const char *what,
 		    const struct fit_points *fp, const struct sweep_fit *sf)
 {
 	long lo = (long)fp->x[0], hi = (long)fp->x[0];
@@ -174,7 +174,7 @@ static int keep_fit(const struct point_key *key, const char *what,
 	return results_add_fit(key, what, fp->n, lo, hi, fp->weighted, sf);
 }
 
-int results_fit_sweep(const struct point_key *key, const char *what,
+int results_fit_sweep(const struct point_id *key, const char *what,
 		      long (*x_of)(long n, int frame_size),
 		      struct sweep_fit *sf)
 {

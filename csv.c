@@ -40,28 +40,6 @@ void csv_write_str(FILE *f, const char *s)
 	free(v);
 }
 
-void csv_write_key(FILE *f, const struct csv_key *k)
-{
-	const char *before_n[] = { k->test, k->subtest, k->property };
-	const char *before_size[] = { k->variant, k->op };
-	const char *after_size[] = { k->mode, k->metric, k->unit };
-
-	for (int i = 0; i < 3; i++) {
-		csv_write_str(f, before_n[i]);
-		fputc(',', f);
-	}
-	fprintf(f, "%ld,", k->n);
-	for (int i = 0; i < 2; i++) {
-		csv_write_str(f, before_size[i]);
-		fputc(',', f);
-	}
-	fprintf(f, "%d,", k->frame_size);
-	for (int i = 0; i < 3; i++) {
-		csv_write_str(f, after_size[i]);
-		fputc(',', f);
-	}
-}
-
 /* One quoted field from *src into dst (in place); NULL when unclosed. */
 static char *unquote(char *src, char **dst)
 {

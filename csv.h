@@ -16,25 +16,15 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-/* The columns that name a point, first in data.csv and compare.csv. */
-#define CSV_KEY_COLUMNS \
-	"test,subtest,property,n,variant,op,frame_size,mode,metric,unit"
-/* How a data.csv point was measured, after its statistics. */
+/*
+ * How a data.csv point was measured, after its key (point_id.h) and its
+ * statistics.
+ */
 #define CSV_ROUND_COLUMNS \
 	",rounds,loops,within_sd,seed,flagged,marks,round_values"
 
-struct csv_key {
-	const char *test, *subtest, *property;
-	long n;
-	const char *variant, *op;
-	int frame_size;
-	const char *mode, *metric, *unit;
-};
-
 /* One field (NULL is empty), quoted when needed; no separator. */
 void csv_write_str(FILE *f, const char *s);
-/* The CSV_KEY_COLUMNS of a row, each followed by a comma. */
-void csv_write_key(FILE *f, const struct csv_key *k);
 
 /*
  * Split one line in place into at most max cells (quotes removed, the

@@ -73,7 +73,8 @@ int gen_read_counters(struct bpf_object *obj, struct gen_counters *sum);
  * array contents). 0, or -1 with the first mismatch in why.
  */
 int gen_check_loaded(struct bpf_object *obj, const struct gen_spec *spec,
-		     const struct xlated_prog *empty, char *why, size_t len);
+		     const struct xlated_prog *empty, char *why,
+		     size_t why_len);
 
 /*
  * Runtime proof over `runs` runs of the entry program (loaded counting)
@@ -85,7 +86,7 @@ int gen_check_loaded(struct bpf_object *obj, const struct gen_spec *spec,
 int gen_check_counters(const struct gen_spec *spec,
 		       const struct gen_counters *before,
 		       const struct gen_counters *after, __u64 runs,
-		       char *why, size_t len);
+		       char *why, size_t why_len);
 
 /*
  * Working sets (--working-set): the position in xdpgen_ws summed over
@@ -96,6 +97,6 @@ int gen_check_counters(const struct gen_spec *spec,
  */
 int gen_read_ws_pos(struct bpf_object *obj, __u64 *pos);
 int gen_check_ws(const struct gen_spec *spec, __u64 before, __u64 after,
-		 __u64 runs, __u64 *distinct, char *why, size_t len);
+		 __u64 runs, __u64 *distinct, char *why, size_t why_len);
 
 #endif /* __GEN_PROG_H */

@@ -21,7 +21,7 @@
  */
 void ifcheck_host_dev(const char *opt, const char *ifname);
 /* Is ifname in use? why: what uses it, one line. */
-bool ifcheck_in_use(const char *ifname, char *why, size_t len);
+bool ifcheck_in_use(const char *ifname, char *why, size_t why_len);
 /*
  * The destination MAC of frames sent out of OUT (port 0) or IN (port 1):
  * --next-hop's, else dflt.

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "util.h"
 #include "vis.h"
 
 /* ---- writing ---- */
@@ -253,26 +254,15 @@ static int parse_number(struct jparser *jp, double *num)
 
 static int parse_value(struct jparser *jp, struct json_value *v);
 
+/* Room for one more item (and key): keys[] grows in step with items[]. */
 static int grow_container(struct json_value *v)
 {
-	struct json_value *items;
-	char **keys;
-	int cap = v->cap ? v->cap * 2 : 8;
+	size_t cap = v->cap;
 
-	if (v->n < v->cap)
-		return 0;
-	items = realloc(v->items, cap * sizeof(*items));
-	if (!items)
+	if (v->type == JSON_OBJ &&
+	    grow_array(&v->keys, &cap, v->n + 1, sizeof(*v->keys)))
 		return -ENOMEM;
-	v->items = items;
-	if (v->type == JSON_OBJ) {
-		keys = realloc(v->keys, cap * sizeof(*keys));
-		if (!keys)
-			return -ENOMEM;
-		v->keys = keys;
-	}
-	v->cap = cap;
-	return 0;
+	return grow_array(&v->items, &v->cap, v->n + 1, sizeof(*v->items));
 }
 
 /* Array or object: open char consumed by the caller, close expected. */

@@ -26,16 +26,17 @@ struct json_value {
 	char *str;			/* JSON_STR */
 	char **keys;			/* JSON_OBJ: keys[i] names items[i] */
 	struct json_value *items;	/* JSON_ARR, JSON_OBJ */
-	int n, cap;
+	int n;
+	size_t cap;			/* of items (and keys) */
 };
 
 /*
  * Parse text[0..len-1] (one value, nothing after it). 0, or -EINVAL with
- * "JSON error at byte N: ..." in err, or -ENOMEM. Free root with
+ * "JSON error at byte N: ..." in why, or -ENOMEM. Free root with
  * json_free() after success only.
  */
 int json_parse(const char *text, size_t len, struct json_value *root,
-	       char *err, size_t err_len);
+	       char *why, size_t why_len);
 void json_free(struct json_value *v);
 /* Member key of an object; NULL when obj is no object or has no key. */
 const struct json_value *json_get(const struct json_value *obj,

@@ -48,7 +48,7 @@ struct nsim_dev {
  * with modprobe if needed (then *loaded is set; else left alone). With
  * false, why says what is missing.
  */
-bool nsim_available(bool *loaded, char *why, size_t len);
+bool nsim_available(bool *loaded, char *why, size_t why_len);
 /*
  * modprobe -r netdevsim (after nsim_available() loaded it), unless a
  * device exists: another run's or a user's would go with the module.

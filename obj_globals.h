@@ -16,9 +16,9 @@ struct bpf_object;
  * Apply "NAME=VALUE" to obj (opened, not loaded). VALUE is an integer
  * (decimal, 0x hex, -N for signed types) within the variable's type, true
  * or false for a bool, an enumerator name or number for an enum, a string
- * for a char array. 0, or -errno with a one-line message in err.
+ * for a char array. 0, or -errno with a one-line message in why.
  */
 int obj_set_global(struct bpf_object *obj, const char *assignment,
-		   char *err, size_t len);
+		   char *why, size_t why_len);
 
 #endif /* __OBJ_GLOBALS_H */

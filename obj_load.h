@@ -57,16 +57,16 @@ struct uobj {
 /*
  * Open path, pick the XDP program prog (NULL: the first one), apply the
  * command line's --set and --setup (uobj_open) or opts, load. 0, or
- * -errno with a one-line message (no "test_perf: " prefix) in err, the
+ * -errno with a one-line message (no "test_perf: " prefix) in why, the
  * verifier's or libbpf's last lines for uobj_print_log(), and u->status
  * set: 2 bad object or --set, 4 no privileges or a missing kernel
  * feature, 1 --setup failed. u needs uobj_close() either way.
  */
 int uobj_open(const char *path, const char *prog, struct uobj *u,
-	      char *err, size_t len);
+	      char *why, size_t why_len);
 int uobj_open_opts(const char *path, const char *prog,
 		   const struct uobj_opts *opts, struct uobj *u,
-		   char *err, size_t len);
+		   char *why, size_t why_len);
 /* The command line's --set and --setup as options of uobj_open_opts(). */
 void uobj_cli_opts(struct uobj_opts *opts);
 /* Close the object and free the private bpffs; idempotent. */

@@ -33,13 +33,13 @@
  * Open directory path for writing (created with its missing parents when
  * create): an O_DIRECTORY fd, or -errno with a one-line reason in why.
  */
-int outdir_open(const char *path, bool create, char *why, size_t len);
+int outdir_open(const char *path, bool create, char *why, size_t why_len);
 
 /*
  * Claim path as this run's output directory (see above). 0, or -errno
  * with a one-line reason in why.
  */
-int outdir_claim(const char *path, bool force, char *why, size_t len);
+int outdir_claim(const char *path, bool force, char *why, size_t why_len);
 
 /* A file being written: f is where to write; nothing is visible before commit. */
 struct outfile {
@@ -51,12 +51,12 @@ struct outfile {
 
 /* Start writing dir/name. 0 or -errno (why: NULL, or a one-line reason). */
 int outfile_open(struct outfile *of, const char *dir, const char *name,
-		 char *why, size_t len);
+		 char *why, size_t why_len);
 /* The same for a path "dir/name" (or "name": the working directory). */
 int outfile_open_path(struct outfile *of, const char *path, char *why,
-		      size_t len);
+		      size_t why_len);
 /* outdir_open() of the directory of path "dir/name", not created. */
-int outdir_open_parent(const char *path, char *why, size_t len);
+int outdir_open_parent(const char *path, char *why, size_t why_len);
 /* Flush, close and rename into place; on any error nothing is left. */
 int outfile_commit(struct outfile *of);
 /* Give up: the temporary file is removed. */

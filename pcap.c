@@ -63,15 +63,8 @@ static int find_or_add(struct frame_set *fs, const unsigned char *data,
 	}
 	if (fs->nr >= FRAME_TRACK_MAX)
 		return -ENOSPC;
-	if (fs->nr == fs->cap) {
-		int cap = fs->cap ? 2 * fs->cap : 64;
-		struct frame *n = realloc(fs->frames, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		fs->frames = n;
-		fs->cap = cap;
-	}
+	if (grow_array(&fs->frames, &fs->cap, fs->nr + 1, sizeof(*fs->frames)))
+		return -ENOMEM;
 	f = &fs->frames[fs->nr];
 	f->data = malloc(len);
 	if (!f->data)

@@ -30,7 +30,7 @@ struct frame {
 struct frame_set {
 	struct frame *frames;	/* most frequent first, after frame_set_read_pcap */
 	int nr;			/* measured: at most the max asked for */
-	int cap;
+	size_t cap;
 	__u64 packets;		/* packets in the capture */
 	__u64 short_pkts;	/* shorter than FRAME_MIN_LEN: skipped */
 	__u64 long_pkts;	/* longer than FRAME_MAX_LEN: skipped */
@@ -48,7 +48,7 @@ struct frame_set {
  * of them in fs->frames[0..nr-1]. 0, or -errno with a one-line message.
  */
 int frame_set_read_pcap(struct frame_set *fs, const char *path, int max,
-			char *err, size_t len);
+			char *why, size_t why_len);
 /* Add one frame (count 1, or one more of an identical frame). 0 or -errno. */
 int frame_set_add(struct frame_set *fs, const void *data, __u32 len);
 void frame_set_free(struct frame_set *fs);

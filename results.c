@@ -16,17 +16,11 @@
 #include "results.h"
 #include "util.h"
 
-struct stored_row {
-	struct result_row row;
-	char *test;
-	char *subtest;
-};
-
-static struct stored_row *rows;
-static int nr_rows, cap_rows;
+static struct result_row *rows;
+static int nr_rows;
+static size_t cap_rows;
 struct stored_fit {
-	char *test, *subtest, *property, *variant, *op, *mode, *what;
-	int frame_size;
+	struct point_id id;	/* n -1, no metric; unit: what one x is */
 	int points;
 	long n_min, n_max;
 	bool weighted;
@@ -43,56 +37,48 @@ static int nr_profile_extra;
 
 static void journal_row(int i);
 
-static char *dup_or_empty(const char *s)
+/*
+ * id of a point of the running (sub)test, as it is kept (point_id_dup()):
+ * an id without a mode is a BPF_PROG_TEST_RUN microbenchmark.
+ */
+static int own_id(struct point_id *dst, const struct point_id *id,
+		  const char *metric, const char *unit)
 {
-	return strdup(s ?: "");
+	struct point_id full = *id;
+
+	full.test = env.test_name;
+	full.subtest = env.subtest_name;
+	full.mode = id->mode ?: "test_run";
+	full.metric = metric;
+	full.unit = unit;
+	return point_id_dup(dst, &full);
 }
 
-/* A key without a mode is a BPF_PROG_TEST_RUN microbenchmark. */
-static const char *key_mode(const struct point_key *key)
-{
-	return key->mode ?: "test_run";
-}
-
-static struct stored_row *add_row(const struct point_key *key,
-				   enum metric_id metric,
-				   const struct sample_stats *st)
+static struct result_row *add_row(const struct point_id *id,
+				  enum metric_id metric,
+				  const struct sample_stats *st)
 {
 	const struct metric_def *m = metric_def(metric);
-	struct stored_row *r;
+	struct result_row *r;
 
-	if (nr_rows == cap_rows) {
-		int cap = cap_rows ? cap_rows * 2 : 256;
-		struct stored_row *n = realloc(rows, cap * sizeof(*rows));
-
-		if (!n)
-			return NULL;
-		rows = n;
-		cap_rows = cap;
-	}
-	r = &rows[nr_rows++];
+	if (grow_array(&rows, &cap_rows, nr_rows + 1, sizeof(*rows)))
+		return NULL;
+	r = &rows[nr_rows];
 	memset(r, 0, sizeof(*r));
-	r->test = dup_or_empty(env.test_name);
-	r->subtest = dup_or_empty(env.subtest_name);
-	r->row.key.property = dup_or_empty(key->property);
-	r->row.key.n = key->n;
-	r->row.key.variant = dup_or_empty(key->variant);
-	r->row.key.op = dup_or_empty(key->op);
-	r->row.key.frame_size = key->frame_size;
-	r->row.key.mode = dup_or_empty(key_mode(key));
-	r->row.metric = dup_or_empty(m->name);
-	r->row.unit = dup_or_empty(m->unit);
-	r->row.st = *st;
+	if (own_id(&r->id, id, m->name, m->unit))
+		return NULL;
+	nr_rows++;
+	r->st = *st;
 	/* one block of consecutive repetitions, unless the engine says more */
-	r->row.rounds.rounds = 1;
-	r->row.rounds.within_sd = NAN;
+	r->rounds.rounds = 1;
+	r->rounds.within_sd = NAN;
 	return r;
 }
 
-void results_add(const struct point_key *key, enum metric_id metric,
+void results_add(const struct point_id *id, enum metric_id metric,
 		 const struct sample_stats *st)
 {
-	if (add_row(key, metric, st))
+	if (add_row(id, metric, st))
 		journal_row(nr_rows - 1);
 }
 
@@ -108,17 +94,17 @@ static double *dup_values(const double *v, int n)
 	return d;
 }
 
-void results_add_rounds(const struct point_key *key, enum metric_id metric,
+void results_add_rounds(const struct point_id *id, enum metric_id metric,
 			const struct sample_stats *st,
 			const struct round_info *ri)
 {
-	struct stored_row *r = add_row(key, metric, st);
+	struct result_row *r = add_row(id, metric, st);
 
 	if (!r)
 		return;
-	r->row.rounds = *ri;
-	r->row.rounds.values = dup_values(ri->values, ri->rounds);
-	r->row.rounds.times = dup_values(ri->times, ri->rounds);
+	r->rounds = *ri;
+	r->rounds.values = dup_values(ri->values, ri->rounds);
+	r->rounds.times = dup_values(ri->times, ri->rounds);
 	journal_row(nr_rows - 1);
 }
 
@@ -158,22 +144,12 @@ int results_count(void)
 
 const struct result_row *results_row(int i)
 {
-	return i >= 0 && i < nr_rows ? &rows[i].row : NULL;
-}
-
-const char *results_test(int i)
-{
-	return i >= 0 && i < nr_rows ? rows[i].test : NULL;
-}
-
-const char *results_subtest(int i)
-{
-	return i >= 0 && i < nr_rows ? rows[i].subtest : NULL;
+	return i >= 0 && i < nr_rows ? &rows[i] : NULL;
 }
 
 /* ---- cost model ---- */
 
-int results_add_fit(const struct point_key *key, const char *what,
+int results_add_fit(const struct point_id *id, const char *what,
 		    int points, long x_min, long x_max, bool weighted,
 		    const struct sweep_fit *sf)
 {
@@ -182,15 +158,11 @@ int results_add_fit(const struct point_key *key, const char *what,
 	if (!f)
 		return -ENOMEM;
 	fits = f;
-	f = &fits[nr_fits++];
-	f->test = dup_or_empty(env.test_name);
-	f->subtest = dup_or_empty(env.subtest_name);
-	f->property = dup_or_empty(key->property);
-	f->variant = dup_or_empty(key->variant);
-	f->op = dup_or_empty(key->op);
-	f->mode = dup_or_empty(key_mode(key));
-	f->what = dup_or_empty(what);
-	f->frame_size = key->frame_size;
+	f = &fits[nr_fits];
+	if (own_id(&f->id, id, "", what))
+		return -ENOMEM;
+	nr_fits++;
+	f->id.n = -1;			/* a fit spans the sweep's N */
 	f->points = points;
 	f->n_min = x_min;
 	f->n_max = x_max;
@@ -214,14 +186,15 @@ void results_print_cost_model(FILE *out)
 		const struct linear_fit *fit = &f->sf.fit;
 		char name[64], ci[48], mci[48];
 
-		snprintf(name, sizeof(name), "%s/%s", f->test, f->subtest);
+		snprintf(name, sizeof(name), "%s/%s", f->id.test,
+			 f->id.subtest);
 		snprintf(ci, sizeof(ci), "[%.4f, %.4f]", fit->b_ci95_low,
 			 fit->b_ci95_high);
 		snprintf(mci, sizeof(mci), "[%.4f, %.4f]", f->sf.marg_low,
 			 f->sf.marg_high);
 		fprintf(out, "  %-34s %5dB %10.4f %23s %8.2f %7.3g %10.4f %23s  per %s\n",
-			name, f->frame_size, fit->b, ci, fit->a, fit->lof_p,
-			f->sf.marg_b, mci, f->what);
+			name, f->id.frame_size, fit->b, ci, fit->a, fit->lof_p,
+			f->sf.marg_b, mci, f->id.unit);
 	}
 }
 
@@ -231,17 +204,18 @@ static int write_cost_csv(FILE *f)
 	for (int i = 0; i < nr_fits; i++) {
 		const struct stored_fit *c = &fits[i];
 		const struct linear_fit *fit = &c->sf.fit;
-		const char *names[] = { c->test, c->subtest, c->property,
-					c->variant, c->op };
+		const char *names[] = { c->id.test, c->id.subtest,
+					c->id.property, c->id.variant,
+					c->id.op };
 
 		for (int k = 0; k < 5; k++) {
 			csv_write_str(f, names[k]);
 			fputc(',', f);
 		}
-		fprintf(f, "%d,", c->frame_size);
-		csv_write_str(f, c->mode);
+		fprintf(f, "%d,", c->id.frame_size);
+		csv_write_str(f, c->id.mode);
 		fputc(',', f);
-		csv_write_str(f, c->what);
+		csv_write_str(f, c->id.unit);
 		fprintf(f, ",%d,%ld,%ld,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g",
 			c->points, c->n_min, c->n_max, fit->a, fit->b,
 			fit->b_ci95_low, fit->b_ci95_high, fit->a_ci95_low,
@@ -265,8 +239,9 @@ static int write_cost_json(FILE *f)
 		const struct stored_fit *c = &fits[i];
 		const char *names[] = { "test", "subtest", "property",
 					"variant", "op", "mode", "unit" };
-		const char *vals[] = { c->test, c->subtest, c->property,
-				       c->variant, c->op, c->mode, c->what };
+		const char *vals[] = { c->id.test, c->id.subtest,
+				       c->id.property, c->id.variant, c->id.op,
+				       c->id.mode, c->id.unit };
 
 		fprintf(f, "    {");
 		for (int k = 0; k < 7; k++) {
@@ -275,7 +250,7 @@ static int write_cost_json(FILE *f)
 			fprintf(f, ", ");
 		}
 		fprintf(f, "\"frame_size\": %d, \"points\": %d, \"n_min\": %ld, \"n_max\": %ld, ",
-			c->frame_size, c->points, c->n_min, c->n_max);
+			c->id.frame_size, c->points, c->n_min, c->n_max);
 		json_write_num(f, "a", c->sf.fit.a, false);
 		json_write_num(f, "b", c->sf.fit.b, false);
 		json_write_num(f, "b_ci95_low", c->sf.fit.b_ci95_low, false);
@@ -415,25 +390,11 @@ static void write_rounds_csv(FILE *f, const struct round_info *ri)
 
 static void write_point_json(FILE *f, int i)
 {
-	const struct result_row *r = &rows[i].row;
+	const struct result_row *r = &rows[i];
 	const struct sample_stats *s = &r->st;
 
-	fprintf(f, "    {\"test\": ");
-	json_write_string(f, rows[i].test);
-	fprintf(f, ", \"subtest\": ");
-	json_write_string(f, rows[i].subtest);
-	fprintf(f, ", \"property\": ");
-	json_write_string(f, r->key.property);
-	fprintf(f, ", \"n\": %ld, \"variant\": ", r->key.n);
-	json_write_string(f, r->key.variant);
-	fprintf(f, ", \"op\": ");
-	json_write_string(f, r->key.op);
-	fprintf(f, ", \"frame_size\": %d, \"mode\": ", r->key.frame_size);
-	json_write_string(f, r->key.mode);
-	fprintf(f, ", \"metric\": ");
-	json_write_string(f, r->metric);
-	fprintf(f, ", \"unit\": ");
-	json_write_string(f, r->unit);
+	fprintf(f, "    {");
+	point_id_write_json(f, &r->id);
 	fprintf(f, ", \"reps\": %d, ", s->n);
 	json_write_num(f, "mean", s->mean, false);
 	json_write_num(f, "median", s->median, false);
@@ -461,18 +422,12 @@ static int write_json(FILE *f)
 
 static int write_csv(FILE *f)
 {
-	fprintf(f, CSV_KEY_COLUMNS ",reps,mean,median,stddev,ci95_low,ci95_high,min,max,outliers" CSV_ROUND_COLUMNS "\n");
+	fprintf(f, POINT_ID_CSV_COLUMNS ",reps,mean,median,stddev,ci95_low,ci95_high,min,max,outliers" CSV_ROUND_COLUMNS "\n");
 	for (int i = 0; i < nr_rows; i++) {
-		const struct result_row *r = &rows[i].row;
+		const struct result_row *r = &rows[i];
 		const struct sample_stats *s = &r->st;
 
-		csv_write_key(f, &(struct csv_key){
-			.test = rows[i].test, .subtest = rows[i].subtest,
-			.property = r->key.property, .n = r->key.n,
-			.variant = r->key.variant, .op = r->key.op,
-			.frame_size = r->key.frame_size, .mode = r->key.mode,
-			.metric = r->metric, .unit = r->unit,
-		});
+		point_id_write_csv(f, &r->id);
 		fprintf(f, "%d,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%d",
 			s->n, s->mean, s->median, s->stddev, s->ci95_low,
 			s->ci95_high, s->min, s->max, s->outliers);

@@ -9,17 +9,8 @@
 
 #include <stdio.h>
 #include "metrics.h"
+#include "point_id.h"
 #include "stats.h"
-
-/* What identifies a point; test and subtest come from the running test. */
-struct point_key {
-	const char *property;	/* base, insns, branches, map, payload, ... */
-	long n;			/* property size N; -1 when not applicable */
-	const char *variant;	/* map type, ALU op, loop kind; "" if none */
-	const char *op;		/* lookup_hit, update_miss, ...; "" if none */
-	int frame_size;		/* bytes on the wire incl. FCS; 0 if none */
-	const char *mode;	/* test_run, generic, native, offload */
-};
 
 /* Why a point's rounds disagree with each other (marks column). */
 enum round_mark {
@@ -45,21 +36,23 @@ struct round_info {
 };
 
 struct result_row {
-	struct point_key key;
-	const char *metric;	/* ns_per_pkt, mpps, latency_p99, ... */
-	const char *unit;	/* ns, Mpps, Gbit/s, % ... */
+	struct point_id id;	/* owns its strings */
 	struct sample_stats st;
 	struct round_info rounds;
 };
 
-/* Record one metric of the current (sub)test. */
-void results_add(const struct point_key *key, enum metric_id metric,
+/*
+ * Record one metric of the current (sub)test: id says property, n,
+ * variant, op, frame size and mode (NULL: test_run); its test, subtest,
+ * metric and unit are those of the running (sub)test and of metric.
+ */
+void results_add(const struct point_id *id, enum metric_id metric,
 		 const struct sample_stats *st);
 /*
  * The same for a point measured in rounds: ri's values and times (when
  * not NULL) are copied, st summarises them.
  */
-void results_add_rounds(const struct point_key *key, enum metric_id metric,
+void results_add_rounds(const struct point_id *id, enum metric_id metric,
 			const struct sample_stats *st,
 			const struct round_info *ri);
 /* "drift bimodal ..." of enum round_mark bits, "" for none. */
@@ -69,13 +62,10 @@ unsigned int results_marks_parse(const char *s);
 
 int results_count(void);
 const struct result_row *results_row(int i);
-/* Test and subtest names of row i. */
-const char *results_test(int i);
-const char *results_subtest(int i);
 
 /*
  * Cost model: ns/pkt = a + b * x fitted over the ns_per_pkt points of the
- * current (sub)test that share key's property, variant, op, frame size and
+ * current (sub)test that share id's property, variant, op, frame size and
  * mode, x = x_of(N, frame size) (NULL: N itself; e.g. the payload bytes a
  * frame really has). Least squares weighted by each point's variance of
  * the mean (from its rounds) with a lack-of-fit test, and the marginal
@@ -91,11 +81,11 @@ struct sweep_fit {
 	/* from the smallest to the largest x: the average cost per unit */
 	double span_b, span_low, span_high;
 };
-int results_fit_sweep(const struct point_key *key, const char *what,
+int results_fit_sweep(const struct point_id *id, const char *what,
 		      long (*x_of)(long n, int frame_size),
 		      struct sweep_fit *sf);
 /* Keep a fit of the current (sub)test for the cost-model files (cost_fit.c). */
-int results_add_fit(const struct point_key *key, const char *what,
+int results_add_fit(const struct point_id *id, const char *what,
 		    int points, long x_min, long x_max, bool weighted,
 		    const struct sweep_fit *sf);
 /*

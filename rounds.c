@@ -465,28 +465,25 @@ static int rel_ref_values(const struct round_set *rs,
 	return 0;
 }
 
-static void print_point(const struct point_key *key,
+static void print_point(const struct point_id *key,
 			const struct sample_stats *ns,
 			const struct round_info *ri)
 {
-	char n[32] = "", marks[64];
+	char label[256], marks[64];
 
-	if (key->n >= 0)
-		snprintf(n, sizeof(n), " N=%ld", key->n);
+	point_id_str(key, POINT_ID_IN_TEST, label, sizeof(label));
 	results_marks_str(ri->marks, marks, sizeof(marks));
-	test__info("  %s%s%s%s %dB: %.3f ns/pkt [%.3f, %.3f] median %.3f, sd %.3f between rounds, %.3f within (%d rounds x %d loops)%s%s",
-		   key->variant && *key->variant ? key->variant : "",
-		   key->op && *key->op ? "/" : "", key->op ?: "", n,
-		   key->frame_size, ns->mean, ns->ci95_low, ns->ci95_high,
+	test__info("  %s: %.3f ns/pkt [%.3f, %.3f] median %.3f, sd %.3f between rounds, %.3f within (%d rounds x %d loops)%s%s",
+		   label, ns->mean, ns->ci95_low, ns->ci95_high,
 		   ns->median, ns->stddev, ri->within_sd, ri->rounds, ri->loops,
 		   *marks ? " " : "", marks);
 }
 
 int rounds_record(const struct round_set *rs, const struct round_prog *p,
-		  int s, const struct point_key *key)
+		  int s, const struct point_id *key)
 {
 	const struct round_series *se = &p->series[s];
-	struct point_key k = *key;
+	struct point_id k = *key;
 	struct sample_stats ns, st;
 	struct round_info ri, rel;
 	double values[rs->rounds];
@@ -524,7 +521,7 @@ void rounds_record_reference(const struct round_set *rs)
 	if (!ref)
 		return;
 	for (int s = 0; s < ref->nr_sizes; s++) {
-		struct point_key key = {
+		struct point_id key = {
 			.property = "reference", .n = 0, .variant = "xdp_fwd",
 			.op = "", .mode = "test_run",
 		};

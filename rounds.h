@@ -30,7 +30,7 @@
 
 struct measure_tune;
 struct measure_result;
-struct point_key;
+struct point_id;
 struct round_info;
 struct round_prog;
 struct sample_stats;
@@ -38,7 +38,7 @@ struct sample_stats;
 /* What the scheduler needs from a program; ctx of round_prog is yours. */
 struct round_prog_ops {
 	/* A fresh instance, prepared and checked: 0, or -errno with why. */
-	int (*load)(struct round_prog *p, char *why, size_t len);
+	int (*load)(struct round_prog *p, char *why, size_t why_len);
 	/* Program fd of the loaded instance (held in the dispatcher). */
 	int (*prog_fd)(struct round_prog *p);
 	/* Measure the loaded instance at a frame size (measure_point()). */
@@ -121,7 +121,7 @@ int rounds_summary(const struct round_set *rs, const struct round_prog *p,
  * rel_ref. Prints the point with -v. 0, or -ENODATA / the series' error.
  */
 int rounds_record(const struct round_set *rs, const struct round_prog *p,
-		  int s, const struct point_key *key);
+		  int s, const struct point_id *key);
 /* The reference's own points (property "reference"), one per size. */
 void rounds_record_reference(const struct round_set *rs);
 /* Rounds in which the reference moved beyond its own spread. */

@@ -53,20 +53,17 @@ int measure_call_ns(int prog_fd, const void *pkt, __u32 len, __u32 repeat,
 	return 0;
 }
 
-void measure_record(const struct point_key *key,
+void measure_record(const struct point_id *key,
 		    const struct measure_result *res)
 {
 	const struct sample_stats *ns = &res->ns;
-	char n[32] = "";
+	char label[256];
 
 	results_add(key, METRIC_NS_PER_PKT, &res->ns);
 	results_add(key, METRIC_MPPS, &res->mpps);
-	if (key->n >= 0)
-		snprintf(n, sizeof(n), " N=%ld", key->n);
-	test__info("  %s%s%s%s %dB: %.3f ns/pkt [%.3f, %.3f] median %.3f sd %.3f, %.2f Mpps (%d reps x %u runs, kernel %.0f ns, call %.1f us%s)",
-		   key->variant && *key->variant ? key->variant : "",
-		   key->op && *key->op ? "/" : "", key->op ?: "", n,
-		   key->frame_size, ns->mean, ns->ci95_low, ns->ci95_high,
+	point_id_str(key, POINT_ID_IN_TEST, label, sizeof(label));
+	test__info("  %s: %.3f ns/pkt [%.3f, %.3f] median %.3f sd %.3f, %.2f Mpps (%d reps x %u runs, kernel %.0f ns, call %.1f us%s)",
+		   label, ns->mean, ns->ci95_low, ns->ci95_high,
 		   ns->median, ns->stddev, res->mpps.mean, ns->n, res->repeat,
 		   res->kernel_ns.median, res->fixed_us,
 		   res->pinned ? "" : ", not pinned");

@@ -75,9 +75,9 @@ struct measure_result {
  */
 int measure_point(const struct measure_spec *spec, struct measure_result *res);
 
-struct point_key;
+struct point_id;
 /* Record ns_per_pkt and mpps of a measured point in the results. */
-void measure_record(const struct point_key *key,
+void measure_record(const struct point_id *key,
 		    const struct measure_result *res);
 
 /*

@@ -297,7 +297,7 @@ static void record_gen(struct sweep_ctx *c, const struct round_set *rs,
 		return;
 	}
 	for (int s = 0; s < g->p.nr_sizes; s++) {
-		struct point_key key = {
+		struct point_id key = {
 			.property = gen_prop_name(c->opts->prop),
 			.n = gen_spec_n(&g->pt->spec), .variant = g->variant,
 			.op = g->op, .mode = "test_run",
@@ -321,7 +321,7 @@ static void fit_group(struct sweep_ctx *c, const struct gen_point *p,
 
 	snprintf(what, sizeof(what), "%s (%s)", c->opts->unit, group);
 	for (int s = 0; s < c->nr_sizes; s++) {
-		struct point_key key = {
+		struct point_id key = {
 			.property = gen_prop_name(c->opts->prop),
 			.variant = variant, .op = op,
 			.frame_size = c->sizes[s], .mode = "test_run",

@@ -65,6 +65,6 @@ struct bpf_object *sweep_load_point(const char *dir,
  */
 int sweep_measure_point(struct bpf_object *obj, const struct gen_point *p,
 			int size, struct measure_result *res, char *why,
-			size_t len);
+			size_t why_len);
 
 #endif /* __SWEEP_H */

@@ -99,7 +99,7 @@ struct perf_option {
 		       aligned(sizeof(void *)))) = { __VA_ARGS__ }
 
 /* snprintf into an error buffer that may be NULL or empty. */
-void perf_msg(char *buf, size_t len, const char *fmt, ...)
+void perf_msg(char *why, size_t why_len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* One-line usage error on stderr and exit 2. */

@@ -310,7 +310,7 @@ static void measure_sizes(struct uobj *u)
 		goto out;
 	rounds_run(&rs);
 	for (int s = 0; s < p->nr_sizes; s++) {
-		struct point_key key = {
+		struct point_id key = {
 			.property = "obj", .n = -1, .variant = p->name,
 			.mode = "test_run",
 		};
@@ -386,7 +386,7 @@ static void weigh(struct weighted *wt, double w, const struct measure_result *r)
 static void record_weighted(const struct weighted *wt, const char *name,
 			    __u64 pkts)
 {
-	struct point_key key = {
+	struct point_id key = {
 		.property = "pcap", .n = -1, .variant = name, .op = "weighted",
 		.frame_size = 0, .mode = "test_run",
 	};
@@ -456,7 +456,7 @@ static void measure_frames(struct fwd_bench *fb, bool fwd_based)
 	print_capture_summary();
 	for (int i = 0; i < frames.nr && !test__stopping(); i++) {
 		const struct frame *f = &frames.frames[i];
-		struct point_key key = {
+		struct point_id key = {
 			.property = "pcap", .n = i + 1, .variant = name,
 			.frame_size = f->len + PKT_FCS_LEN, .mode = "test_run",
 		};

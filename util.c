@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Small shared helpers: clocks, comparators, verdict names, processes. */
+/*
+ * Small shared helpers: clocks, comparators, a growing array, verdict
+ * names, processes.
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +61,30 @@ int cmp_u64(const void *a, const void *b)
 	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
 
 	return (x > y) - (x < y);
+}
+
+#define GROW_ARRAY_MIN	16
+
+int grow_array(void *arrayp, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : GROW_ARRAY_MIN;
+	void *old, *grown;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n = n > SIZE_MAX / 2 ? need : 2 * n;
+	/* no object is larger than PTRDIFF_MAX: pointers must subtract */
+	if (!elem || n > PTRDIFF_MAX / elem)
+		return -ENOMEM;
+	/* *arrayp is a pointer of the caller's type: copied, not cast */
+	memcpy(&old, arrayp, sizeof(old));
+	grown = realloc(old, n * elem);
+	if (!grown)
+		return -ENOMEM;
+	memcpy(arrayp, &grown, sizeof(grown));
+	*cap = n;
+	return 0;
 }
 
 const char *xdp_verdict_name(__u32 verdict)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Small helpers every harness file may use, written once: array size,
- * clocks, qsort comparators, XDP verdict names, process liveness and
- * running a command with its output captured. Depends on libc only.
+ * clocks, qsort comparators, a growing array, XDP verdict names, process
+ * liveness and running a command with its output captured. Depends on
+ * libc only.
  */
 #ifndef __UTIL_H
 #define __UTIL_H
@@ -25,6 +26,19 @@ double thread_cpu_ns(void);
 int cmp_double(const void *a, const void *b);
 int cmp_int(const void *a, const void *b);
 int cmp_u64(const void *a, const void *b);
+
+/*
+ * Room for need elements of elem bytes in the array that arrayp points
+ * to (the address of the caller's pointer, NULL before the first call),
+ * now of *cap elements: it doubles, from 16, until need fit. 0 with
+ * *arrayp and *cap updated, or -ENOMEM when memory runs out or the array
+ * would exceed PTRDIFF_MAX bytes; the array is left as it was then.
+ *
+ *	if (grow_array(&rows, &cap_rows, nr_rows + 1, sizeof(*rows)))
+ *		return -ENOMEM;
+ *	rows[nr_rows++] = row;
+ */
+int grow_array(void *arrayp, size_t *cap, size_t need, size_t elem);
 
 /* "XDP_PASS" for XDP_PASS; "unknown verdict" past XDP_REDIRECT. */
 const char *xdp_verdict_name(__u32 verdict);

@@ -108,7 +108,6 @@ static void kallsyms_load(void)
 {
 	char line[512], name[256], type;
 	unsigned long long addr;
-	struct ksym *tmp;
 	size_t cap = 0;
 	FILE *f;
 
@@ -125,13 +124,9 @@ static void kallsyms_load(void)
 			kallsyms.call_base = addr;
 		if (type != 't' && type != 'T')
 			continue;
-		if (kallsyms.nr == cap) {
-			cap = cap ? 2 * cap : 65536;
-			tmp = realloc(kallsyms.syms, cap * sizeof(*tmp));
-			if (!tmp)
-				break;
-			kallsyms.syms = tmp;
-		}
+		if (grow_array(&kallsyms.syms, &cap, kallsyms.nr + 1,
+			       sizeof(*kallsyms.syms)))
+			break;
 		kallsyms.syms[kallsyms.nr].addr = addr;
 		kallsyms.syms[kallsyms.nr].name = strdup(name);
 		if (kallsyms.syms[kallsyms.nr].name)

@@ -24,8 +24,8 @@ struct gen_emit_counts {
 /* Write the program of spec to f; args go into its header comment. */
 void gen_emit_program(FILE *f, const struct gen_spec *spec, const char *args,
 		      struct gen_emit_counts *c);
-/* 0 when c is what the formulas say; else -1 with the difference in err. */
+/* 0 when c is what the formulas say; else -1 with the difference in why. */
 int gen_emit_check(const struct gen_spec *spec,
-		   const struct gen_emit_counts *c, char *err, size_t len);
+		   const struct gen_emit_counts *c, char *why, size_t why_len);
 
 #endif /* __GEN_EMIT_H */

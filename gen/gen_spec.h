@@ -193,13 +193,13 @@ __u8 gen_alu_op_bpf(enum gen_alu_op op);
 /*
  * Parse property options (everything xdpgen accepts except -o, --conf,
  * --point, --counts and --help). 0 on success; -EINVAL with a one-line
- * message in err (no trailing newline) otherwise. Never reads out of argv.
+ * message in why (no trailing newline) otherwise. Never reads out of argv.
  */
 int gen_spec_parse(struct gen_spec *spec, int argc, char *const argv[],
-		   char *err, size_t err_len);
+		   char *why, size_t why_len);
 /* The same from a string of whitespace-separated arguments. */
 int gen_spec_parse_str(struct gen_spec *spec, const char *args,
-		       char *err, size_t err_len);
+		       char *why, size_t why_len);
 /* Canonical argument string of a spec (parses back to the same spec). */
 int gen_spec_format(const struct gen_spec *spec, char *buf, size_t len);
 
@@ -226,10 +226,10 @@ struct gen_point {
 
 /*
  * Read a sweep file. *points is malloc()ed (free() it). 0, or -errno with a
- * message naming the file and line in err.
+ * message naming the file and line in why.
  */
 int gen_sweep_read(const char *path, struct gen_point **points, int *nr,
-		   char *err, size_t err_len);
+		   char *why, size_t why_len);
 const struct gen_point *gen_sweep_find(const struct gen_point *points, int nr,
 				       const char *name);
 

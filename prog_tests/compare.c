@@ -211,7 +211,7 @@ static const struct cmp_row *find_row(const struct cmp_result *res,
 				      const char *name)
 {
 	for (int i = 0; i < res->nr_rows; i++)
-		if (!strcmp(res->rows[i].old->subtest, name))
+		if (!strcmp(res->rows[i].old->id.subtest, name))
 			return &res->rows[i];
 	return NULL;
 }
@@ -245,7 +245,7 @@ static void test_verdicts(void)
 		ASSERT_DBL_NEAR(shift->rel, 0.10, 0.02, "shift size");
 	}
 	/* slowest first: the table is sorted by effect */
-	ASSERT_STREQ(res.rows[0].old->subtest, "rate_drop", "worst first");
+	ASSERT_STREQ(res.rows[0].old->id.subtest, "rate_drop", "worst first");
 	ASSERT_EQ(res.count[CMP_SLOWER], 2, "slower");
 	ASSERT_EQ(res.count[CMP_FASTER], 1, "faster");
 	ASSERT_EQ(res.count[CMP_INFO], 1, "diagnostic metric not judged");
@@ -306,8 +306,9 @@ static void test_missing_extra(void)
 		return;
 	if (ASSERT_EQ(res.nr_missing, 1, "missing") &&
 	    ASSERT_EQ(res.nr_extra, 1, "extra")) {
-		ASSERT_STREQ(res.missing[0]->subtest, "gone", "missing point");
-		ASSERT_STREQ(res.extra[0]->subtest, "new", "extra point");
+		ASSERT_STREQ(res.missing[0]->id.subtest, "gone",
+			     "missing point");
+		ASSERT_STREQ(res.extra[0]->id.subtest, "new", "extra point");
 	}
 	ASSERT_EQ(res.nr_rows, NR_SPECS - 2, "matched");
 	done(&old, &new, &res);

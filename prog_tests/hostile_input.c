@@ -209,7 +209,7 @@ static void json_labels(void)
 	if (!ASSERT_OK(parse_point("\"property\": \"a\\nb\\u202ec\\u0007\"", &ds,
 				   err, sizeof(err)), "label with controls read"))
 		return test__log("%s", err);
-	ASSERT_STREQ(ds.pts[0].property, "a\\nb\\u202ec\\x07",
+	ASSERT_STREQ(ds.pts[0].id.property, "a\\nb\\u202ec\\x07",
 		     "shown as escapes");
 	ds_free(&ds);
 }

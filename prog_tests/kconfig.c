@@ -59,7 +59,8 @@ struct kconfig_opt {
 
 struct kconfig {
 	struct kconfig_opt *opts;
-	int nr, cap;
+	int nr;
+	size_t cap;
 	char path[PATH_MAX];
 };
 
@@ -67,7 +68,8 @@ static void kconfig_free(struct kconfig *kc)
 {
 	free(kc->opts);
 	kc->opts = NULL;
-	kc->nr = kc->cap = 0;
+	kc->nr = 0;
+	kc->cap = 0;
 }
 
 static bool valid_name(const char *s, size_t len)
@@ -116,15 +118,8 @@ static int parse_line(const char *line, struct kconfig_opt *o)
 
 static int kconfig_add(struct kconfig *kc, const struct kconfig_opt *o)
 {
-	if (kc->nr == kc->cap) {
-		int cap = kc->cap ? 2 * kc->cap : 1024;
-		struct kconfig_opt *n = realloc(kc->opts, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		kc->opts = n;
-		kc->cap = cap;
-	}
+	if (grow_array(&kc->opts, &kc->cap, kc->nr + 1, sizeof(*kc->opts)))
+		return -ENOMEM;
 	kc->opts[kc->nr++] = *o;
 	return 0;
 }

@@ -383,26 +383,18 @@ static enum ktap_err ktap_parse(const char *text, struct ktap_doc *doc,
 	struct ktap_parser p = { .doc = doc };
 	struct ktap_block top;
 	char *copy = strdup(text), *save = NULL, *line;
-	size_t len = strlen(text);
-	int cap = 16;
+	size_t len = strlen(text), cap = 0;
 
 	memset(doc, 0, sizeof(*doc));
-	p.lines = malloc(cap * sizeof(*p.lines));
-	if (!copy || !p.lines) {
-		free(copy);
-		free(p.lines);
-		snprintf(msg, msg_len, "out of memory");
-		return KTAP_E_LINE;
-	}
+	if (!copy || grow_array(&p.lines, &cap, 1, sizeof(*p.lines)))
+		goto nomem;
 	/* strtok would merge empty lines: split by hand */
 	for (line = copy; line && *line; line = save) {
 		save = strchr(line, '\n');
 		if (save)
 			*save++ = '\0';
-		if (p.nr == cap) {
-			cap *= 2;
-			p.lines = realloc(p.lines, cap * sizeof(*p.lines));
-		}
+		if (grow_array(&p.lines, &cap, p.nr + 1, sizeof(*p.lines)))
+			goto nomem;
 		p.lines[p.nr++] = line;
 	}
 	if (len && text[len - 1] != '\n')
@@ -410,6 +402,11 @@ static enum ktap_err ktap_parse(const char *text, struct ktap_doc *doc,
 	else if (parse_doc(&p, 0, &top) && p.pos < p.nr)
 		ktap_fail(&p, KTAP_E_INDENT, "indented line after the document");
 	snprintf(msg, msg_len, "line %d: %s", p.err_line, p.msg);
+	goto out;
+nomem:
+	p.err = KTAP_E_LINE;
+	snprintf(msg, msg_len, "out of memory");
+out:
 	free(p.lines);
 	free(copy);
 	return p.err;

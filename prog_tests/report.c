@@ -12,6 +12,10 @@
  * emulated   results of an emulated CPU are flagged in the report
  * run        a real small run of test_perf --report (needs BPF): the files
  *            results.c writes parse, agree and make a report
+ * point_id   what names a point: labels, order, and the key written as
+ *            CSV and JSON reads back the same
+ * grow_array the readers' growing arrays: contents kept, doubling,
+ *            overflow refused
  */
 #include <dirent.h>
 #include <limits.h>
@@ -194,9 +198,9 @@ static bool check_csv_json_agree(const char *dir)
 		const struct ds_point *a = &csv.pts[i], *b = &json.pts[i];
 		char key[512];
 
-		ds_key_str(a, key, sizeof(key));
-		if (!ASSERT_OK(ds_key_cmp(a, b), "same key") ||
-		    !ASSERT_STREQ(a->unit, b->unit, "unit") ||
+		point_id_str(&a->id, POINT_ID_KEY, key, sizeof(key));
+		if (!ASSERT_OK(point_id_cmp(&a->id, &b->id), "same key") ||
+		    !ASSERT_STREQ(a->id.unit, b->id.unit, "unit") ||
 		    !ASSERT_EQ(a->st.n, b->st.n, "reps") ||
 		    !ASSERT_EQ(a->st.outliers, b->st.outliers, "outliers") ||
 		    !ASSERT_TRUE(same_num(a->st.mean, b->st.mean), "mean") ||
@@ -417,7 +421,7 @@ static void test_reader(void)
 	ASSERT_STREQ(ds_profile(&ds, "target_ms"), "25", "exponent");
 	ASSERT_DBL_NEAR(ds.pts[0].st.mean, -0.15, 1e-12, "mean");
 	ASSERT_TRUE(isnan(ds.pts[0].st.stddev), "null is NaN");
-	ASSERT_EQ(ds.pts[0].n, 8, "n");
+	ASSERT_EQ(ds.pts[0].id.n, 8, "n");
 	ds_free(&ds);
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
@@ -640,6 +644,159 @@ out:
 	drop_tmp(dir, ok);
 }
 
+/* ---- the identity of a point ---- */
+
+static const struct point_id tricky_id = {
+	.test = "t", .subtest = "s", .property = "a,b \"q\"", .n = 10,
+	.variant = "=cmd", .op = "", .frame_size = 64, .mode = "test_run",
+	.metric = "ns_per_pkt", .unit = "ns",
+};
+
+static bool same_id(const struct point_id *a, const struct point_id *b,
+		    const char *how)
+{
+	char ka[256], kb[256];
+
+	point_id_str(a, POINT_ID_KEY, ka, sizeof(ka));
+	point_id_str(b, POINT_ID_KEY, kb, sizeof(kb));
+	if (!ASSERT_OK(point_id_cmp(a, b), how) ||
+	    !ASSERT_STREQ(a->unit, b->unit, "unit")) {
+		test__log("%s: %s vs %s", how, ka, kb);
+		return false;
+	}
+	return true;
+}
+
+/* The CSV columns written, split and parsed: the same id again. */
+static bool id_csv_round_trip(const struct point_id *id)
+{
+	char *text = NULL, *cells[16];
+	struct point_id back;
+	size_t len = 0;
+	char why[128];
+	bool ok = false;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!ASSERT_OK_PTR(f, "memstream"))
+		return false;
+	point_id_write_csv(f, id);
+	fputs("end\n", f);
+	fclose(f);
+	if (!ASSERT_EQ(csv_split(text, cells, 16), POINT_ID_NR_FIELDS + 1,
+		       "csv columns") ||
+	    !ASSERT_STREQ(cells[POINT_ID_NR_FIELDS], "end", "comma after each"))
+		goto out;
+	if (ASSERT_OK(point_id_parse(&back, (const char *const *)cells, why,
+				     sizeof(why)), "parse csv cells"))
+		ok = same_id(id, &back, "csv round trip");
+	point_id_free(&back);
+out:
+	free(text);
+	return ok;
+}
+
+/* The JSON keys written, read back by the data.json reader. */
+static bool id_json_round_trip(const struct point_id *id)
+{
+	char *text = NULL, err[256];
+	struct dataset ds;
+	size_t len = 0;
+	bool ok = false;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!ASSERT_OK_PTR(f, "memstream"))
+		return false;
+	fprintf(f, "{\"format\": \"xdp-perf-data/1\", \"points\": [{");
+	point_id_write_json(f, id);
+	fprintf(f, "}]}");
+	fclose(f);
+	if (ASSERT_OK(ds_parse_json(text, len, &ds, err, sizeof(err)),
+		      "parse json point")) {
+		ok = ASSERT_EQ(ds.nr_pts, 1, "one point") &&
+		     same_id(id, &ds.pts[0].id, "json round trip");
+		ds_free(&ds);
+	} else {
+		test__log("%s: %s", err, text);
+	}
+	free(text);
+	return ok;
+}
+
+static void test_point_id(void)
+{
+	struct point_id a = tricky_id, b = tricky_id, parsed;
+	const char *text[POINT_ID_NR_FIELDS] = { "t", "", "p", "", "", "",
+						 NULL, "", "m", "" };
+	char label[256], why[128];
+
+	point_id_str(&a, POINT_ID_KEY, label, sizeof(label));
+	ASSERT_STREQ(label, "t/s a,b \"q\" N=10 =cmd 64B test_run ns_per_pkt",
+		     "key label");
+	point_id_str(&a, POINT_ID_IN_TEST, label, sizeof(label));
+	ASSERT_STREQ(label, "a,b \"q\" N=10 =cmd 64B", "label in a test");
+	b.n = 2;
+	ASSERT_GT(point_id_cmp(&a, &b), 0, "N compares as a number");
+	b = a;
+	b.op = NULL;
+	b.unit = "other";
+	ASSERT_OK(point_id_cmp(&a, &b), "NULL is \"\", the unit not in the key");
+	b.metric = "mpps";
+	ASSERT_GT(point_id_cmp(&a, &b), 0, "metric as text");
+	id_csv_round_trip(&tricky_id);
+	id_json_round_trip(&tricky_id);
+
+	if (ASSERT_OK(point_id_parse(&parsed, text, why, sizeof(why)),
+		      "absent numbers")) {
+		ASSERT_EQ(parsed.n, -1, "no N");
+		ASSERT_EQ(parsed.frame_size, 0, "no frame size");
+		ASSERT_STREQ(parsed.subtest, "", "empty subtest");
+	}
+	point_id_free(&parsed);
+	text[POINT_ID_N] = "1.5";
+	ASSERT_EQ(point_id_parse(&parsed, text, why, sizeof(why)), -EINVAL,
+		  "N not whole refused");
+	point_id_free(&parsed);
+	text[POINT_ID_N] = "";
+	text[POINT_ID_METRIC] = "";
+	ASSERT_EQ(point_id_parse(&parsed, text, why, sizeof(why)), -EINVAL,
+		  "no metric refused");
+	ASSERT_STREQ(why, "no test or metric", "reason");
+	point_id_free(&parsed);
+}
+
+/* grow_array() of the readers: contents kept, doubling, overflow refused. */
+static void test_grow_array(void)
+{
+	size_t cap = 0, cap_full;
+	long *a = NULL;
+	bool ok = true;
+
+	for (long i = 0; ok && i < 1000; i++) {
+		ok = ASSERT_OK(grow_array(&a, &cap, i + 1, sizeof(*a)), "grow") &&
+		     ASSERT_GE(cap, (size_t)i + 1, "room for it");
+		if (ok)
+			a[i] = i;
+	}
+	for (long i = 0; ok && i < 1000; i++)
+		ok = ASSERT_EQ(a[i], i, "values kept");
+	if (!ok)
+		goto out;
+	ASSERT_EQ(cap, 1024, "doubled from 16");
+	cap_full = cap;
+	ASSERT_OK(grow_array(&a, &cap, cap, sizeof(*a)), "room enough");
+	ASSERT_EQ(cap, cap_full, "no growth without need");
+	ASSERT_EQ(grow_array(&a, &cap, SIZE_MAX / 2, sizeof(*a)), -ENOMEM,
+		  "size overflow refused");
+	ASSERT_EQ(grow_array(&a, &cap, SIZE_MAX, 1), -ENOMEM,
+		  "SIZE_MAX bytes refused");
+	ASSERT_EQ(grow_array(&a, &cap, PTRDIFF_MAX / 2 + 1, 2), -ENOMEM,
+		  "beyond PTRDIFF_MAX bytes refused");
+	ASSERT_EQ(cap, cap_full, "capacity kept");
+	ASSERT_EQ(a[999], 999, "array kept");
+out:
+	free(a);
+}
+
 void test_report(void)
 {
 	if (test__start_subtest("reader"))
@@ -654,4 +811,8 @@ void test_report(void)
 		test_emulated();
 	if (test__start_subtest("run"))
 		test_run();
+	if (test__start_subtest("point_id"))
+		test_point_id();
+	if (test__start_subtest("grow_array"))
+		test_grow_array();
 }

@@ -23,9 +23,9 @@ static int count_rows(const char *test, const char *property,
 	for (int i = 0; i < results_count(); i++) {
 		const struct result_row *r = results_row(i);
 
-		n += !strcmp(results_test(i), test) &&
-		     !strcmp(r->key.property, property) &&
-		     metric_is(r->metric, metric);
+		n += !strcmp(r->id.test, test) &&
+		     !strcmp(r->id.property, property) &&
+		     metric_is(r->id.metric, metric);
 	}
 	return n;
 }
@@ -33,7 +33,7 @@ static int count_rows(const char *test, const char *property,
 static void test_scheduler(void)
 {
 	static const int sizes[] = { 64, 1500 };
-	struct point_key key = {
+	struct point_id key = {
 		.property = "base", .n = 0, .variant = "rounds_test",
 		.mode = "test_run",
 	};

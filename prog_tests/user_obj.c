@@ -521,12 +521,13 @@ static void check_weighted(const char *dir)
 	for (int i = 0; i < ds.nr_pts; i++) {
 		const struct ds_point *p = &ds.pts[i];
 
-		if (strcmp(p->property, "pcap") || strcmp(p->metric, "ns_per_pkt"))
+		if (strcmp(p->id.property, "pcap") ||
+		    strcmp(p->id.metric, "ns_per_pkt"))
 			continue;
-		if (!strcmp(p->op, "weighted")) {
+		if (!strcmp(p->id.op, "weighted")) {
 			weighted = p->st.mean;
-		} else if (p->n >= 1 && p->n <= 5) {
-			sum += share[p->n - 1] * p->st.mean;
+		} else if (p->id.n >= 1 && p->id.n <= 5) {
+			sum += share[p->id.n - 1] * p->st.mean;
 			frames++;
 		}
 	}

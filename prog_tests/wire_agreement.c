@@ -64,7 +64,7 @@ static bool agree_test_run(struct agree_ctx *c, struct bpf_object *obj,
 	struct measure_result res;
 	struct fwd_bench fb;
 	char variant[64];
-	struct point_key key = {
+	struct point_id key = {
 		.property = gen_prop_name(GEN_P_INSNS),
 		.n = gen_spec_n(&c->p->spec), .op = "",
 		.frame_size = frame_size, .mode = "test_run",
@@ -90,7 +90,7 @@ static void agree_record(struct agree_ctx *c, const struct wire_point *pt,
 {
 	double path[WIRE_MAX_REPS], ratio[WIRE_MAX_REPS], wire_ns;
 	char variant[64];
-	struct point_key key = {
+	struct point_id key = {
 		.property = gen_prop_name(GEN_P_INSNS),
 		.n = gen_spec_n(&c->p->spec), .op = "",
 		.frame_size = frame_size, .mode = wire_mode_name(mode),

@@ -82,7 +82,7 @@ static int warm_up(struct bpf_object *obj, const struct gen_point *p, int size)
 static void measure_ws_point(struct ws_ctx *c, const struct gen_point *p,
 			     const char *variant)
 {
-	struct point_key key = {
+	struct point_id key = {
 		.property = "working_set", .n = p->spec.working_set,
 		.variant = variant, .op = "lookup_hit",
 		.frame_size = c->size, .mode = "test_run",

@@ -370,7 +370,7 @@ static void test_perf_sizes(void)
 		rounds_run(&rs);
 	rounds_record_reference(&rs);
 	for (int s = 0; s < fwd->nr_sizes; s++) {
-		struct point_key key = {
+		struct point_id key = {
 			.property = "base", .n = 0, .variant = "redirect",
 			.mode = "test_run",
 		};

@@ -289,7 +289,7 @@ static void subtest_generator(struct modes_ctx *c)
 {
 	double gen[WIRE_MAX_REPS], bare[WIRE_MAX_REPS], ratio[WIRE_MAX_REPS];
 	int sizes[PERF_MAX_SIZES], n, i, r, reps = wire_reps();
-	struct point_key key = {
+	struct point_id key = {
 		.property = "generator", .variant = "", .op = "",
 		.mode = wire_mode_name(WIRE_MODE_NATIVE),
 	};

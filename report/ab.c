@@ -39,7 +39,7 @@ static void record_side(const struct round_set *rs, struct round_prog *p,
 {
 	env.subtest_name = side;
 	for (int s = 0; s < p->nr_sizes; s++) {
-		struct point_key key = {
+		struct point_id key = {
 			.property = "obj", .n = -1, .variant = p->name,
 			.mode = "test_run",
 		};
@@ -56,7 +56,7 @@ static void record_side(const struct round_set *rs, struct round_prog *p,
 
 static bool on_side(const struct ds_point *p, void *side)
 {
-	return !strcmp(p->subtest, side);
+	return !strcmp(p->id.subtest, side);
 }
 
 /* One side of this run's points, keyed so that A's and B's match. */
@@ -70,16 +70,16 @@ static int side_dataset(const char *side, const char *path,
 	ds_filter(ds, on_side, (void *)side);
 	snprintf(ds->source, sizeof(ds->source), "%s (%s)", side, path);
 	for (int i = 0; i < ds->nr_pts && !err; i++)
-		err = ds_set_str(&ds->pts[i].subtest, "") ?:
-		      ds_set_str(&ds->pts[i].variant, "");
+		err = ds_set_str(&ds->pts[i].id.subtest, "") ?:
+		      ds_set_str(&ds->pts[i].id.variant, "");
 	return err;
 }
 
 static const struct cmp_row *find_row(const struct cmp_result *res, int size)
 {
 	for (int i = 0; i < res->nr_rows; i++)
-		if (res->rows[i].old->frame_size == size &&
-		    !strcmp(res->rows[i].old->metric, "ns_per_pkt"))
+		if (res->rows[i].old->id.frame_size == size &&
+		    !strcmp(res->rows[i].old->id.metric, "ns_per_pkt"))
 			return &res->rows[i];
 	return NULL;
 }

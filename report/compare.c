@@ -219,7 +219,7 @@ static bool log_values(const struct ds_point *p, double *out)
 static void boundaries(const struct cmp_row *r, double eff, double *slow,
 		       double *fast, bool *up_is_slow)
 {
-	*up_is_slow = metric_dir_of(r->old->metric) != METRIC_HIGHER_BETTER;
+	*up_is_slow = metric_dir_of(r->old->id.metric) != METRIC_HIGHER_BETTER;
 	*slow = *up_is_slow ? log1p(eff) : log1p(-eff);
 	*fast = *up_is_slow ? log1p(-eff) : log1p(eff);
 }
@@ -336,17 +336,17 @@ static void estimate(struct cmp_row *r, const struct cmp_opts *o, int family)
 	r->rel = r->old->st.mean ? r->diff / r->old->st.mean : NAN;
 	r->rel_low = r->rel_high = r->rel;
 	r->marks = r->old->r.marks | r->new->r.marks;
-	if (strcmp(r->old->unit, r->new->unit))
+	if (strcmp(r->old->id.unit, r->new->id.unit))
 		return;
 	if (!classify_paired(r, o, family) && !classify_ranks(r, o, family))
 		classify_welch(r, o, family);
-	r->worse = worse_of(r->old->metric, r->rel);
+	r->worse = worse_of(r->old->id.metric, r->rel);
 	r->significant = r->p < o->alpha;
 }
 
 static bool testable(const struct cmp_row *r)
 {
-	return metric_gated(r->old->metric) && r->method != CMP_M_NONE;
+	return metric_gated(r->old->id.metric) && r->method != CMP_M_NONE;
 }
 
 /*
@@ -381,7 +381,7 @@ static int judge(struct cmp_result *res)
 
 		r->q_slow = qs[i];
 		r->q_fast = qf[i];
-		if (!metric_gated(r->old->metric))
+		if (!metric_gated(r->old->id.metric))
 			r->verdict = CMP_INFO;
 		else if (!testable(r))
 			r->verdict = CMP_UNTESTABLE;
@@ -423,7 +423,7 @@ static int cmp_rows(const void *pa, const void *pb)
 		return isnan(a->worse) - isnan(b->worse);
 	if (!isnan(a->worse) && a->worse != b->worse)
 		return (a->worse < b->worse) - (a->worse > b->worse);
-	return ds_key_cmp(a->old, b->old);
+	return point_id_cmp(&a->old->id, &b->old->id);
 }
 
 static int add_ptr(const struct ds_point ***list, int *nr,
@@ -449,7 +449,7 @@ static int match_points(struct cmp_result *res)
 		return -ENOMEM;
 	while ((i < o->nr_pts || j < n->nr_pts) && !ret) {
 		int c = i == o->nr_pts ? 1 : j == n->nr_pts ? -1 :
-			ds_key_cmp(&o->pts[i], &n->pts[j]);
+			point_id_cmp(&o->pts[i].id, &n->pts[j].id);
 
 		if (c < 0) {
 			ret = add_ptr(&res->missing, &res->nr_missing,
@@ -466,7 +466,7 @@ static int match_points(struct cmp_result *res)
 	}
 	/* the family's size is known only now: the MDE's level uses it */
 	for (int k = 0; k < res->nr_rows; k++)
-		if (metric_gated(res->rows[k].old->metric))
+		if (metric_gated(res->rows[k].old->id.metric))
 			res->family++;
 	for (int k = 0; k < res->nr_rows; k++)
 		estimate(&res->rows[k], &res->opts,

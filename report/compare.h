@@ -101,12 +101,12 @@ int cmp_parse_alpha(const char *arg, double *alpha);
 
 /*
  * Match and classify. Sorts both datasets by key. -EXDEV with the reason
- * in err when one side is emulated and the other not; -EEXIST when a
+ * in why when one side is emulated and the other not; -EEXIST when a
  * dataset holds the same key twice.
  */
 int cmp_run(struct dataset *old, struct dataset *new,
-	    const struct cmp_opts *opts, struct cmp_result *res, char *err,
-	    size_t err_len);
+	    const struct cmp_opts *opts, struct cmp_result *res, char *why,
+	    size_t why_len);
 void cmp_free(struct cmp_result *res);
 /* --gate: 1 when a gated metric is significantly slower beyond the effect. */
 int cmp_gate(const struct cmp_result *res);
@@ -128,8 +128,8 @@ int cmp_show(const struct cmp_result *res, const char *dir, bool gate);
 /* Terminal table: verdict counts, environment, the changed points. */
 void cmp_print(FILE *f, const struct cmp_result *res, bool all);
 /* compare.md, compare.csv, plots/compare.png/.svg (gnuplot permitting). */
-int cmp_write(const char *dir, const struct cmp_result *res, char *err,
-	      size_t err_len);
+int cmp_write(const char *dir, const struct cmp_result *res, char *why,
+	      size_t why_len);
 
 /*
  * --baseline: this run compared with OLD, once (printed, and written into

@@ -74,7 +74,7 @@ static void fmt_side(char *buf, size_t len, const struct ds_point *p)
 	char v[64];
 
 	doc_fmt_stat(v, sizeof(v), &p->st);
-	snprintf(buf, len, "%s %s", v, p->unit);
+	snprintf(buf, len, "%s %s", v, p->id.unit);
 }
 
 static void print_header(FILE *f, const struct cmp_result *res)
@@ -110,7 +110,7 @@ static void print_list(FILE *f, const char *what,
 	char key[512];
 
 	for (int i = 0; i < nr && i < TERM_MAX_LIST; i++) {
-		ds_key_str(pts[i], key, sizeof(key));
+		point_id_str(&pts[i]->id, POINT_ID_KEY, key, sizeof(key));
 		fprintf(f, "  %s: %s\n", what, key);
 	}
 	if (nr > TERM_MAX_LIST)
@@ -148,7 +148,7 @@ void cmp_print(FILE *f, const struct cmp_result *res, bool all)
 				"new", "point");
 			head = true;
 		}
-		ds_key_str(r->old, key, sizeof(key));
+		point_id_str(&r->old->id, POINT_ID_KEY, key, sizeof(key));
 		fmt_pct(pct, sizeof(pct), r->rel);
 		fmt_ci(ci, sizeof(ci), r);
 		fmt_p(p, sizeof(p), verdict_q(r));
@@ -164,16 +164,6 @@ void cmp_print(FILE *f, const struct cmp_result *res, bool all)
 	}
 	print_list(f, "missing", res->missing, res->nr_missing);
 	print_list(f, "extra", res->extra, res->nr_extra);
-}
-
-static void csv_key(FILE *f, const struct ds_point *p)
-{
-	csv_write_key(f, &(struct csv_key){
-		.test = p->test, .subtest = p->subtest,
-		.property = p->property, .n = p->n, .variant = p->variant,
-		.op = p->op, .frame_size = p->frame_size, .mode = p->mode,
-		.metric = p->metric, .unit = p->unit,
-	});
 }
 
 static void csv_side(FILE *f, const struct ds_point *p)
@@ -194,7 +184,7 @@ static int write_compare_csv(const char *dir, const struct cmp_result *res)
 
 	if (err)
 		return err;
-	fprintf(f, CSV_KEY_COLUMNS ","
+	fprintf(f, POINT_ID_CSV_COLUMNS ","
 		"old_reps,old_mean,old_ci95_low,old_ci95_high,"
 		"new_reps,new_mean,new_ci95_low,new_ci95_high,"
 		"diff,rel,rel_ci95_low,rel_ci95_high,p,verdict,env_differs,"
@@ -203,7 +193,7 @@ static int write_compare_csv(const char *dir, const struct cmp_result *res)
 		const struct cmp_row *r = &res->rows[i];
 		char marks[64];
 
-		csv_key(f, r->old);
+		point_id_write_csv(f, &r->old->id);
 		csv_side(f, r->old);
 		csv_side(f, r->new);
 		results_marks_str(r->marks, marks, sizeof(marks));
@@ -215,14 +205,14 @@ static int write_compare_csv(const char *dir, const struct cmp_result *res)
 			r->q_slow, r->q_fast, r->mde, marks, res->opts.paired);
 	}
 	for (int i = 0; i < res->nr_missing; i++) {
-		csv_key(f, res->missing[i]);
+		point_id_write_csv(f, &res->missing[i]->id);
 		csv_side(f, res->missing[i]);
 		csv_side(f, NULL);
 		fprintf(f, ",,,,,missing,%d,,,,,,,,%d\n", res->env_mismatch,
 			res->opts.paired);
 	}
 	for (int i = 0; i < res->nr_extra; i++) {
-		csv_key(f, res->extra[i]);
+		point_id_write_csv(f, &res->extra[i]->id);
 		csv_side(f, NULL);
 		csv_side(f, res->extra[i]);
 		fprintf(f, ",,,,,extra,%d,,,,,,,,%d\n", res->env_mismatch,
@@ -270,7 +260,8 @@ static int render_plot(const char *dir, const struct cmp_result *res)
 	}
 	for (int i = 0; i < res->nr_rows && !ret; i++) {
 		const struct cmp_row *r = &res->rows[i];
-		bool lower = metric_dir_of(r->old->metric) == METRIC_LOWER_BETTER;
+		bool lower = metric_dir_of(r->old->id.metric) ==
+			     METRIC_LOWER_BETTER;
 		double lo = r->rel_low * (lower ? 100 : -100);
 		double hi = r->rel_high * (lower ? 100 : -100);
 
@@ -312,7 +303,7 @@ static void md_rows(struct doc *d, const struct cmp_result *res,
 
 		if (r->verdict != v)
 			continue;
-		ds_key_str(r->old, key, sizeof(key));
+		point_id_str(&r->old->id, POINT_ID_KEY, key, sizeof(key));
 		fmt_side(o, sizeof(o), r->old);
 		fmt_side(n, sizeof(n), r->new);
 		fmt_pct(pct, sizeof(pct), r->rel);
@@ -334,7 +325,7 @@ static void md_list(struct doc *d, const char *title,
 		return;
 	doc_heading(d, 2, "%s (%d)", title, nr);
 	for (int i = 0; i < nr; i++) {
-		ds_key_str(pts[i], key, sizeof(key));
+		point_id_str(&pts[i]->id, POINT_ID_KEY, key, sizeof(key));
 		doc_item(d, "%s", key);
 	}
 	doc_list_end(d);

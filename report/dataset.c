@@ -51,15 +51,9 @@ struct ds_point *ds_new_point(struct dataset *ds)
 {
 	struct ds_point *pts;
 
-	if (ds->nr_pts == ds->cap_pts) {
-		int cap = ds->cap_pts ? ds->cap_pts * 2 : 256;
-
-		pts = realloc(ds->pts, cap * sizeof(*pts));
-		if (!pts)
-			return NULL;
-		ds->pts = pts;
-		ds->cap_pts = cap;
-	}
+	if (grow_array(&ds->pts, &ds->cap_pts, ds->nr_pts + 1,
+		       sizeof(*ds->pts)))
+		return NULL;
 	pts = &ds->pts[ds->nr_pts++];
 	memset(pts, 0, sizeof(*pts));
 	return pts;
@@ -162,31 +156,46 @@ static int rounds_from_json(const struct json_value *o, struct ds_rounds *r,
 	return 0;
 }
 
+/* The key of a point: strings from JSON strings, numbers from numbers. */
+static int id_from_json(const struct json_value *o, struct point_id *id,
+			int idx, char *err, size_t err_len)
+{
+	char nums[POINT_ID_NR_FIELDS][32], why[128];
+	const char *text[POINT_ID_NR_FIELDS];
+	const struct json_value *v;
+	int ret;
+
+	for (int i = 0; i < POINT_ID_NR_FIELDS; i++) {
+		v = json_get(o, point_id_names[i]);
+		text[i] = NULL;
+		if (!v)
+			continue;
+		if (!point_id_numeric(i) && v->type == JSON_STR)
+			text[i] = v->str;
+		if (point_id_numeric(i) && v->type == JSON_NUM &&
+		    !json_text(v, nums[i], sizeof(nums[i])))
+			text[i] = nums[i];
+	}
+	ret = point_id_parse(id, text, why, sizeof(why));
+	if (ret)
+		perf_msg(err, err_len, "points[%d]: %s", idx, why);
+	return ret;
+}
+
 static int point_from_json(const struct json_value *o, struct ds_point *p,
 			   int idx, char *err, size_t err_len)
 {
 	struct num_field nums[8];
 	const struct json_value *v;
-	int nr_nums = ds_point_nums(p, nums);
+	int nr_nums = ds_point_nums(p, nums), ret;
 
 	if (o->type != JSON_OBJ) {
 		perf_msg(err, err_len, "points[%d] is not an object", idx);
 		return -EINVAL;
 	}
-	for (int i = 0; i < NR_KEY_STR; i++) {
-		v = json_get(o, ds_key_fields[i]);
-		*ds_point_str(p, i) = strdup(v && v->type == JSON_STR ? v->str : "");
-		if (!*ds_point_str(p, i))
-			return -ENOMEM;
-	}
-	if (!p->test[0] || !p->metric[0]) {
-		perf_msg(err, err_len, "points[%d] has no test or metric", idx);
-		return -EINVAL;
-	}
-	v = json_get(o, "n");
-	p->n = v && v->type == JSON_NUM ? (long)v->num : -1;
-	v = json_get(o, "frame_size");
-	p->frame_size = v && v->type == JSON_NUM ? (int)v->num : 0;
+	ret = id_from_json(o, &p->id, idx, err, err_len);
+	if (ret)
+		return ret;
 	v = json_get(o, "reps");
 	p->st.n = v && v->type == JSON_NUM ? (int)v->num : 0;
 	v = json_get(o, "outliers");
@@ -484,24 +493,13 @@ int ds_from_results(struct dataset *ds)
 	ret = env_from_results(ds);
 	for (int i = 0; i < nr && !ret; i++) {
 		const struct result_row *r = results_row(i);
-		const char *s[NR_KEY_STR] = {
-			results_test(i), results_subtest(i), r->key.property,
-			r->key.variant, r->key.op, r->key.mode, r->metric,
-			r->unit,
-		};
 		struct ds_point *p = ds_new_point(ds);
 
 		if (!p) {
 			ret = -ENOMEM;
 			break;
 		}
-		for (int j = 0; j < NR_KEY_STR; j++) {
-			*ds_point_str(p, j) = strdup(s[j] ?: "");
-			if (!*ds_point_str(p, j))
-				ret = -ENOMEM;
-		}
-		p->n = r->key.n;
-		p->frame_size = r->key.frame_size;
+		ret = point_id_dup(&p->id, &r->id);
 		p->st = r->st;
 		if (!ret)
 			ret = rounds_from_row(&r->rounds, &p->r);
@@ -513,8 +511,7 @@ int ds_from_results(struct dataset *ds)
 
 static void free_point(struct ds_point *p)
 {
-	for (int j = 0; j < NR_KEY_STR; j++)
-		free(*ds_point_str(p, j));
+	point_id_free(&p->id);
 	free(p->r.values);
 	free(p->r.times);
 }
@@ -533,13 +530,13 @@ void ds_filter(struct dataset *ds,
 	ds->nr_pts = n;
 }
 
-int ds_set_str(char **field, const char *value)
+int ds_set_str(const char **field, const char *value)
 {
 	char *v = strdup(value);
 
 	if (!v)
 		return -ENOMEM;
-	free(*field);
+	free((char *)*field);
 	*field = v;
 	return 0;
 }

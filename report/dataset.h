@@ -11,9 +11,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "point_id.h"
 #include "stats.h"
 
-/* One metric of one measured point, as in a data.csv row. */
 /*
  * How a point was measured (results.h, struct round_info): rounds = 0 when
  * the file does not say (written before rounds existed).
@@ -27,10 +27,9 @@ struct ds_rounds {
 	int nr_values;
 };
 
+/* One metric of one measured point, as in a data.csv row. */
 struct ds_point {
-	char *test, *subtest, *property, *variant, *op, *mode, *metric, *unit;
-	long n;			/* -1: not applicable */
-	int frame_size;		/* 0: not applicable */
+	struct point_id id;	/* owns its strings */
 	struct sample_stats st;	/* st.n is the number of repetitions */
 	struct ds_rounds r;	/* how it was measured */
 };
@@ -44,7 +43,8 @@ struct ds_field {
 struct dataset {
 	char source[4096];	/* the file read, for messages */
 	struct ds_point *pts;
-	int nr_pts, cap_pts;
+	int nr_pts;
+	size_t cap_pts;
 	struct ds_field *env;
 	int nr_env;
 	struct ds_field *profile;
@@ -54,29 +54,29 @@ struct dataset {
 /*
  * Load a result directory (its data.json, else the journal a killed run
  * left), a data.json, a journal (.jsonl) or a data.csv (no environment
- * then). 0 or -errno with a one-line reason in err. What a file holds is
+ * then). 0 or -errno with a one-line reason in why. What a file holds is
  * checked before it is used: numbers out of their range, and control
  * characters in the names the suite gives, refuse it; labels are kept
  * with such characters made visible (vis.h).
  */
-int ds_load(const char *path, struct dataset *ds, char *err, size_t err_len);
-int ds_load_json(const char *file, struct dataset *ds, char *err,
-		 size_t err_len);
-int ds_load_csv(const char *file, struct dataset *ds, char *err,
-		size_t err_len);
+int ds_load(const char *path, struct dataset *ds, char *why, size_t why_len);
+int ds_load_json(const char *file, struct dataset *ds, char *why,
+		 size_t why_len);
+int ds_load_csv(const char *file, struct dataset *ds, char *why,
+		size_t why_len);
 /* The journal of a run (outdir.h), also of one that was killed. */
-int ds_load_journal(const char *file, struct dataset *ds, char *err,
-		    size_t err_len);
+int ds_load_journal(const char *file, struct dataset *ds, char *why,
+		    size_t why_len);
 /* The same from a string in memory (tests, fuzzing). */
 int ds_parse_json(const char *text, size_t len, struct dataset *ds,
-		  char *err, size_t err_len);
+		  char *why, size_t why_len);
 /* The points measured by this process (results.h), with its environment. */
 int ds_from_results(struct dataset *ds);
 /* Drop the points keep() refuses (their memory is freed). */
 void ds_filter(struct dataset *ds,
 	       bool (*keep)(const struct ds_point *p, void *arg), void *arg);
 /* Replace a text field of a point (e.g. to match two sides' keys). */
-int ds_set_str(char **field, const char *value);
+int ds_set_str(const char **field, const char *value);
 void ds_free(struct dataset *ds);
 
 /* Value of an environment / profile field; NULL when absent. */
@@ -85,11 +85,10 @@ const char *ds_profile(const struct dataset *ds, const char *key);
 /* environment "emulated": true (QEMU TCG and the like). */
 bool ds_emulated(const struct dataset *ds);
 
-/* Order of point keys: test, subtest, property, n, variant, op, size, mode, metric. */
-int ds_key_cmp(const struct ds_point *a, const struct ds_point *b);
-/* "test/subtest property=.. n=.. ..." for messages and tables. */
-void ds_key_str(const struct ds_point *p, char *buf, size_t len);
-/* Sort points by key; duplicates (same key twice) are reported as -EEXIST. */
-int ds_sort(struct dataset *ds, char *err, size_t err_len);
+/*
+ * Sort points by key (point_id_cmp()); duplicates (same key twice) are
+ * reported as -EEXIST.
+ */
+int ds_sort(struct dataset *ds, char *why, size_t why_len);
 
 #endif /* __DATASET_H */

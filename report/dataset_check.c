@@ -18,20 +18,6 @@
 #include "util.h"
 #include "vis.h"
 
-/* The text fields of a point, in data.csv's order of string columns. */
-const char *const ds_key_fields[NR_KEY_STR] = {
-	"test", "subtest", "property", "variant", "op", "mode", "metric", "unit",
-};
-
-char **ds_point_str(struct ds_point *p, int i)
-{
-	char **f[NR_KEY_STR] = { &p->test, &p->subtest, &p->property,
-				 &p->variant, &p->op, &p->mode, &p->metric,
-				 &p->unit };
-
-	return f[i];
-}
-
 #define DS_MAX_ABS	1e15		/* no statistic of a packet gets near */
 
 /* A numeric field: a whole number in [lo, hi], or a real up to DS_MAX_ABS. */
@@ -150,21 +136,22 @@ int ds_check_point_strings(struct ds_point *p, int idx, char *err,
 			       size_t len)
 {
 	static const char *const strict = "test subtest mode metric unit";
-	char **s, *v;
+	const char **s;
+	char *v;
 
-	for (int i = 0; i < NR_KEY_STR; i++) {
-		s = ds_point_str(p, i);
-		if (vis_clean(*s))
+	for (int i = 0; i < POINT_ID_NR_FIELDS; i++) {
+		s = point_id_string(&p->id, i);
+		if (!s || vis_clean(*s))
 			continue;
-		if (strstr(strict, ds_key_fields[i])) {
+		if (strstr(strict, point_id_names[i])) {
 			perf_msg(err, len, "points[%d]: %s holds a control character or a byte that is not UTF-8 (the suite writes none)",
-				 idx, ds_key_fields[i]);
+				 idx, point_id_names[i]);
 			return -EINVAL;
 		}
 		v = vis_dup(*s);
 		if (!v)
 			return -ENOMEM;
-		free(*s);
+		free((char *)*s);
 		*s = v;
 	}
 	return 0;

@@ -14,16 +14,26 @@
 #include "results.h"
 #include "util.h"
 
-enum { NR_CSV_COLS = 26, CSV_FIRST_ROUND_COL = 19 };
+/* The columns after the key's (point_id_names): col[] of a file. */
+enum {
+	CSV_FIRST_STAT_COL = POINT_ID_NR_FIELDS,
+	CSV_FIRST_ROUND_COL = CSV_FIRST_STAT_COL + 9,
+	NR_CSV_COLS = CSV_FIRST_ROUND_COL + 7,
+};
 
-static const char *const csv_cols[NR_CSV_COLS] = {
-	"test", "subtest", "property", "variant", "op", "mode", "metric",
-	"unit", "n", "frame_size", "reps", "outliers", "mean", "median",
-	"stddev", "ci95_low", "ci95_high", "min", "max",
+static const char *const stat_cols[NR_CSV_COLS - CSV_FIRST_STAT_COL] = {
+	"reps", "outliers", "mean", "median", "stddev", "ci95_low",
+	"ci95_high", "min", "max",
 	/* optional: files from before rounds do not have them */
 	"rounds", "loops", "within_sd", "seed", "flagged", "marks",
 	"round_values",
 };
+
+static const char *col_name(int i)
+{
+	return i < CSV_FIRST_STAT_COL ? point_id_names[i] :
+	       stat_cols[i - CSV_FIRST_STAT_COL];
+}
 
 /* Empty is "not applicable"; strtod reads results.c's nan/-nan too. */
 static int cell_number(const char *cell, double *out)
@@ -47,8 +57,8 @@ static const char *cell(char **cells, const int *col, int i)
 /* The space-separated round values of a cell; NULL when empty. */
 static int csv_values(const char *c, double **out, int *n)
 {
+	size_t cap = 0;
 	char *end;
-	int cap = 0;
 
 	*out = NULL;
 	*n = 0;
@@ -61,14 +71,8 @@ static int csv_values(const char *c, double **out, int *n)
 		v = strtod(c, &end);
 		if (end == c)
 			return -EINVAL;
-		if (*n == cap) {
-			double *g = realloc(*out, (cap = cap ? 2 * cap : 16) *
-					   sizeof(*g));
-
-			if (!g)
-				return -ENOMEM;
-			*out = g;
-		}
+		if (grow_array(out, &cap, *n + 1, sizeof(**out)))
+			return -ENOMEM;
 		(*out)[(*n)++] = v;
 		c = end;
 	}
@@ -91,31 +95,30 @@ static int csv_rounds(char **cells, const int *col, struct ds_rounds *r)
 	return csv_values(cell(cells, col, i + 6), &r->values, &r->nr_values);
 }
 
-static int csv_row(char **cells, const int *col, struct ds_point *p)
+static int csv_row(char **cells, const int *col, struct ds_point *p,
+		   char *why, size_t why_len)
 {
+	const char *text[POINT_ID_NR_FIELDS];
 	struct num_field nums[8];
-	int nr_nums = ds_point_nums(p, nums);
-	double v[4];
+	int nr_nums = ds_point_nums(p, nums), ret;
+	double v[2];
 
-	for (int i = 0; i < NR_KEY_STR; i++) {
-		*ds_point_str(p, i) = strdup(cell(cells, col, i));
-		if (!*ds_point_str(p, i))
-			return -ENOMEM;
-	}
-	for (int i = 0; i < 4; i++)
-		if (cell_number(cell(cells, col, NR_KEY_STR + i), &v[i]))
+	for (int i = 0; i < POINT_ID_NR_FIELDS; i++)
+		text[i] = cell(cells, col, i);
+	ret = point_id_parse(&p->id, text, why, why_len);
+	if (ret)
+		return ret;
+	for (int i = 0; i < 2; i++)
+		if (cell_number(cell(cells, col, CSV_FIRST_STAT_COL + i),
+				&v[i]))
 			return -EINVAL;
-	p->n = isnan(v[0]) ? -1 : (long)v[0];
-	p->frame_size = isnan(v[1]) ? 0 : (int)v[1];
-	p->st.n = isnan(v[2]) ? 0 : (int)v[2];
-	p->st.outliers = isnan(v[3]) ? 0 : (int)v[3];
+	p->st.n = isnan(v[0]) ? 0 : (int)v[0];
+	p->st.outliers = isnan(v[1]) ? 0 : (int)v[1];
 	for (int i = 0; i < nr_nums; i++)
-		if (cell_number(cell(cells, col, NR_KEY_STR + 4 + i),
+		if (cell_number(cell(cells, col, CSV_FIRST_STAT_COL + 2 + i),
 			       nums[i].dst))
 			return -EINVAL;
-	if (csv_rounds(cells, col, &p->r))
-		return -EINVAL;
-	return p->test[0] && p->metric[0] ? 0 : -EINVAL;
+	return csv_rounds(cells, col, &p->r) ? -EINVAL : 0;
 }
 
 /* Map header names to cell indices; outliers is optional (older files). */
@@ -127,12 +130,12 @@ static int csv_header(char *line, int *col, char *err, size_t err_len)
 	for (int i = 0; i < NR_CSV_COLS; i++) {
 		col[i] = -1;
 		for (int j = 0; j < n; j++)
-			if (!strcmp(cells[j], csv_cols[i]))
+			if (!strcmp(cells[j], col_name(i)))
 				col[i] = j;
-		if (col[i] < 0 && strcmp(csv_cols[i], "outliers") &&
+		if (col[i] < 0 && strcmp(col_name(i), "outliers") &&
 		    i < CSV_FIRST_ROUND_COL) {
 			perf_msg(err, err_len, "no column '%s' in the header",
-				csv_cols[i]);
+				col_name(i));
 			return -EINVAL;
 		}
 	}
@@ -193,7 +196,7 @@ int ds_load_csv(const char *file, struct dataset *ds, char *err,
 			goto out;
 		}
 		p = ds_new_point(ds);
-		ret = p ? csv_row(cells, col, p) : -ENOMEM;
+		ret = p ? csv_row(cells, col, p, sub, sizeof(sub)) : -ENOMEM;
 		if (!ret)
 			ret = ds_check_point_strings(p, ds->nr_pts - 1, sub,
 						  sizeof(sub));

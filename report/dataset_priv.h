@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Inside the dataset readers (dataset.c, dataset_csv.c, dataset_check.c):
- * the key fields of a point, a new point, and the checks of data files
- * taken from others (numbers in range, exit 2 beyond; names without
- * control characters).
+ * a new point, and the checks of data files taken from others (numbers in
+ * range, exit 2 beyond; names without control characters). What names a
+ * point is point_id.h's.
  */
 #ifndef __DATASET_PRIV_H
 #define __DATASET_PRIV_H
@@ -15,11 +15,6 @@ struct json_value;
 struct num_rule;
 
 #define DS_MAX_FILE	(1L << 30)	/* a data file is far smaller */
-
-/* The text fields of a point, in data.csv's order of string columns. */
-enum { NR_KEY_STR = 8 };
-extern const char *const ds_key_fields[NR_KEY_STR];
-char **ds_point_str(struct ds_point *p, int i);
 
 struct dataset;
 /* A zeroed point appended to ds (NULL: out of memory). */
@@ -34,15 +29,15 @@ struct num_field {
 int ds_point_nums(struct ds_point *p, struct num_field *f);
 
 /* Numbers of points[idx] of data.json, before any is cast. */
-int ds_check_json_numbers(const struct json_value *o, int idx, char *err,
-			  size_t len);
+int ds_check_json_numbers(const struct json_value *o, int idx, char *why,
+			  size_t why_len);
 /* The rule of each of the (at most 64) columns of a data.csv header. */
 int ds_csv_header_rules(const char *line, const struct num_rule **rules,
-			char *err, size_t len);
+			char *why, size_t why_len);
 int ds_check_csv_numbers(char **cells, int n, const struct num_rule **rules,
-			 char *err, size_t len);
+			 char *why, size_t why_len);
 /* Refuse control characters in the suite's names, escape them in labels. */
-int ds_check_point_strings(struct ds_point *p, int idx, char *err,
-			   size_t len);
+int ds_check_point_strings(struct ds_point *p, int idx, char *why,
+			   size_t why_len);
 
 #endif /* __DATASET_PRIV_H */

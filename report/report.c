@@ -180,11 +180,12 @@ static bool summarised(const struct report_ctx *c, int i)
 {
 	const struct ds_point *p = &c->ds->pts[i];
 
-	if (c->fs.swept[i] && metric_is(p->metric, METRIC_NS_PER_PKT))
+	if (c->fs.swept[i] && metric_is(p->id.metric, METRIC_NS_PER_PKT))
 		return true;
 	if (report_rounds_point(p))
 		return true;
-	return !fig_is_wire_mode(p->mode) && metric_is(p->metric, METRIC_MPPS);
+	return !fig_is_wire_mode(p->id.mode) &&
+	       metric_is(p->id.metric, METRIC_MPPS);
 }
 
 static void write_others(struct report_ctx *c, struct doc *d)
@@ -217,12 +218,12 @@ static void write_others(struct report_ctx *c, struct doc *d)
 	for (int i = 0, shown = 0; i < ds->nr_pts && shown < REPORT_MAX_ROWS; i++) {
 		const struct ds_point *p = &ds->pts[i];
 		char key[512], val[64], reps[16];
-		const char *row[4] = { key, val, p->unit, reps };
+		const char *row[4] = { key, val, p->id.unit, reps };
 
 		if (c->fs.plotted[i] || summarised(c, i))
 			continue;
 		shown++;
-		ds_key_str(p, key, sizeof(key));
+		point_id_str(&p->id, POINT_ID_KEY, key, sizeof(key));
 		doc_fmt_stat(val, sizeof(val), &p->st);
 		snprintf(reps, sizeof(reps), "%d", p->st.n);
 		doc_table_row(d, 4, row);

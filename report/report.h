@@ -17,9 +17,9 @@ struct cmp_result;	/* compare.h */
  * the data files (cost-model.csv is read from there). baseline: the
  * --baseline comparison of this run, shown in its own section; NULL for
  * none. Without gnuplot the report is still written and says why it has
- * no plots. 0 or -errno with a one-line reason in err.
+ * no plots. 0 or -errno with a one-line reason in why.
  */
 int report_build(const char *dir, const struct dataset *ds,
-		 const struct cmp_result *baseline, char *err, size_t err_len);
+		 const struct cmp_result *baseline, char *why, size_t why_len);
 
 #endif /* __REPORT_H */

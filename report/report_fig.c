@@ -22,25 +22,25 @@ bool fig_is_wire_mode(const char *mode)
 /* A program's identity across modes and tests: what the DUT ran. */
 static void identity(const struct ds_point *p, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s|%ld|%s|%s", p->property, p->n, p->variant,
-		 p->op);
+	snprintf(buf, len, "%s|%ld|%s|%s", p->id.property, p->id.n,
+		 p->id.variant, p->id.op);
 }
 
 static void describe_program(const struct ds_point *p, char *buf, size_t len)
 {
-	const char *prop = p->property[0] ? p->property : "base";
+	const char *prop = p->id.property[0] ? p->id.property : "base";
 	int used;
 
 	if (!strcmp(prop, "base"))
 		used = snprintf(buf, len, "base forwarder");
 	else
 		used = snprintf(buf, len, "%s", prop);
-	if (p->n > 0 && used >= 0 && (size_t)used < len)
-		used += snprintf(buf + used, len - used, " N=%ld", p->n);
-	if (p->variant[0] && used >= 0 && (size_t)used < len)
-		used += snprintf(buf + used, len - used, " %s", p->variant);
-	if (p->op[0] && used >= 0 && (size_t)used < len)
-		snprintf(buf + used, len - used, " %s", p->op);
+	if (p->id.n > 0 && used >= 0 && (size_t)used < len)
+		used += snprintf(buf + used, len - used, " N=%ld", p->id.n);
+	if (p->id.variant[0] && used >= 0 && (size_t)used < len)
+		used += snprintf(buf + used, len - used, " %s", p->id.variant);
+	if (p->id.op[0] && used >= 0 && (size_t)used < len)
+		snprintf(buf + used, len - used, " %s", p->id.op);
 }
 
 /* What N counts, per property: "(N) extra instructions". */
@@ -91,52 +91,53 @@ static void slug(char *out, size_t len, const char *in)
 static bool select_point(enum fig_kind kind, const struct ds_point *p,
 			 bool swept, struct fig_ref *r)
 {
-	enum metric_kind mk = metric_kind_of(p->metric);
-	bool ns_per_pkt = metric_is(p->metric, METRIC_NS_PER_PKT);
+	enum metric_kind mk = metric_kind_of(p->id.metric);
+	bool ns_per_pkt = metric_is(p->id.metric, METRIC_NS_PER_PKT);
 	char id[256];
 
 	identity(p, id, sizeof(id));
 	/* the reference forwarder of every test: report_rounds.c shows it */
-	if (!strcmp(p->property, "reference"))
+	if (!strcmp(p->id.property, "reference"))
 		return false;
 	switch (kind) {
 	case FIG_PROP:
 	case FIG_WSET:
 		if (!ns_per_pkt || !swept ||
-		    (kind == FIG_WSET) != !strcmp(p->property, FIG_WSET_PROPERTY))
+		    (kind == FIG_WSET) !=
+		    !strcmp(p->id.property, FIG_WSET_PROPERTY))
 			return false;
-		snprintf(r->fig, sizeof(r->fig), "%s|%s", p->property,
-			 p->mode);
-		r->x = p->n;
+		snprintf(r->fig, sizeof(r->fig), "%s|%s", p->id.property,
+			 p->id.mode);
+		r->x = p->id.n;
 		return true;
 	case FIG_SIZE:
 		if (!ns_per_pkt || swept ||
-		    fig_is_wire_mode(p->mode) || p->frame_size <= 0)
+		    fig_is_wire_mode(p->id.mode) || p->id.frame_size <= 0)
 			return false;
 		snprintf(r->fig, sizeof(r->fig), "size");
 		break;
 	case FIG_TPUT:
 		/* packet rates: forwarded, offered or arriving */
 		if ((mk != METRIC_KIND_RATE && mk != METRIC_KIND_LOAD) ||
-		    p->frame_size <= 0)
+		    p->id.frame_size <= 0)
 			return false;
 		snprintf(r->fig, sizeof(r->fig), "%s", id);
 		break;
 	case FIG_LAT:
-		if (mk != METRIC_KIND_LATENCY || p->frame_size <= 0 ||
-		    !fig_is_wire_mode(p->mode))
+		if (mk != METRIC_KIND_LATENCY || p->id.frame_size <= 0 ||
+		    !fig_is_wire_mode(p->id.mode))
 			return false;
-		snprintf(r->fig, sizeof(r->fig), "%s|%s", id, p->mode);
+		snprintf(r->fig, sizeof(r->fig), "%s|%s", id, p->id.mode);
 		break;
 	case FIG_CPU:
-		if (mk != METRIC_KIND_TIME || p->frame_size <= 0)
+		if (mk != METRIC_KIND_TIME || p->id.frame_size <= 0)
 			return false;
 		snprintf(r->fig, sizeof(r->fig), "%s", id);
 		break;
 	default:
 		return false;
 	}
-	r->x = p->frame_size;
+	r->x = p->id.frame_size;
 	return true;
 }
 
@@ -146,14 +147,14 @@ static void mark_sweeps(const struct dataset *ds, bool *swept)
 	for (int i = 0; i < ds->nr_pts; i++) {
 		const struct ds_point *p = &ds->pts[i];
 
-		if (swept[i] || p->n < 0)
+		if (swept[i] || p->id.n < 0)
 			continue;
 		for (int j = 0; j < ds->nr_pts; j++) {
 			const struct ds_point *q = &ds->pts[j];
 
-			if (q->n >= 0 && q->n != p->n &&
-			    !strcmp(q->property, p->property) &&
-			    !strcmp(q->mode, p->mode)) {
+			if (q->id.n >= 0 && q->id.n != p->id.n &&
+			    !strcmp(q->id.property, p->id.property) &&
+			    !strcmp(q->id.mode, p->id.mode)) {
 				swept[i] = true;
 				break;
 			}
@@ -189,10 +190,10 @@ static int prop_frame_size(struct fig_ref *r, int nr)
 	int best = 0, best_count = 0;
 
 	for (int i = 0; i < nr; i++) {
-		int size = r[i].p->frame_size, count = 0;
+		int size = r[i].p->id.frame_size, count = 0;
 
 		for (int j = 0; j < nr; j++)
-			count += r[j].p->frame_size == size;
+			count += r[j].p->id.frame_size == size;
 		if (count > best_count ||
 		    (count == best_count && size < best)) {
 			best = size;
@@ -208,18 +209,19 @@ void fig_series_key(enum fig_kind kind, const struct ds_point *p, char *key,
 	switch (kind) {
 	case FIG_PROP:
 	case FIG_WSET:
-		snprintf(key, len, "%s|%s|%s|%s", p->variant, p->op,
-			 p->subtest, p->test);
+		snprintf(key, len, "%s|%s|%s|%s", p->id.variant, p->id.op,
+			 p->id.subtest, p->id.test);
 		break;
 	case FIG_SIZE:
-		snprintf(key, len, "%s|%s|%s|%s|%s", p->test, p->subtest,
-			 p->property, p->variant, p->op);
+		snprintf(key, len, "%s|%s|%s|%s|%s", p->id.test, p->id.subtest,
+			 p->id.property, p->id.variant, p->id.op);
 		break;
 	case FIG_LAT:
-		snprintf(key, len, "%s|%s", p->metric, p->test);
+		snprintf(key, len, "%s|%s", p->id.metric, p->id.test);
 		break;
 	default:
-		snprintf(key, len, "%s|%s|%s", p->mode, p->metric, p->test);
+		snprintf(key, len, "%s|%s|%s", p->id.mode, p->id.metric,
+			 p->id.test);
 	}
 }
 
@@ -229,30 +231,31 @@ void fig_series_label(enum fig_kind kind, const struct ds_point *p,
 	switch (kind) {
 	case FIG_PROP:
 	case FIG_WSET:
-		if (p->variant[0] || p->op[0])
-			snprintf(buf, len, "%s%s%s", p->variant,
-				 p->variant[0] && p->op[0] ? " " : "", p->op);
+		if (p->id.variant[0] || p->id.op[0])
+			snprintf(buf, len, "%s%s%s", p->id.variant,
+				 p->id.variant[0] && p->id.op[0] ? " " : "",
+				 p->id.op);
 		else
-			snprintf(buf, len, "%s", p->subtest[0] ? p->subtest :
-				 p->test);
+			snprintf(buf, len, "%s", p->id.subtest[0] ?
+				 p->id.subtest : p->id.test);
 		break;
 	case FIG_SIZE:
-		snprintf(buf, len, "%s%s%s%s%s%s%s", p->test,
-			 p->subtest[0] ? "/" : "", p->subtest,
-			 p->variant[0] ? " " : "", p->variant,
-			 p->op[0] ? " " : "", p->op);
+		snprintf(buf, len, "%s%s%s%s%s%s%s", p->id.test,
+			 p->id.subtest[0] ? "/" : "", p->id.subtest,
+			 p->id.variant[0] ? " " : "", p->id.variant,
+			 p->id.op[0] ? " " : "", p->id.op);
 		break;
 	case FIG_LAT:
-		snprintf(buf, len, "%s", p->metric);
+		snprintf(buf, len, "%s", p->id.metric);
 		break;
 	case FIG_TPUT:
-		if (metric_is(p->metric, METRIC_MPPS))
-			snprintf(buf, len, "%s", p->mode);
+		if (metric_is(p->id.metric, METRIC_MPPS))
+			snprintf(buf, len, "%s", p->id.mode);
 		else
-			snprintf(buf, len, "%s %s", p->mode, p->metric);
+			snprintf(buf, len, "%s %s", p->id.mode, p->id.metric);
 		break;
 	default:
-		snprintf(buf, len, "%s %s", p->mode, p->metric);
+		snprintf(buf, len, "%s %s", p->id.mode, p->id.metric);
 	}
 }
 
@@ -283,17 +286,17 @@ static void wset_titles(struct figure *fg, const struct ds_point *p,
 {
 	struct plot *pl = &fg->pl;
 
-	snprintf(fg->subject, sizeof(fg->subject), "%s", p->property);
-	snprintf(fg->mode, sizeof(fg->mode), "%s", p->mode);
+	snprintf(fg->subject, sizeof(fg->subject), "%s", p->id.property);
+	snprintf(fg->mode, sizeof(fg->mode), "%s", p->id.mode);
 	snprintf(pl->title, sizeof(pl->title),
 		 "Working set: ns per packet vs distinct map entries, one lookup per packet, %s, %d B frames%s",
-		 p->mode, fg->frame_size, partstr);
+		 p->id.mode, fg->frame_size, partstr);
 	snprintf(pl->xlabel, sizeof(pl->xlabel),
 		 "working set W: distinct entries looked up in turn (log scale)");
 	snprintf(pl->ylabel, sizeof(pl->ylabel),
 		 "time per packet (ns), mean and 95%% CI");
 	snprintf(fg->x_name, sizeof(fg->x_name), "W");
-	snprintf(sl, sl_len, "wset-%s", p->mode);
+	snprintf(sl, sl_len, "wset-%s", p->id.mode);
 	pl->logx = true;
 }
 
@@ -308,17 +311,19 @@ static void fig_titles(struct figure *fg, const struct ds_point *p, int part,
 		snprintf(partstr, sizeof(partstr), " (%d/%d)", part + 1, parts);
 	switch (fg->kind) {
 	case FIG_PROP:
-		snprintf(fg->subject, sizeof(fg->subject), "%s", p->property);
-		snprintf(fg->mode, sizeof(fg->mode), "%s", p->mode);
+		snprintf(fg->subject, sizeof(fg->subject), "%s",
+			 p->id.property);
+		snprintf(fg->mode, sizeof(fg->mode), "%s", p->id.mode);
 		snprintf(pl->title, sizeof(pl->title),
 			 "%s: ns per packet vs N, %s, %d B frames%s",
-			 p->property, p->mode, fg->frame_size, partstr);
+			 p->id.property, p->id.mode, fg->frame_size, partstr);
 		snprintf(pl->xlabel, sizeof(pl->xlabel), "N (%s per packet)",
-			 fig_unit_word(p->property, true));
+			 fig_unit_word(p->id.property, true));
 		snprintf(pl->ylabel, sizeof(pl->ylabel),
 			 "time per packet (ns), mean and 95%% CI");
 		snprintf(fg->x_name, sizeof(fg->x_name), "N");
-		snprintf(sl, sizeof(sl), "prop-%s-%s", p->property, p->mode);
+		snprintf(sl, sizeof(sl), "prop-%s-%s", p->id.property,
+			 p->id.mode);
 		break;
 	case FIG_WSET:
 		wset_titles(fg, p, partstr, sl, sizeof(sl));
@@ -344,13 +349,13 @@ static void fig_titles(struct figure *fg, const struct ds_point *p, int part,
 		break;
 	case FIG_LAT:
 		snprintf(fg->subject, sizeof(fg->subject), "%s", prog);
-		snprintf(fg->mode, sizeof(fg->mode), "%s", p->mode);
+		snprintf(fg->mode, sizeof(fg->mode), "%s", p->id.mode);
 		snprintf(pl->title, sizeof(pl->title),
-			 "Latency percentiles, %s mode: %s%s", p->mode, prog,
+			 "Latency percentiles, %s mode: %s%s", p->id.mode, prog,
 			 partstr);
 		snprintf(pl->ylabel, sizeof(pl->ylabel),
-			 "one-way latency (%s), mean and 95%% CI", p->unit);
-		snprintf(sl, sizeof(sl), "lat-%s-%s", prog, p->mode);
+			 "one-way latency (%s), mean and 95%% CI", p->id.unit);
+		snprintf(sl, sizeof(sl), "lat-%s-%s", prog, p->id.mode);
 		pl->logy = true;
 		break;
 	default:
@@ -441,13 +446,13 @@ static int emit_figures(struct fig_set *c, enum fig_kind kind,
 					   sizeof(*fg->meta));
 			if (!s || !fg->meta)
 				return -ENOMEM;
-			tests[fg->pl.nr_series - 1] = p->test;
+			tests[fg->pl.nr_series - 1] = p->id.test;
 			snprintf(fg->meta[fg->pl.nr_series - 1].mode, 32, "%s",
-				 p->mode);
+				 p->id.mode);
 			snprintf(fg->meta[fg->pl.nr_series - 1].metric, 64, "%s",
-				 p->metric);
+				 p->id.metric);
 			snprintf(fg->meta[fg->pl.nr_series - 1].unit, 16, "%s",
-				 p->unit);
+				 p->id.unit);
 		}
 		ret = plot_add_xy(s, r[i].x, p->st.mean, p->st.ci95_low,
 				  p->st.ci95_high);
@@ -462,7 +467,7 @@ static int emit_figures(struct fig_set *c, enum fig_kind kind,
 static bool has_wire_point(const struct fig_ref *r, int nr)
 {
 	for (int i = 0; i < nr; i++)
-		if (fig_is_wire_mode(r[i].p->mode))
+		if (fig_is_wire_mode(r[i].p->id.mode))
 			return true;
 	return false;
 }
@@ -493,7 +498,7 @@ static int build_kind(struct fig_set *c, enum fig_kind kind)
 			size = prop_frame_size(r + a, b - a);
 		/* keep the figure's points at the front of the run */
 		for (int i = a; i < b; i++) {
-			if (size && r[i].p->frame_size != size)
+			if (size && r[i].p->id.frame_size != size)
 				continue;
 			r[a + kept] = r[i];
 			fig_series_key(kind, r[a + kept].p, r[a + kept].ser,

@@ -301,7 +301,8 @@ static void read_noise(struct doc *d, const struct dataset *ds)
 		noisy += rel > NOISY_REL_CI;
 		if (rel > worst) {
 			worst = rel;
-			ds_key_str(&ds->pts[i], key, sizeof(key));
+			point_id_str(&ds->pts[i].id, POINT_ID_KEY, key,
+				     sizeof(key));
 		}
 	}
 	doc_item(d, "Noise: %d of %d points have a 95%% CI wider than ±%.0f%% of the mean; the widest is ±%.1f%% (%s). %d repetitions in all were IQR outliers (kept in the statistics).",
@@ -418,15 +419,15 @@ static void fits_row(struct doc *d, const struct fig_ref *r, int nr,
 	const char *row[PERF_MAX_SIZES + 3];
 
 	fig_series_label(FIG_PROP, r->p, label, sizeof(label));
-	row[0] = r->p->property;
+	row[0] = r->p->id.property;
 	row[1] = label;
-	row[2] = r->p->mode;
+	row[2] = r->p->id.mode;
 	for (int k = 0; k < nr_sizes; k++) {
 		int a, b;
 
-		for (a = 0; a < nr && r[a].p->frame_size != sizes[k]; a++)
+		for (a = 0; a < nr && r[a].p->id.frame_size != sizes[k]; a++)
 			;
-		for (b = a; b < nr && r[b].p->frame_size == sizes[k]; b++)
+		for (b = a; b < nr && r[b].p->id.frame_size == sizes[k]; b++)
 			;
 		if (a < nr)
 			fit_cell(cells[k], sizeof(cells[k]), r + a, b - a);
@@ -450,19 +451,20 @@ static void write_fits_by_size(const struct fig_set *c, struct doc *d)
 		const struct ds_point *p = &ds->pts[i];
 		int k;
 
-		if (!c->swept[i] || !metric_is(p->metric, METRIC_NS_PER_PKT))
+		if (!c->swept[i] || !metric_is(p->id.metric, METRIC_NS_PER_PKT))
 			continue;
-		for (k = 0; k < nr_sizes && sizes[k] != p->frame_size; k++)
+		for (k = 0; k < nr_sizes && sizes[k] != p->id.frame_size; k++)
 			;
 		if (k == nr_sizes && nr_sizes < PERF_MAX_SIZES)
-			sizes[nr_sizes++] = p->frame_size;
+			sizes[nr_sizes++] = p->id.frame_size;
 		fig_series_key(FIG_PROP, p, ser, sizeof(ser));
 		r[nr].p = p;
 		snprintf(r[nr].fig, sizeof(r[nr].fig), "%s|%s|%.400s",
-			 p->property, p->mode, ser);
+			 p->id.property, p->id.mode, ser);
 		/* by frame size within a series, then by N */
-		snprintf(r[nr].ser, sizeof(r[nr].ser), "%08d", p->frame_size);
-		r[nr++].x = p->n;
+		snprintf(r[nr].ser, sizeof(r[nr].ser), "%08d",
+			 p->id.frame_size);
+		r[nr++].x = p->id.n;
 	}
 	if (nr_sizes < 2) {
 		free(r);

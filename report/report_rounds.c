@@ -24,14 +24,14 @@
 
 static bool is_reference(const struct ds_point *p)
 {
-	return !strcmp(p->property, REF_PROPERTY) &&
-	       metric_is(p->metric, METRIC_NS_PER_PKT);
+	return !strcmp(p->id.property, REF_PROPERTY) &&
+	       metric_is(p->id.metric, METRIC_NS_PER_PKT);
 }
 
 bool report_rounds_point(const struct ds_point *p)
 {
-	return !strcmp(p->property, REF_PROPERTY) ||
-	       metric_is(p->metric, METRIC_REL_REF);
+	return !strcmp(p->id.property, REF_PROPERTY) ||
+	       metric_is(p->id.metric, METRIC_REL_REF);
 }
 
 /* The reference point of each test at its smallest frame size. */
@@ -46,10 +46,10 @@ static int pick_references(const struct dataset *ds,
 
 		if (!is_reference(p) || !p->r.values || !p->r.times)
 			continue;
-		for (k = 0; k < n && strcmp(refs[k]->test, p->test); k++)
+		for (k = 0; k < n && strcmp(refs[k]->id.test, p->id.test); k++)
 			;
 		if (k < n) {
-			if (p->frame_size < refs[k]->frame_size)
+			if (p->id.frame_size < refs[k]->id.frame_size)
 				refs[k] = p;
 		} else if (n < max) {
 			refs[n++] = p;
@@ -62,7 +62,7 @@ static int pick_references(const struct dataset *ds,
 static int add_drift(struct plot *pl, const struct ds_point *p)
 {
 	double med = stats_median(p->r.values, p->r.nr_values);
-	struct plot_series *s = plot_add_series(pl, p->test);
+	struct plot_series *s = plot_add_series(pl, p->id.test);
 	int err = 0;
 
 	if (!s)
@@ -108,10 +108,10 @@ static void reference_table(const struct ds_point *const *refs, int nr,
 	for (int i = 0; i < nr; i++) {
 		const struct ds_point *p = refs[i];
 		char c[6][48];
-		const char *row[] = { p->test, c[0], c[1], c[2], c[3], c[4],
+		const char *row[] = { p->id.test, c[0], c[1], c[2], c[3], c[4],
 				      c[5] };
 
-		snprintf(c[0], 48, "%d B", p->frame_size);
+		snprintf(c[0], 48, "%d B", p->id.frame_size);
 		snprintf(c[1], 48, "%.3f", p->st.median);
 		snprintf(c[2], 48, "%.2f%%", 100 * p->st.stddev / p->st.mean);
 		if (isnan(p->r.within_sd))
@@ -134,7 +134,8 @@ static void marked_points(const struct dataset *ds, struct doc *d)
 	for (int i = 0; i < ds->nr_pts; i++) {
 		const struct ds_point *p = &ds->pts[i];
 
-		if (!metric_is(p->metric, METRIC_NS_PER_PKT) || is_reference(p))
+		if (!metric_is(p->id.metric, METRIC_NS_PER_PKT) ||
+		    is_reference(p))
 			continue;
 		drift += !!(p->r.marks & ROUND_MARK_DRIFT);
 		bimodal += !!(p->r.marks & ROUND_MARK_BIMODAL);
@@ -146,10 +147,11 @@ static void marked_points(const struct dataset *ds, struct doc *d)
 		const struct ds_point *p = &ds->pts[i];
 		char key[512], marks[64];
 
-		if (!metric_is(p->metric, METRIC_NS_PER_PKT) || is_reference(p) ||
+		if (!metric_is(p->id.metric, METRIC_NS_PER_PKT) ||
+		    is_reference(p) ||
 		    !(p->r.marks & (ROUND_MARK_DRIFT | ROUND_MARK_BIMODAL)))
 			continue;
-		ds_key_str(p, key, sizeof(key));
+		point_id_str(&p->id, POINT_ID_KEY, key, sizeof(key));
 		results_marks_str(p->r.marks, marks, sizeof(marks));
 		doc_item(d, "%s: %s", key, marks);
 		listed++;

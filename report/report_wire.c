@@ -28,8 +28,10 @@ struct wire_ctx {
 };
 
 /* Same program, subtest, frame size and mode. */
-static bool same_point(const struct ds_point *a, const struct ds_point *b)
+static bool same_point(const struct ds_point *p, const struct ds_point *q)
 {
+	const struct point_id *a = &p->id, *b = &q->id;
+
 	return a->n == b->n && a->frame_size == b->frame_size &&
 	       !strcmp(a->test, b->test) && !strcmp(a->subtest, b->subtest) &&
 	       !strcmp(a->property, b->property) &&
@@ -39,9 +41,9 @@ static bool same_point(const struct ds_point *a, const struct ds_point *b)
 /* Same program and test, any subtest, size or mode. */
 static bool same_program(const struct ds_point *a, const struct ds_point *b)
 {
-	return a->n == b->n && !strcmp(a->test, b->test) &&
-	       !strcmp(a->property, b->property) &&
-	       !strcmp(a->variant, b->variant);
+	return a->id.n == b->id.n && !strcmp(a->id.test, b->id.test) &&
+	       !strcmp(a->id.property, b->id.property) &&
+	       !strcmp(a->id.variant, b->id.variant);
 }
 
 /* The point like `like` with this op and metric; NULL if none. */
@@ -52,7 +54,7 @@ static const struct ds_point *find(const struct wire_ctx *c,
 	for (int i = 0; i < c->ds->nr_pts; i++) {
 		const struct ds_point *p = &c->ds->pts[i];
 
-		if (metric_is(p->metric, m) && !strcmp(p->op, op) &&
+		if (metric_is(p->id.metric, m) && !strcmp(p->id.op, op) &&
 		    same_point(p, like))
 			return p;
 	}
@@ -75,12 +77,12 @@ static void cell(char *buf, size_t len, const struct ds_point *p)
 
 static void program_name(const struct ds_point *p, char *buf, size_t len)
 {
-	if (p->n > 0)
-		snprintf(buf, len, "%s %s N=%ld %s", p->test, p->property,
-			 p->n, p->variant);
+	if (p->id.n > 0)
+		snprintf(buf, len, "%s %s N=%ld %s", p->id.test, p->id.property,
+			 p->id.n, p->id.variant);
 	else
-		snprintf(buf, len, "%s %s %s", p->test, p->property,
-			 p->variant);
+		snprintf(buf, len, "%s %s %s", p->id.test, p->id.property,
+			 p->id.variant);
 }
 
 /* ---- zero-loss rate and CPU per packet ---- */
@@ -96,11 +98,11 @@ static void zero_loss_row(const struct wire_ctx *c, const struct ds_point *zl)
 	char prog[256], size[16], rate[80], ci[64];
 	char v[ARRAY_SIZE(cols)][64];
 	const char *row[4 + ARRAY_SIZE(cols)] = {
-		prog, zl->mode, size, rate,
+		prog, zl->id.mode, size, rate,
 	};
 
 	program_name(zl, prog, sizeof(prog));
-	snprintf(size, sizeof(size), "%d", zl->frame_size);
+	snprintf(size, sizeof(size), "%d", zl->id.frame_size);
 	doc_fmt_stat(ci, sizeof(ci), &zl->st);
 	/* any repetition generator-limited: the DUT's rate is at least this */
 	snprintf(rate, sizeof(rate), "%s%s",
@@ -132,8 +134,8 @@ static void write_zero_loss(const struct wire_ctx *c)
 	for (int i = 0; i < c->ds->nr_pts; i++) {
 		const struct ds_point *p = &c->ds->pts[i];
 
-		if (metric_is(p->metric, METRIC_MPPS_ZERO_LOSS) && !p->op[0] &&
-		    fig_is_wire_mode(p->mode))
+		if (metric_is(p->id.metric, METRIC_MPPS_ZERO_LOSS) &&
+		    !p->id.op[0] && fig_is_wire_mode(p->id.mode))
 			zero_loss_row(c, p);
 	}
 	doc_table_end(c->d);
@@ -153,7 +155,7 @@ static void write_generator(const struct wire_ctx *c)
 		char size[16], g[64], b[64], r[64];
 		const char *row[] = { size, g, b, r };
 
-		if (!metric_is(p->metric, METRIC_MPPS_GEN))
+		if (!metric_is(p->id.metric, METRIC_MPPS_GEN))
 			continue;
 		if (!any) {
 			doc_heading(c->d, 3, "The generator");
@@ -163,7 +165,7 @@ static void write_generator(const struct wire_ctx *c)
 		}
 		bare = find(c, p, "", METRIC_MPPS_GEN_BARE);
 		ratio = find(c, p, "", METRIC_GEN_BARE_RATIO);
-		snprintf(size, sizeof(size), "%d", p->frame_size);
+		snprintf(size, sizeof(size), "%d", p->id.frame_size);
 		cell(g, sizeof(g), p);
 		cell(b, sizeof(b), bare);
 		cell(r, sizeof(r), ratio);
@@ -187,15 +189,16 @@ static int loads_of(const struct wire_ctx *c, const struct ds_point *like,
 	for (i = 0; i < c->ds->nr_pts && n < max; i++) {
 		const struct ds_point *p = &c->ds->pts[i];
 
-		if (!metric_is(p->metric, METRIC_MPPS_OFFERED) ||
-		    !same_point(p, like) || sscanf(p->op, "load_%dpct", &v) != 1)
+		if (!metric_is(p->id.metric, METRIC_MPPS_OFFERED) ||
+		    !same_point(p, like) ||
+		    sscanf(p->id.op, "load_%dpct", &v) != 1)
 			continue;
 		for (j = n; j > 0 && pct[j - 1] > v; j--) {
 			pct[j] = pct[j - 1];
 			memcpy(op[j], op[j - 1], sizeof(op[j]));
 		}
 		pct[j] = v;
-		snprintf(op[j], sizeof(op[j]), "%s", p->op);
+		snprintf(op[j], sizeof(op[j]), "%s", p->id.op);
 		n++;
 	}
 	return n;
@@ -265,7 +268,7 @@ static void load_table(const struct wire_ctx *c,
 			p50 = find(c, pts[k], op[i], METRIC_LATENCY_P50);
 			p99 = find(c, pts[k], op[i], METRIC_LATENCY_P99);
 			bat = find(c, pts[k], op[i], METRIC_LATENCY_BATCH_NS);
-			snprintf(v[0], sizeof(v[0]), "%s", pts[k]->mode);
+			snprintf(v[0], sizeof(v[0]), "%s", pts[k]->id.mode);
 			snprintf(v[1], sizeof(v[1]), "%.0f", pct[i]);
 			cell(v[2], sizeof(v[2]), off);
 			cell(v[3], sizeof(v[3]), cpu);
@@ -299,19 +302,20 @@ static void write_curves(const struct wire_ctx *c, const struct ds_point *prog,
 	for (int i = 0; i < c->ds->nr_pts; i++) {
 		const struct ds_point *p = &c->ds->pts[i];
 
-		if (metric_is(p->metric, METRIC_MPPS_OFFERED) &&
-		    same_program(p, prog) && (!size || p->frame_size < size))
-			size = p->frame_size;
+		if (metric_is(p->id.metric, METRIC_MPPS_OFFERED) &&
+		    same_program(p, prog) && (!size || p->id.frame_size < size))
+			size = p->id.frame_size;
 	}
 	for (int i = 0; i < c->ds->nr_pts && nr < 4; i++) {
 		const struct ds_point *p = &c->ds->pts[i];
 		bool seen = false;
 
-		if (!metric_is(p->metric, METRIC_MPPS_ZERO_LOSS) || p->op[0] ||
-		    !same_program(p, prog) || p->frame_size != size)
+		if (!metric_is(p->id.metric, METRIC_MPPS_ZERO_LOSS) ||
+		    p->id.op[0] || !same_program(p, prog) ||
+		    p->id.frame_size != size)
 			continue;
 		for (int k = 0; k < nr; k++)
-			seen |= !strcmp(pts[k]->mode, p->mode);
+			seen |= !strcmp(pts[k]->id.mode, p->id.mode);
 		if (!seen)
 			pts[nr++] = p;
 	}
@@ -329,14 +333,14 @@ static void write_curves(const struct wire_ctx *c, const struct ds_point *prog,
 	snprintf(lat.xlabel, sizeof(lat.xlabel), "offered load (Mpps)");
 	snprintf(lat.ylabel, sizeof(lat.ylabel), "latency (us)");
 	for (int k = 0; k < nr; k++) {
-		snprintf(label, sizeof(label), "%s DUT CPU", pts[k]->mode);
+		snprintf(label, sizeof(label), "%s DUT CPU", pts[k]->id.mode);
 		add_curve(c, &cpu, pts[k], METRIC_DUT_CPU_PCT, 1, label);
 		snprintf(label, sizeof(label), "%s program (bpf_stats)",
-			 pts[k]->mode);
+			 pts[k]->id.mode);
 		add_curve(c, &cpu, pts[k], METRIC_CPU_PROG_PCT, 1, label);
-		snprintf(label, sizeof(label), "%s p50", pts[k]->mode);
+		snprintf(label, sizeof(label), "%s p50", pts[k]->id.mode);
 		add_curve(c, &lat, pts[k], METRIC_LATENCY_P50, 1e-3, label);
-		snprintf(label, sizeof(label), "%s p99", pts[k]->mode);
+		snprintf(label, sizeof(label), "%s p99", pts[k]->id.mode);
 		add_curve(c, &lat, pts[k], METRIC_LATENCY_P99, 1e-3, label);
 	}
 	doc_para(c->d, "Busy time of the DUT's CPU against the load offered to it (10%% to 100%% of its zero-loss rate), per XDP mode, beside the share of a CPU the program itself takes by bpf_stats (its run time per packet at full load times the rate): the distance between the two is the path's cost. Latency is one-way, generator to sink; the batch share is the wait of a frame for the end of its generator batch (half a batch of frame spacing, an estimate).");
@@ -356,7 +360,7 @@ static void write_load_curves(const struct wire_ctx *c)
 		const struct ds_point *p = &c->ds->pts[i];
 		bool seen = false;
 
-		if (!metric_is(p->metric, METRIC_MPPS_OFFERED))
+		if (!metric_is(p->id.metric, METRIC_MPPS_OFFERED))
 			continue;
 		for (int k = 0; k < nr; k++)
 			seen |= same_program(done[k], p);
@@ -377,8 +381,9 @@ void report_write_wire(struct fig_set *fs, const char *plot_dir,
 	bool any = false;
 
 	for (int i = 0; i < c.ds->nr_pts && !any; i++)
-		any = metric_is(c.ds->pts[i].metric, METRIC_MPPS_ZERO_LOSS) ||
-		      metric_is(c.ds->pts[i].metric, METRIC_MPPS_GEN);
+		any = metric_is(c.ds->pts[i].id.metric,
+				METRIC_MPPS_ZERO_LOSS) ||
+		      metric_is(c.ds->pts[i].id.metric, METRIC_MPPS_GEN);
 	if (!any)
 		return;
 	doc_heading(d, 2, "The DUT on the wire");

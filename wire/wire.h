@@ -26,7 +26,7 @@
 struct bpf_object;
 struct bpf_program;
 struct bpf_link;
-struct point_key;
+struct point_id;
 
 enum wire_mode {
 	WIRE_MODE_GENERIC,	/* XDP_FLAGS_SKB_MODE */
@@ -149,7 +149,7 @@ struct wire {
  * Returns 0, WIRE_SKIP (environment cannot do it: no root, no veth, no
  * live frames) or -errno; why says what happened in either case.
  */
-int wire_open(struct wire *w, char *why, size_t len);
+int wire_open(struct wire *w, char *why, size_t why_len);
 /* Detach, unload, remove the namespaces. Idempotent. */
 void wire_close(struct wire *w);
 
@@ -160,7 +160,7 @@ void wire_close(struct wire *w);
  */
 int wire_dut_attach(struct wire *w, struct bpf_object *obj,
 		    struct bpf_program *prog, enum wire_mode mode,
-		    char *why, size_t len);
+		    char *why, size_t why_len);
 void wire_dut_detach(struct wire *w);
 
 struct wire_trial_cfg {
@@ -341,7 +341,7 @@ int wire_measure_rep(struct wire *w, const struct wire_measure_cfg *mc,
  * Statistics of x[0..n-1] recorded as metric of key; NaN values are
  * repetitions that did not measure it (nothing recorded if none did).
  */
-void wire_metric_add(const struct point_key *key, enum metric_id metric,
+void wire_metric_add(const struct point_id *key, enum metric_id metric,
 		     const double *x, int n);
 /* Record a measured point with results_add(): mode column = wire mode. */
 void wire_results_add(const struct wire_point *pt, const char *property,
@@ -354,7 +354,7 @@ void wire_results_add(const struct wire_point *pt, const char *property,
  */
 int wire_dut_dev_run(struct bpf_object *obj, struct bpf_program *prog,
 		     enum wire_mode mode, const char *in, const char *out,
-		     char *why, size_t len);
+		     char *why, size_t why_len);
 /* Before load: bind prog and every map of obj to --offload-dev. */
 void wire_offload_bind(struct bpf_object *obj, struct bpf_program *prog);
 

@@ -107,7 +107,7 @@ static void devrun_record(struct devrun_samples *s, const struct devrun_snap *a,
 
 static void devrun_results(const struct devrun_samples *s, enum wire_mode mode)
 {
-	struct point_key key = {
+	struct point_id key = {
 		.property = "dut_dev", .n = -1, .variant = "", .op = "",
 		.frame_size = (int)(s->frame_bytes + 0.5),
 		.mode = wire_mode_name(mode),

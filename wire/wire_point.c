@@ -173,7 +173,7 @@ int wire_measure(struct wire *w, const struct wire_measure_cfg *mc,
 	return 0;
 }
 
-void wire_metric_add(const struct point_key *key, enum metric_id metric,
+void wire_metric_add(const struct point_id *key, enum metric_id metric,
 		     const double *x, int n)
 {
 	struct sample_stats st;
@@ -188,7 +188,7 @@ void wire_metric_add(const struct point_key *key, enum metric_id metric,
 		results_add(key, metric, &st);
 }
 
-static void results_load(struct point_key *key, const struct wire_load *l)
+static void results_load(struct point_id *key, const struct wire_load *l)
 {
 	static const enum metric_id lat_metrics[5] = {
 		METRIC_LATENCY_P50, METRIC_LATENCY_P90, METRIC_LATENCY_P99,
@@ -212,7 +212,7 @@ void wire_results_add(const struct wire_point *pt, const char *property,
 		      long n, const char *variant, unsigned int frame_size,
 		      enum wire_mode mode, bool search)
 {
-	struct point_key key = {
+	struct point_id key = {
 		.property = property, .n = n, .variant = variant ?: "",
 		.op = "", .frame_size = frame_size,
 		.mode = wire_mode_name(mode),

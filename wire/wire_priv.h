@@ -24,7 +24,7 @@
 #include "metrics.h"
 #include "wire.h"
 
-struct point_key;
+struct point_id;
 
 #define WIRE_GEN_OBJ		"bpf/xdp_trafficgen.bpf.o"
 #define WIRE_SINK_OBJ		"bpf/xdp_sink.bpf.o"
@@ -62,7 +62,7 @@ __u32 wire_mode_flags(enum wire_mode mode);
 double wire_gbps(double pps, unsigned int frame_size);
 
 /* ---- wire_topo.c ---- */
-int wire_topo_create(struct wire_topo *t, int nq, char *why, size_t len);
+int wire_topo_create(struct wire_topo *t, int nq, char *why, size_t why_len);
 void wire_topo_destroy(struct wire_topo *t);
 /* The namespace device d lives in. */
 enum wire_ns wire_topo_ns_of(enum wire_dev d);
@@ -77,20 +77,20 @@ void wire_track_prog(struct wire *w, int prog_fd);
  * After wire_close(): nothing of this session left (namespaces, links,
  * programs held by a pin or link). 0 or -EBUSY with why.
  */
-int wire_check_clean(const struct wire *w, char *why, size_t len);
+int wire_check_clean(const struct wire *w, char *why, size_t why_len);
 
 /* ---- wire_traffic.c ---- */
 /* Load generator and sink objects (and the drop counters' tracepoints). */
-int wire_traffic_load(struct wire *w, char *why, size_t len);
+int wire_traffic_load(struct wire *w, char *why, size_t why_len);
 /* Attach generator and sink at the ends of the topology. */
-int wire_traffic_attach(struct wire *w, char *why, size_t len);
+int wire_traffic_attach(struct wire *w, char *why, size_t why_len);
 /*
  * The program attached to the generator's veth (and so in the dispatcher,
  * see wire_traffic_attach()): the generator or the bare loop.
  */
 int wire_traffic_use(const struct wire *w, bool bare);
 /* One live frame: WIRE_SKIP on kernels without live frames. */
-int wire_traffic_probe(struct wire *w, char *why, size_t len);
+int wire_traffic_probe(struct wire *w, char *why, size_t why_len);
 /* Write w->gen_cfg to the generator's map (between trials only). */
 int wire_traffic_config(const struct wire *w);
 /* Pacing of a trial at cfg->rate_pps into w->gen_cfg (not written yet). */
@@ -108,7 +108,7 @@ int wire_traffic_run(const struct wire *w, const struct wire_trial_cfg *cfg,
 		     const __u8 *pkt, __u32 len, double *elapsed_ns,
 		     struct wire_trial_result *r);
 /* The sink object with only xdp_wire_pass (XDP_PASS) loaded. 0 or -errno. */
-int wire_traffic_pass_load(struct bpf_object **obj, char *why, size_t len);
+int wire_traffic_pass_load(struct bpf_object **obj, char *why, size_t why_len);
 
 /* ---- wire_napi.c ---- */
 /* Write /sys/class/net/IFNAME/threaded of namespace ns. 0 or -errno. */
