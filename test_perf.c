@@ -229,7 +229,13 @@ bool test__start_subtest(const char *name)
 		return false;
 	if (!select_subtest(cur->def->name, name))
 		return false;
-	cur->subs = realloc(cur->subs, (cur->nr_subs + 1) * sizeof(*s));
+	s = realloc(cur->subs, (cur->nr_subs + 1) * sizeof(*s));
+	if (!s) {
+		fprintf(stderr, "%s: out of memory, subtest %s not run\n",
+			cur->def->name, name);
+		return false;
+	}
+	cur->subs = s;
 	s = &cur->subs[cur->nr_subs++];
 	memset(s, 0, sizeof(*s));
 	s->name = strdup(name);

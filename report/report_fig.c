@@ -420,6 +420,7 @@ static int emit_figures(struct fig_set *c, enum fig_kind kind,
 	int nr_series = 0, parts, part = -1, ret = 0;
 	struct figure *fg = NULL;
 	struct plot_series *s = NULL;
+	struct series_meta *meta;
 	char label[160];
 
 	for (int i = 0; i < nr; i++)
@@ -442,10 +443,13 @@ static int emit_figures(struct fig_set *c, enum fig_kind kind,
 			}
 			fig_series_label(kind, p, label, sizeof(label));
 			s = plot_add_series(&fg->pl, label);
-			fg->meta = realloc(fg->meta, fg->pl.nr_series *
-					   sizeof(*fg->meta));
-			if (!s || !fg->meta)
+			if (!s)
 				return -ENOMEM;
+			meta = realloc(fg->meta, fg->pl.nr_series *
+				       sizeof(*fg->meta));
+			if (!meta)
+				return -ENOMEM;
+			fg->meta = meta;
 			tests[fg->pl.nr_series - 1] = p->id.test;
 			snprintf(fg->meta[fg->pl.nr_series - 1].mode, 32, "%s",
 				 p->id.mode);
