@@ -189,7 +189,7 @@ static int parse_mac(const char *s, unsigned char mac[6])
 	return end;
 }
 
-static int parse_next_hop(const char *arg)
+static int parse_next_hop(const struct perf_option *o, const char *arg)
 {
 	int n = parse_mac(arg, next_hop[0]), m = 0;
 
@@ -210,5 +210,6 @@ const unsigned char *ifcheck_next_hop(int port, const unsigned char *dflt)
 }
 
 PERF_OPTION(next_hop, .name = "next-hop", .arg = "MAC[,MAC]",
-	    .help = "--dut-dev: destination MAC of frames out of OUT (and of IN), default broadcast",
-	    .parse = parse_next_hop);
+	    .group = PERF_GRP_WIRE, .type = PERF_OPT_CUSTOM,
+	    .parse = parse_next_hop,
+	    .help = "--dut-dev: destination MAC of frames out of OUT (and of IN), default broadcast");
