@@ -38,7 +38,7 @@ struct perf_env {
 	struct pkt_prefix src_prefix;	/* source addresses drawn from here */
 	struct pkt_prefix dst_prefix;	/* destination addresses */
 	const char *out_dir;		/* --out: data files, NULL = none */
-	bool force;			/* --force: non-empty --out, busy NIC */
+	bool force;			/* --force: replace a run's --out */
 	const char *obj_path;		/* --obj: measure a user's object */
 	const char *obj_prog;		/* --prog: program in it */
 
@@ -158,7 +158,7 @@ void perf_usage_error(const char *fmt, ...)
 void perf_at_start(int (*fn)(void));
 /*
  * Run fn once every option is parsed, to check options that depend on
- * others (e.g. --force); it reports with perf_usage_error() (exit 2).
+ * others (e.g. --force-dev); it reports with perf_usage_error() (exit 2).
  */
 void perf_at_parsed(void (*fn)(void));
 /*

@@ -120,7 +120,7 @@ static void parse_ifname(const char *opt, const char *name, char *dst)
 		perf_usage_error("--%s: no interface '%s' here (see ip link)",
 				 opt, name);
 	snprintf(dst, IFNAMSIZ, "%s", name);
-	ifcheck_host_dev(opt, dst);	/* in use? checked after --force */
+	ifcheck_host_dev(opt, dst);	/* its last value, after --force-dev */
 }
 
 static int parse_offload_dev(const struct perf_option *o, const char *arg)
