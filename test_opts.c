@@ -168,7 +168,7 @@ static const struct perf_option core_options[] = {
 	  .help = "write every measured point to DIR/data.csv and data.json, and to DIR/journal.jsonl as it is measured; DIR new or empty" },
 	{ .name = "force", .group = PERF_GRP_OUTPUT,
 	  .type = PERF_OPT_FLAG, .dest = &env.force,
-	  .help = "write into a non-empty --out, replacing the suite's files there (other files stay)" },
+	  .help = "an --out test_perf made: replace its earlier run's files (never a journal.jsonl; other files stay)" },
 
 	{ .name = "obj", .arg = "FILE.o", .group = PERF_GRP_USER_OBJ,
 	  .type = PERF_OPT_STRING, .dest = &env.obj_path,
