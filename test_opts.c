@@ -266,7 +266,9 @@ bool perf_option_given(const char *name)
 	for (int i = 0; i < nr_table; i++)
 		if (table[i]->name && !strcmp(table[i]->name, name))
 			return given[i];
-	return false;
+	/* a mode or check asking for an option that is not there */
+	fprintf(stderr, "test_perf: no option --%s (a bug)\n", name);
+	exit(1);
 }
 
 /* ---- --help ---- */
