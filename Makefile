@@ -81,7 +81,8 @@ HDRS		:= $(wildcard $(SRCDIR)/*.h $(SRCDIR)/progs/*.h \
 TEST_GEN_FILES	:= test_perf bpf $(if $(GEN_TARGETS),$(notdir $(GEN_OUTDIR)))
 TEST_PROGS	:= run_tests.sh
 
-.PHONY: FORCE all clean run_tests install report compare calibrate vmtest help
+.PHONY: FORCE all clean run_tests install report compare calibrate vmtest help \
+	options_doc
 .DEFAULT_GOAL := all
 
 all: $(OUTPUT)/test_perf $(BPF_OBJS) $(GEN_TARGETS)
@@ -148,6 +149,10 @@ calibrate: all
 vmtest: all
 	$(SRCDIR)/vmtest.sh -o $(OUTPUT) $(VMTEST_ARGS)
 
+# docs/running.md's option list is the output of --help: rewrite it.
+options_doc: $(OUTPUT)/test_perf
+	$(SRCDIR)/scripts/options-doc.sh $(OUTPUT)/test_perf $(SRCDIR)/docs/running.md
+
 help:
 	@echo "make             build test_perf, the BPF objects and the sweep programs"
 	@echo "make run_tests   run every test (quick profile), KTAP output"
@@ -156,6 +161,7 @@ help:
 	@echo "make calibrate   the gate's false-alarm and detection rates here (ARGS=--pairs N)"
 	@echo "make vmtest      run the suite inside a VM (VMTEST_ARGS=...)"
 	@echo "make install INSTALL_PATH=DIR   kselftest-style install"
+	@echo "make options_doc rewrite docs/running.md's option list from --help"
 	@echo "Variables: KSRC=<kernel tree> to use its lib.mk/kselftest.h, OUTPUT=<dir>,"
 	@echo "           WERROR=1 to make compiler warnings errors (as CI does),"
 	@echo "           SAN=1 to build with ASan and UBSan (best with its own OUTPUT=)"

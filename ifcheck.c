@@ -17,11 +17,13 @@
 
 #define MAX_DEVS	4
 
+/* Where the options keep the names: read once all options are parsed. */
 static struct {
 	const char *opt;
-	char name[IF_NAMESIZE];
+	const char *name;
 } devs[MAX_DEVS];
 static int nr_devs;
+static bool force_dev;
 static unsigned char next_hop[2][6];
 static int nr_next_hops;
 
@@ -153,26 +155,41 @@ bool ifcheck_in_use(const char *ifname, char *why, size_t len)
 	return why[0] != '\0';
 }
 
+/* The last value of each option: the one the wire will use. */
 static void check_devs(void)
 {
 	char why[512];
 
-	for (int i = 0; i < nr_devs && !env.force; i++)
-		if (ifcheck_in_use(devs[i].name, why, sizeof(why)))
-			perf_usage_error("--%s: %s is in use (%s): the forwarder would take its traffic; name a dedicated interface, or add --force",
+	for (int i = 0; i < nr_devs && !force_dev; i++)
+		if (devs[i].name[0] &&
+		    ifcheck_in_use(devs[i].name, why, sizeof(why)))
+			perf_usage_error("--%s: %s is in use (%s): the forwarder would take its traffic; name a dedicated interface, or add --force-dev",
 					 devs[i].opt, devs[i].name, why);
 }
 
 void ifcheck_host_dev(const char *opt, const char *ifname)
 {
+	int i;
+
 	if (!nr_devs)
 		perf_at_parsed(check_devs);
-	if (nr_devs == MAX_DEVS)
-		return;
+	for (i = 0; i < nr_devs && devs[i].name != ifname; i++)
+		;
+	if (i < nr_devs)
+		return;		/* given again: still checked, as it is then */
+	if (nr_devs == MAX_DEVS) {
+		fprintf(stderr, "test_perf: more than %d host interfaces to check (a bug)\n",
+			MAX_DEVS);
+		exit(1);
+	}
 	devs[nr_devs].opt = opt;
-	snprintf(devs[nr_devs].name, IF_NAMESIZE, "%s", ifname);
+	devs[nr_devs].name = ifname;
 	nr_devs++;
 }
+
+PERF_OPTION(force_dev, .name = "force-dev", .group = PERF_GRP_WIRE,
+	    .type = PERF_OPT_FLAG, .dest = &force_dev,
+	    .help = "use a --dut-dev or --offload-dev interface that looks in use (an address, the default route, a bridge or bond port, an XDP program)");
 
 /* ---- --next-hop ---- */
 
@@ -189,7 +206,7 @@ static int parse_mac(const char *s, unsigned char mac[6])
 	return end;
 }
 
-static int parse_next_hop(const char *arg)
+static int parse_next_hop(const struct perf_option *o, const char *arg)
 {
 	int n = parse_mac(arg, next_hop[0]), m = 0;
 
@@ -210,5 +227,6 @@ const unsigned char *ifcheck_next_hop(int port, const unsigned char *dflt)
 }
 
 PERF_OPTION(next_hop, .name = "next-hop", .arg = "MAC[,MAC]",
-	    .help = "--dut-dev: destination MAC of frames out of OUT (and of IN), default broadcast",
-	    .parse = parse_next_hop);
+	    .group = PERF_GRP_WIRE, .type = PERF_OPT_CUSTOM,
+	    .parse = parse_next_hop,
+	    .help = "--dut-dev: destination MAC of frames out of OUT (and of IN), default broadcast");

@@ -16,6 +16,8 @@
 #include "netns.h"
 #include "nsim.h"
 #include "outdir.h"
+#include "report/compare.h"
+#include "report/report.h"
 #include "results.h"
 #include "signals.h"
 #include "test_opts.h"
@@ -46,6 +48,41 @@ static const struct prog_test_def test_defs[] = {
 #define NR_TESTS ((int)ARRAY_SIZE(test_defs))
 
 static struct perf_cmdline cmdline;
+
+/*
+ * Modes: an option that makes test_perf do something else than run the
+ * tests, with the operands that follow the options. At most one per run.
+ */
+struct run_mode {
+	const char *option;		/* its option, without "--" */
+	int (*main)(int argc, char **argv);
+};
+
+static const struct run_mode run_modes[] = {
+	{ "compare", compare_main },
+	{ "report-from", report_from_main },
+	{ "vs", vs_main },
+};
+
+static const struct run_mode *mode;
+
+/* The mode the command line asks for, or NULL: run the tests. */
+static const struct run_mode *choose_mode(void)
+{
+	const struct run_mode *m = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(run_modes); i++) {
+		if (!perf_option_given(run_modes[i].option))
+			continue;
+		if (m)
+			perf_usage_error("--%s and --%s exclude each other",
+					 m->option, run_modes[i].option);
+		m = &run_modes[i];
+	}
+	if (!m && cmdline.argc)
+		perf_usage_error("unexpected argument '%s'", cmdline.argv[0]);
+	return m;
+}
 
 static int write_json_summary(int pass, int sub_pass, int skip, int fail)
 {
@@ -246,9 +283,9 @@ static int run_selected(void)
 /*
  * Where this run writes, checked before anything is measured (outdir.h):
  * -J's directory, and --out: created when missing; claimed (new or empty,
- * or --force) with its journal started when tests will measure into it.
- * --compare rewrites all of its files, --report-from claims its --out
- * itself (it may be the directory it reads).
+ * or made by test_perf and --force) with its journal started when tests
+ * will measure into it. In a mode: --compare rewrites its files,
+ * --report-from claims its --out itself (it may be the directory it reads).
  */
 static void prepare_outputs(void)
 {
@@ -263,7 +300,7 @@ static void prepare_outputs(void)
 	}
 	if (!env.out_dir)
 		return;
-	if (cmdline.main) {
+	if (mode) {
 		fd = outdir_open(env.out_dir, true, why, sizeof(why));
 		if (fd < 0)
 			perf_usage_error("--out: %s", why);
@@ -300,6 +337,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_run_set_exe_dir(argv[0]);
 	perf_parse_args(argc, argv, &cmdline);
+	mode = choose_mode();
 	if (cmdline.list_only) {
 		list_tests();
 		return 0;
@@ -315,8 +353,8 @@ int main(int argc, char **argv)
 	if (perf_run_start_hooks())
 		return KSFT_FAIL;
 	prepare_outputs();
-	if (cmdline.main)
-		return cmdline.main(cmdline.argc, cmdline.argv);
+	if (mode)
+		return mode->main(cmdline.argc, cmdline.argv);
 	ret = user_obj_prepare();
 	if (ret)
 		return ret;

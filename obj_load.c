@@ -26,7 +26,7 @@ static const char *cli_sets[MAX_SETS];
 static int cli_nr_sets;
 static const char *cli_setup;
 
-static int parse_set(const char *arg)
+static int parse_set(const struct perf_option *o, const char *arg)
 {
 	if (!strchr(arg, '=') || *arg == '=')
 		perf_usage_error("--set wants NAME=VALUE, not '%s'", arg);
@@ -36,20 +36,14 @@ static int parse_set(const char *arg)
 	return 0;
 }
 
-static int parse_setup(const char *arg)
-{
-	if (!*arg)
-		perf_usage_error("--setup wants a shell command");
-	cli_setup = arg;
-	return 0;
-}
-
 PERF_OPTION(obj_set, .name = "set", .arg = "NAME=VALUE",
-	    .help = "--obj: set the object's global variable NAME before load (repeatable)",
-	    .parse = parse_set);
+	    .group = PERF_GRP_USER_OBJ, .type = PERF_OPT_CUSTOM,
+	    .parse = parse_set,
+	    .help = "--obj: set the object's global variable NAME before load (repeatable)");
 PERF_OPTION(obj_setup, .name = "setup", .arg = "CMD",
-	    .help = "--obj: run CMD after load, before timing, with the maps pinned in $XDP_PERF_PIN_DIR",
-	    .parse = parse_setup);
+	    .group = PERF_GRP_USER_OBJ, .type = PERF_OPT_STRING,
+	    .dest = &cli_setup,
+	    .help = "--obj: run CMD after load, before timing, with the maps pinned in $XDP_PERF_PIN_DIR");
 
 const char *uobj_setup_cmd(void)
 {

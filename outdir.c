@@ -155,11 +155,14 @@ int outdir_open(const char *path, bool create, char *why, size_t len)
 static const char *const own_files[] = {
 	"data.csv", "data.json", "cost-model.csv", "cost-model.json",
 	"compare.csv", "compare.md", "compare.html", "report.md",
-	"report.html", OUTDIR_JOURNAL,
+	"report.html",
 };
 static const char *const plot_exts[] = {
 	".png", ".svg", ".dat", ".gp", ".log",
 };
+/* The marker's first line: what the directory is, for whoever lists it. */
+static const char marker_text[] =
+	"xdp-perf results: test_perf made this directory; --force may replace its files but journal.jsonl\n";
 
 static bool ends_with(const char *s, const char *tail)
 {
@@ -196,6 +199,8 @@ static int count_entries(int fd, bool (*keep)(const char *), int unlink_at)
 		if (keep && unlink_at >= 0 && keep(de->d_name) &&
 		    !unlinkat(unlink_at, de->d_name, 0))
 			continue;
+		if (!strcmp(de->d_name, OUTDIR_MARKER))
+			continue;
 		n++;
 	}
 	closedir(d);
@@ -224,26 +229,93 @@ static bool own_tmp_file(const char *name)
 	return name[0] == '.' && strstr(name, TMP_MARK);
 }
 
+/*
+ * Did the suite make directory fd? Its marker: a regular file (not a
+ * link) of ours or root's, which says so on its first line.
+ */
+static bool made_by_suite(int fd)
+{
+	int mfd = openat(fd, OUTDIR_MARKER, O_RDONLY | O_NOFOLLOW |
+			 O_NONBLOCK | O_CLOEXEC);
+	char buf[sizeof(marker_text)];
+	struct stat st;
+	ssize_t n = -1;
+
+	if (mfd < 0)
+		return false;
+	if (!fstat(mfd, &st) && S_ISREG(st.st_mode) &&
+	    (st.st_uid == geteuid() || st.st_uid == 0))
+		n = read(mfd, buf, sizeof(buf) - 1);
+	close(mfd);
+	return n == (ssize_t)sizeof(marker_text) - 1 &&
+	       !memcmp(buf, marker_text, n);
+}
+
+static int write_marker(int fd)
+{
+	int mfd = openat(fd, OUTDIR_MARKER, O_WRONLY | O_CREAT | O_EXCL |
+			 O_NOFOLLOW | O_CLOEXEC, 0644), err;
+	ssize_t n;
+
+	if (mfd < 0)
+		return errno == EEXIST && made_by_suite(fd) ? 0 : -errno;
+	n = write(mfd, marker_text, sizeof(marker_text) - 1);
+	err = n == (ssize_t)sizeof(marker_text) - 1 ? 0 : n < 0 ? -errno : -EIO;
+	if (close(mfd) && !err)
+		err = -errno;
+	if (err)
+		unlinkat(fd, OUTDIR_MARKER, 0);
+	return err;
+}
+
+/*
+ * A directory that holds more than the marker: refused unless the suite
+ * made it, --force is given and no journal of an unfinished run is in
+ * it; then the earlier run's files go.
+ */
+static int claim_used(int fd, const char *path, bool force, char *why,
+		      size_t len)
+{
+	struct stat st;
+
+	if (!made_by_suite(fd)) {
+		why_set(why, len, "%s is not empty and test_perf did not make it (no %s in it): name a new or empty directory",
+			path, OUTDIR_MARKER);
+		return -ENOTEMPTY;
+	}
+	if (!fstatat(fd, OUTDIR_JOURNAL, &st, AT_SYMLINK_NOFOLLOW)) {
+		why_set(why, len, "%s holds %s, the points of a run that did not finish and their only copy: render them with --report-from %s, and move the file away to reuse the directory",
+			path, OUTDIR_JOURNAL, path);
+		return -EEXIST;
+	}
+	if (!force) {
+		why_set(why, len, "%s is not empty: it holds an earlier run's results; name a new directory, or add --force to replace them",
+			path);
+		return -ENOTEMPTY;
+	}
+	remove_own_files(fd);
+	return 0;
+}
+
 int outdir_claim(const char *path, bool force, char *why, size_t len)
 {
 	int fd = outdir_open(path, true, why, len), n;
 
 	if (fd < 0)
 		return fd;
-	if (force)
-		remove_own_files(fd);
 	n = count_entries(fd, own_tmp_file, fd);
-	close(fd);
-	if (n < 0) {
+	if (n < 0)
 		why_set(why, len, "cannot list %s: %s", path, strerror(-n));
-		return n;
+	else if (n > 0)
+		n = claim_used(fd, path, force, why, len);
+	if (!n) {
+		n = write_marker(fd);
+		if (n)
+			why_set(why, len, "cannot write %s/%s: %s", path,
+				OUTDIR_MARKER, strerror(-n));
 	}
-	if (n && !force) {
-		why_set(why, len, "%s is not empty: name a new directory, or add --force to replace the suite's files in it",
-			path);
-		return -ENOTEMPTY;
-	}
-	return 0;
+	close(fd);
+	return n;
 }
 
 /* ---- files ---- */

@@ -13,11 +13,14 @@
  * a reader never sees half a file.
  *
  * A run's --out directory is claimed once, before anything is measured:
- * created when missing, refused when it holds files unless --force (then
- * the suite's own files of an earlier run are removed from it first, so
- * nothing of that run mixes into the new one). The journal is a file in
- * it that receives every measured point as it is measured, one line each,
- * so that a killed run keeps its points.
+ * created when missing, and marked as the suite's (OUTDIR_MARKER). One
+ * that holds files is refused, unless the suite made it (its marker is
+ * there) and --force is given: then the suite's own files of the earlier
+ * run are removed from it first, so nothing of that run mixes into the
+ * new one, and other files stay. Never its journal: a directory with one
+ * is refused even with --force. The journal is a file in it that
+ * receives every measured point as it is measured, one line each, so
+ * that a killed run keeps its points.
  */
 #ifndef __OUTDIR_H
 #define __OUTDIR_H
@@ -28,6 +31,8 @@
 
 /* The journal of points in a run's directory (see docs/data-format.md). */
 #define OUTDIR_JOURNAL		"journal.jsonl"
+/* The file that says test_perf made a directory (see docs/running.md). */
+#define OUTDIR_MARKER		".xdp-perf-results"
 
 /*
  * Open directory path for writing (created with its missing parents when
@@ -36,8 +41,9 @@
 int outdir_open(const char *path, bool create, char *why, size_t why_len);
 
 /*
- * Claim path as this run's output directory (see above). 0, or -errno
- * with a one-line reason in why.
+ * Claim path as this run's output directory (see above); force: --force.
+ * 0, or -errno with a one-line reason in why (-ENOTEMPTY: files in it;
+ * -EEXIST: the journal of an unfinished run).
  */
 int outdir_claim(const char *path, bool force, char *why, size_t why_len);
 

@@ -24,10 +24,6 @@
 #include "stats.h"
 #include "util.h"
 
-#define FULL_ROUNDS	10
-#define FULL_LOOPS	3
-#define QUICK_ROUNDS	10
-#define QUICK_LOOPS	1
 /* a reference round is "moved" beyond this robust z, and this fraction */
 #define REF_MOVED_Z	3.5
 #define REF_MOVED_MIN	0.01
@@ -36,17 +32,18 @@
 #define DRIFT_P		0.01
 #define BIMODAL_GAP_SD	3.0
 
+/* The profile's, from the option table; *_given: the user's. */
 static int opt_rounds, opt_loops;
-static bool opt_no_reload;
+static bool rounds_given, loops_given, opt_no_reload;
 
 int rounds_profile_rounds(void)
 {
-	return opt_rounds ?: env.quick ? QUICK_ROUNDS : FULL_ROUNDS;
+	return opt_rounds;
 }
 
 int rounds_profile_loops(void)
 {
-	return opt_loops ?: env.quick ? QUICK_LOOPS : FULL_LOOPS;
+	return opt_loops;
 }
 
 /* Seconds since the first round of the run (the drift plot's x axis). */
@@ -105,8 +102,8 @@ int rounds_init_with(struct round_set *rs, int rounds, int loops)
 	char v[32];
 
 	memset(rs, 0, sizeof(*rs));
-	rs->rounds = opt_rounds ?: rounds ?: rounds_profile_rounds();
-	rs->loops = opt_loops ?: loops ?: rounds_profile_loops();
+	rs->rounds = rounds && !rounds_given ? rounds : opt_rounds;
+	rs->loops = loops && !loops_given ? loops : opt_loops;
 	rs->keep_loaded = opt_no_reload;
 	rs->seed = env.seed ^ name_hash(env.test_name);
 	rs->ref_moved = calloc(rs->rounds, sizeof(*rs->ref_moved));
@@ -546,42 +543,17 @@ int rounds_ref_moved(const struct round_set *rs)
 
 /* ---- options ---- */
 
-/* An integer option in [min, max]; a usage error (exit 2) otherwise. */
-static int parse_count(const char *opt, const char *arg, int min, int max)
-{
-	char *end;
-	long v = strtol(arg, &end, 10);
-
-	if (*end || end == arg || v < min || v > max)
-		perf_usage_error("--%s wants an integer in [%d, %d], not '%s'",
-				 opt, min, max, arg);
-	return v;
-}
-
-static int parse_rounds(const char *arg)
-{
-	opt_rounds = parse_count("rounds", arg, 2, 1000);
-	return 0;
-}
-
-static int parse_loops(const char *arg)
-{
-	opt_loops = parse_count("loops", arg, 1, 1000);
-	return 0;
-}
-
-static int parse_no_reload(const char *arg)
-{
-	opt_no_reload = true;
-	return 0;
-}
-
 PERF_OPTION(rounds, .name = "rounds", .arg = "N",
-	    .help = "rounds per microbenchmark point, each a fresh load (default 10, --quick too)",
-	    .parse = parse_rounds);
+	    .group = PERF_GRP_MEASUREMENT, .type = PERF_OPT_INT,
+	    .dest = &opt_rounds, .given = &rounds_given, .min = 2, .max = 1000,
+	    .def = "10",
+	    .help = "rounds per microbenchmark point, each a fresh load");
 PERF_OPTION(loops, .name = "loops", .arg = "L",
-	    .help = "timed loops per point and round (default 3; --quick: 1)",
-	    .parse = parse_loops);
+	    .group = PERF_GRP_MEASUREMENT, .type = PERF_OPT_INT,
+	    .dest = &opt_loops, .given = &loops_given, .min = 1, .max = 1000,
+	    .def = "3", .quick_def = "1",
+	    .help = "timed loops per point and round");
 PERF_OPTION(no_reload, .name = "no-reload",
-	    .help = "load each program once and only re-attach it every round (faster, blind to load-to-load variation)",
-	    .parse = parse_no_reload);
+	    .group = PERF_GRP_MEASUREMENT, .type = PERF_OPT_FLAG,
+	    .dest = &opt_no_reload,
+	    .help = "load each program once and only re-attach it every round (faster, blind to load-to-load variation)");

@@ -501,16 +501,16 @@ out:
 	free(c.points);
 }
 
-static int parse_time_counters(const char *arg)
+/* The data files say so: such points are not comparable to others. */
+static void time_counters_profile(void)
 {
-	time_counters = true;
 	results_profile_add("counters_timed", "true");
-	return 0;
 }
 
 PERF_OPTION(time_counters, .name = "time-counters",
-	    .help = "time generated programs with their runtime counters on (what they cost; not for results)",
-	    .parse = parse_time_counters);
+	    .group = PERF_GRP_MEASUREMENT, .type = PERF_OPT_FLAG,
+	    .dest = &time_counters, .on_given = time_counters_profile,
+	    .help = "time generated programs with their runtime counters on (what they cost; not for results)");
 
 /* ---- one point, one load: the working-set test ---- */
 

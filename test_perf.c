@@ -15,11 +15,9 @@
 #include "test_select.h"
 #include "util.h"
 
+/* The options' defaults are in their table (test_opts.c). */
 struct perf_env env = {
-	.reps = 30,
-	.target_ms = 10.0,
-	.cpu = -1,
-	.seed = 1,
+	.cpu = -1,		/* no --cpu: the last CPU (main.c) */
 };
 
 /* ---- per-test state and output ---- */

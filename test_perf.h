@@ -38,7 +38,7 @@ struct perf_env {
 	struct pkt_prefix src_prefix;	/* source addresses drawn from here */
 	struct pkt_prefix dst_prefix;	/* destination addresses */
 	const char *out_dir;		/* --out: data files, NULL = none */
-	bool force;			/* --force: non-empty --out, busy NIC */
+	bool force;			/* --force: replace a run's --out */
 	const char *obj_path;		/* --obj: measure a user's object */
 	const char *obj_prog;		/* --prog: program in it */
 
@@ -78,25 +78,74 @@ const char *test__exe_dir(void);
 int test__path(char *buf, size_t len, const char *rel);
 
 /*
- * Options a module adds to test_perf without touching test_opts.c:
+ * The command line is one table of struct perf_option: test_opts.c holds
+ * the framework's own, and a module adds its options where they are used
+ * with PERF_OPTION(), without touching test_opts.c:
  *
- *	static int parse_rate(const char *arg) { ... return 0 or -EINVAL; }
- *	PERF_OPTION(rate, .name = "rate", .arg = "PPS",
- *		    .help = "offered load of wire tests", .parse = parse_rate);
+ *	static int opt_loops;
+ *	PERF_OPTION(loops, .name = "loops", .arg = "L",
+ *		    .group = PERF_GRP_MEASUREMENT, .type = PERF_OPT_INT,
+ *		    .dest = &opt_loops, .min = 1, .max = 1000,
+ *		    .def = "3", .quick_def = "1",
+ *		    .help = "timed loops per point and round");
  *
- * parse() reports a bad value with perf_usage_error() (exit 2).
+ * The argument is checked against the type and the bounds and stored in
+ * dest; a bad one is a one-line error naming the option and the bounds
+ * (exit 2). An option not given takes def (quick_def with --quick) through
+ * the same parser once all options are read, and --help prints the help,
+ * the bounds and the defaults of each group from the same entry: written
+ * nowhere else (docs/running.md holds a copy of --help).
  */
+enum perf_opt_group {		/* the sections of --help, in this order */
+	PERF_GRP_SELECTION,
+	PERF_GRP_MEASUREMENT,
+	PERF_GRP_OUTPUT,
+	PERF_GRP_COMPARISON,
+	PERF_GRP_WIRE,
+	PERF_GRP_USER_OBJ,
+	PERF_GRP_NR,
+};
+
+enum perf_opt_type {		/* what dest points to */
+	PERF_OPT_FLAG,		/* bool (or NULL), set true; no argument */
+	PERF_OPT_COUNT,		/* int, incremented each time; no argument */
+	PERF_OPT_INT,		/* int in [min, max] */
+	PERF_OPT_UINT,		/* unsigned int in [min, max] */
+	PERF_OPT_DOUBLE,	/* double in [min, max] (NaN refused), * scale */
+	PERF_OPT_SIZES,		/* int[PERF_MAX_SIZES], distinct frame sizes in
+				 * [min, max], how many in *count */
+	PERF_OPT_STRING,	/* const char *: the argument, not empty */
+	PERF_OPT_CUSTOM,	/* parse() stores it (in dest, if it likes) */
+};
+
 struct perf_option {
-	const char *name;		/* long option, without "--" */
-	const char *arg;		/* argument name for --help; NULL: flag */
+	const char *name;		/* long option without "--", or NULL */
+	char key;			/* short option letter, or 0 */
+	const char *arg;		/* argument name for --help; NULL: none */
 	const char *help;
-	int (*parse)(const char *arg);
+	enum perf_opt_group group;
+	enum perf_opt_type type;
+	void *dest;
+	double min, max;		/* bounds, inclusive, in the user's unit */
+	double (*max_of)(void);		/* a max known only at run time */
+	double scale;			/* DOUBLE: stored times this (0: 1) */
+	int *count;			/* SIZES: how many were stored */
+	const char *def;		/* when not given, parsed as an argument */
+	const char *quick_def;		/* the same with --quick, if it differs */
+	bool *given;			/* set true when on the command line */
+	/* CUSTOM: store arg or perf_usage_error() (exit 2); returns 0 */
+	int (*parse)(const struct perf_option *o, const char *arg);
+	/* once, the first time the user gives the option (e.g. hooks) */
+	void (*on_given)(void);
 };
 
 #define PERF_OPTION(id, ...)						\
 	static const struct perf_option __perf_opt_##id			\
 	__attribute__((used, section("perf_options"),			\
 		       aligned(sizeof(void *)))) = { __VA_ARGS__ }
+
+/* Was the option called name (without "--") on the command line? */
+bool perf_option_given(const char *name);
 
 /* snprintf into an error buffer that may be NULL or empty. */
 void perf_msg(char *why, size_t why_len, const char *fmt, ...)
@@ -105,13 +154,11 @@ void perf_msg(char *why, size_t why_len, const char *fmt, ...)
 /* One-line usage error on stderr and exit 2. */
 void perf_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
-/* Run fn instead of the tests (e.g. --compare); it gets the operands. */
-void perf_set_main(int (*fn)(int argc, char **argv));
 /* Run fn after option parsing, before any test (e.g. default --out). */
 void perf_at_start(int (*fn)(void));
 /*
  * Run fn once every option is parsed, to check options that depend on
- * others (e.g. --force); it reports with perf_usage_error() (exit 2).
+ * others (e.g. --force-dev); it reports with perf_usage_error() (exit 2).
  */
 void perf_at_parsed(void (*fn)(void));
 /*

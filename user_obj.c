@@ -20,36 +20,17 @@
 
 #define EXIT_USAGE	2
 #define EXIT_SKIP	4
-#define PCAP_MAX_DEFAULT 64
 #define MAX_HEX_FRAMES	16
 
 static const char *pcap_path;
-static int pcap_max = PCAP_MAX_DEFAULT;
+static int pcap_max;
 static const char *hex_frames[MAX_HEX_FRAMES];
 static int nr_hex_frames;
 
 static struct uobj uo;
 static struct frame_set frames;
 
-static int parse_pcap(const char *arg)
-{
-	pcap_path = arg;
-	return 0;
-}
-
-static int parse_pcap_max(const char *arg)
-{
-	char *end;
-	long v = strtol(arg, &end, 10);
-
-	if (*end || end == arg || v < 1 || v > FRAME_TRACK_MAX)
-		perf_usage_error("--pcap-max wants a number of frames in [1, %d], not '%s'",
-				 FRAME_TRACK_MAX, arg);
-	pcap_max = v;
-	return 0;
-}
-
-static int parse_frame_hex(const char *arg)
+static int parse_frame_hex(const struct perf_option *o, const char *arg)
 {
 	unsigned char buf[FRAME_MAX_LEN];
 	__u32 len;
@@ -63,15 +44,17 @@ static int parse_frame_hex(const char *arg)
 	return 0;
 }
 
-PERF_OPTION(pcap, .name = "pcap", .arg = "FILE",
-	    .help = "--obj: measure every distinct frame of a capture, weighted by its count",
-	    .parse = parse_pcap);
+PERF_OPTION(pcap, .name = "pcap", .arg = "FILE", .group = PERF_GRP_USER_OBJ,
+	    .type = PERF_OPT_STRING, .dest = &pcap_path,
+	    .help = "--obj: measure every distinct frame of a capture, weighted by its count");
 PERF_OPTION(pcap_max, .name = "pcap-max", .arg = "N",
-	    .help = "--pcap: measure the N most frequent distinct frames (default 64)",
-	    .parse = parse_pcap_max);
+	    .group = PERF_GRP_USER_OBJ, .type = PERF_OPT_INT, .dest = &pcap_max,
+	    .min = 1, .max = FRAME_TRACK_MAX, .def = "64",
+	    .help = "--pcap: measure the N most frequent distinct frames");
 PERF_OPTION(frame_hex, .name = "frame-hex", .arg = "HEX",
-	    .help = "--obj: measure this frame (bytes in hex, no FCS; repeatable)",
-	    .parse = parse_frame_hex);
+	    .group = PERF_GRP_USER_OBJ, .type = PERF_OPT_CUSTOM,
+	    .parse = parse_frame_hex,
+	    .help = "--obj: measure this frame (bytes in hex, no FCS; repeatable)");
 
 /* Lines of the --obj output: always shown, commented in KTAP. */
 static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -28,6 +28,8 @@
 #define VS_ROUNDS	20
 #define VS_QUICK_ROUNDS	10
 #define VS_LOOPS	2
+#define __VS_STR(x)	#x
+#define VS_STR(x)	__VS_STR(x)
 
 #define EXIT_USAGE	2
 #define EXIT_SKIP	4
@@ -133,7 +135,7 @@ static int compare_sides(const struct round_set *rs, bool *gate_failed)
 	return ret;
 }
 
-static int vs_main(int argc, char **argv)
+int vs_main(int argc, char **argv)
 {
 	struct round_prog *a = NULL, *b = NULL;
 	char desc_a[512], desc_b[512];
@@ -185,23 +187,10 @@ out:
 	return ret;
 }
 
-static int parse_vs(const char *arg)
-{
-	vs_path = arg;
-	cmp_cli_claim();
-	perf_set_main(vs_main);
-	return 0;
-}
-
-static int parse_vs_prog(const char *arg)
-{
-	vs_prog = arg;
-	return 0;
-}
-
-PERF_OPTION(vs, .name = "vs", .arg = "B.o",
-	    .help = "with --obj A.o: measure A and B in the same rounds; is B slower? (--gate, --out as --compare)",
-	    .parse = parse_vs);
+PERF_OPTION(vs, .name = "vs", .arg = "B.o", .group = PERF_GRP_COMPARISON,
+	    .type = PERF_OPT_STRING, .dest = &vs_path, .on_given = cmp_cli_claim,
+	    .help = "with --obj A.o: measure A and B in the same rounds; is B slower? --gate and --out as --compare; unless given: " VS_STR(VS_ROUNDS) " rounds, --quick " VS_STR(VS_QUICK_ROUNDS) ", of " VS_STR(VS_LOOPS) " loops, --min-effect " VS_STR(VS_MIN_EFFECT));
 PERF_OPTION(vs_prog, .name = "vs-prog", .arg = "NAME",
-	    .help = "the program of --vs B.o (default: its first XDP program)",
-	    .parse = parse_vs_prog);
+	    .group = PERF_GRP_COMPARISON, .type = PERF_OPT_STRING,
+	    .dest = &vs_prog,
+	    .help = "the program of --vs B.o (default: its first XDP program)");

@@ -120,6 +120,9 @@ const char *cmp_method_str(enum cmp_method m);
  */
 void cmp_cli_claim(void);
 const struct cmp_opts *cmp_cli_opts(bool *gate, bool *effect_set);
+/* The modes (main.c): --compare OLD NEW, and --vs B.o (ab.c). */
+int compare_main(int argc, char **argv);
+int vs_main(int argc, char **argv);
 /* Terminal, files in dir (NULL: none) and the gate's line. */
 int cmp_show(const struct cmp_result *res, const char *dir, bool gate);
 

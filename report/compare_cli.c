@@ -18,7 +18,7 @@
 
 /* ---- options ---- */
 
-static struct cmp_opts opts = { .alpha = 0.05, .min_effect = 0.05 };
+static struct cmp_opts opts;	/* the defaults: in the option table */
 static bool gate, compare_mode, hooks_set, effect_set, claimed;
 static const char *baseline_path;
 static struct dataset baseline;
@@ -81,7 +81,7 @@ int cmp_show(const struct cmp_result *res, const char *dir, bool gate)
 	return 0;
 }
 
-static int compare_main(int argc, char **argv)
+int compare_main(int argc, char **argv)
 {
 	struct dataset old, new;
 	struct cmp_result res;
@@ -201,59 +201,38 @@ static void set_hooks(void)
 	perf_at_start(compare_start);
 }
 
-static int parse_compare(const char *arg)
-{
-	compare_mode = true;
-	perf_set_main(compare_main);
-	set_hooks();
-	return 0;
-}
-
-static int parse_baseline(const char *arg)
-{
-	baseline_path = arg;
-	set_hooks();
-	return 0;
-}
-
-static int parse_gate(const char *arg)
-{
-	gate = true;
-	set_hooks();
-	return 0;
-}
-
-static int parse_alpha(const char *arg)
+static int parse_alpha(const struct perf_option *o, const char *arg)
 {
 	if (cmp_parse_alpha(arg, &opts.alpha))
 		perf_usage_error("--alpha wants a significance level in (0, 1), e.g. 0.05, not '%s'",
 				 arg);
-	set_hooks();
 	return 0;
 }
 
-static int parse_min_effect(const char *arg)
+static int parse_min_effect(const struct perf_option *o, const char *arg)
 {
 	if (cmp_parse_effect(arg, &opts.min_effect))
 		perf_usage_error("--min-effect wants a relative change like 5%% or 0.05 (0 to <100%%), not '%s'",
 				 arg);
-	effect_set = true;
-	set_hooks();
 	return 0;
 }
 
-PERF_OPTION(compare, .name = "compare",
-	    .help = "compare two results: --compare OLD NEW (directories or data.json); runs no test",
-	    .parse = parse_compare);
+PERF_OPTION(compare, .name = "compare", .group = PERF_GRP_COMPARISON,
+	    .type = PERF_OPT_FLAG, .dest = &compare_mode, .on_given = set_hooks,
+	    .help = "compare two results: --compare OLD NEW (directories or data.json); runs no test");
 PERF_OPTION(baseline, .name = "baseline", .arg = "OLD",
-	    .help = "compare this run with OLD (a result directory or data.json)",
-	    .parse = parse_baseline);
-PERF_OPTION(gate, .name = "gate",
-	    .help = "exit 1 when a point is slower: its CI beyond --min-effect",
-	    .parse = parse_gate);
+	    .group = PERF_GRP_COMPARISON, .type = PERF_OPT_STRING,
+	    .dest = &baseline_path, .on_given = set_hooks,
+	    .help = "compare this run with OLD (a result directory or data.json)");
+PERF_OPTION(gate, .name = "gate", .group = PERF_GRP_COMPARISON,
+	    .type = PERF_OPT_FLAG, .dest = &gate, .on_given = set_hooks,
+	    .help = "exit 1 when a point is slower: its CI beyond --min-effect");
 PERF_OPTION(alpha, .name = "alpha", .arg = "P",
-	    .help = "1 - confidence of the comparison's CIs, and its false discovery rate (default 0.05)",
-	    .parse = parse_alpha);
+	    .group = PERF_GRP_COMPARISON, .type = PERF_OPT_CUSTOM,
+	    .parse = parse_alpha, .def = "0.05", .on_given = set_hooks,
+	    .help = "1 - confidence of the comparison's CIs, and its false discovery rate, in (0, 1)");
 PERF_OPTION(min_effect, .name = "min-effect", .arg = "X",
-	    .help = "smallest relative change judged, as 5% or 0.05 (default 5%; --vs: see docs)",
-	    .parse = parse_min_effect);
+	    .group = PERF_GRP_COMPARISON, .type = PERF_OPT_CUSTOM,
+	    .parse = parse_min_effect, .def = "5%", .given = &effect_set,
+	    .on_given = set_hooks,
+	    .help = "smallest relative change judged, as 5% or 0.05, below 100%; --vs has its own default");

@@ -391,7 +391,6 @@ out:
 
 /* ---- --report ---- */
 
-static bool report_on;
 static const char *report_from;
 static char default_out[PATH_MAX];
 
@@ -530,7 +529,7 @@ static int copy_data_files(const char *from, const char *to)
  * result directory (or of the directory of a data file), written there or
  * into --out with a copy of the data files.
  */
-static int report_from_main(int argc, char **argv)
+int report_from_main(int argc, char **argv)
 {
 	char src[PATH_MAX], err[1024];
 	struct dataset ds;
@@ -559,26 +558,16 @@ static int report_from_main(int argc, char **argv)
 	return 0;
 }
 
-static int parse_report_from(const char *arg)
+static void report_enable(void)
 {
-	report_from = arg;
-	perf_set_main(report_from_main);
-	return 0;
+	perf_at_start(report_start);
+	perf_at_finish(report_finish);
 }
 
-static int parse_report(const char *arg)
-{
-	if (!report_on) {
-		report_on = true;
-		perf_at_start(report_start);
-		perf_at_finish(report_finish);
-	}
-	return 0;
-}
-
-PERF_OPTION(report, .name = "report",
-	    .help = "run the evaluation and write plots, report.md and report.html (default --out results/<date>-<kernel>)",
-	    .parse = parse_report);
+PERF_OPTION(report, .name = "report", .group = PERF_GRP_OUTPUT,
+	    .type = PERF_OPT_FLAG, .on_given = report_enable,
+	    .help = "run the evaluation and write plots, report.md and report.html (default --out results/<date>-<kernel>)");
 PERF_OPTION(report_from, .name = "report-from", .arg = "DIR",
-	    .help = "rebuild plots and report of a result directory from its data files; runs no test",
-	    .parse = parse_report_from);
+	    .group = PERF_GRP_OUTPUT, .type = PERF_OPT_STRING,
+	    .dest = &report_from,
+	    .help = "rebuild plots and report of a result directory from its data files; runs no test");

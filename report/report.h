@@ -22,4 +22,7 @@ struct cmp_result;	/* compare.h */
 int report_build(const char *dir, const struct dataset *ds,
 		 const struct cmp_result *baseline, char *why, size_t why_len);
 
+/* The --report-from DIR mode (main.c): report of DIR, runs no test. */
+int report_from_main(int argc, char **argv);
+
 #endif /* __REPORT_H */

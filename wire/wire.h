@@ -63,7 +63,7 @@ enum wire_dev { WIRE_DEV_GEN, WIRE_DEV_DUT_A, WIRE_DEV_DUT_B, WIRE_DEV_SINK,
 /* The generator stamps 1 frame in this many (a power of 2): latency sample */
 #define WIRE_STAMP_EVERY	8
 
-/* Command-line options of the wire tests (see wire_opts_resolve()). */
+/* Command-line options of the wire tests (their table: wire_opts.c). */
 struct wire_opts {
 	double rate_pps;		/* --rate: offered load cap, 0 = max */
 	double duration_ms;		/* --duration: full-load trials */
@@ -82,7 +82,7 @@ struct wire_opts {
 
 extern struct wire_opts wire_opts;
 
-/* Fill what the user left unset from the profile (quick or full). */
+/* Nothing left to fill: the defaults are the option table's (wire_opts.c). */
 void wire_opts_resolve(void);
 /* Repetitions of a wire point: env.reps, at most 3 in the quick profile. */
 int wire_reps(void);

@@ -11,6 +11,8 @@
 #include "wire_priv.h"
 
 #define QUICK_MAX_REPS		3
+#define __WIRE_STR(x)		#x
+#define WIRE_STR(x)		__WIRE_STR(x)
 
 struct wire_opts wire_opts;
 
@@ -70,7 +72,7 @@ static double parse_number(const char *opt, const char *arg, double lo,
 	return v;
 }
 
-static int parse_rate(const char *arg)
+static int parse_rate(const struct perf_option *o, const char *arg)
 {
 	if (!strcmp(arg, "max"))
 		wire_opts.rate_pps = 0;
@@ -80,52 +82,14 @@ static int parse_rate(const char *arg)
 	return 0;
 }
 
-static int parse_duration(const char *arg)
-{
-	wire_opts.duration_set = true;
-	wire_opts.duration_ms = 1e3 * parse_number("duration", arg, 0.01, 3600,
-						   false, "seconds");
-	return 0;
-}
-
-static int parse_trial_ms(const char *arg)
-{
-	wire_opts.trial_ms = parse_number("trial-ms", arg, 10, 3600e3, false,
-					  "milliseconds");
-	return 0;
-}
-
-static int parse_gen_threads(const char *arg)
+static double max_gen_threads(void)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	double max = ncpu < WIRE_MAX_THREADS ? ncpu : WIRE_MAX_THREADS;
 
-	wire_opts.gen_threads = (int)parse_number("gen-threads", arg, 1, max,
-						  false, "a thread count (one per online CPU at most)");
-	if (wire_opts.gen_threads != atof(arg))
-		perf_usage_error("--gen-threads wants a whole number, not '%s'",
-				 arg);
-	return 0;
+	return ncpu < WIRE_MAX_THREADS ? ncpu : WIRE_MAX_THREADS;
 }
 
-static int parse_gen_batch(const char *arg)
-{
-	wire_opts.gen_batch = (int)parse_number("gen-batch", arg, 1, 256, false,
-						"frames per live batch");
-	if (wire_opts.gen_batch != atof(arg))
-		perf_usage_error("--gen-batch wants a whole number, not '%s'",
-				 arg);
-	return 0;
-}
-
-static int parse_loss_tolerance(const char *arg)
-{
-	wire_opts.loss_tolerance = parse_number("loss-tolerance", arg, 0, 50,
-						false, "a loss in percent") / 100;
-	return 0;
-}
-
-static int parse_latency_at(const char *arg)
+static int parse_latency_at(const struct perf_option *o, const char *arg)
 {
 	char *copy = strdup(arg), *save = NULL, *tok;
 	int n = 0;
@@ -156,16 +120,16 @@ static void parse_ifname(const char *opt, const char *name, char *dst)
 		perf_usage_error("--%s: no interface '%s' here (see ip link)",
 				 opt, name);
 	snprintf(dst, IFNAMSIZ, "%s", name);
-	ifcheck_host_dev(opt, dst);	/* in use? checked after --force */
+	ifcheck_host_dev(opt, dst);	/* its last value, after --force-dev */
 }
 
-static int parse_offload_dev(const char *arg)
+static int parse_offload_dev(const struct perf_option *o, const char *arg)
 {
 	parse_ifname("offload-dev", arg, wire_opts.offload_dev);
 	return 0;
 }
 
-static int parse_dut_dev(const char *arg)
+static int parse_dut_dev(const struct perf_option *o, const char *arg)
 {
 	char in[64], out[64];
 	const char *comma = strchr(arg, ',');
@@ -184,7 +148,7 @@ static int parse_dut_dev(const char *arg)
 	return 0;
 }
 
-static int parse_layout(const char *arg)
+static int parse_layout(const struct perf_option *o, const char *arg)
 {
 	if (!strcmp(arg, "shared"))
 		wire_opts.layout = WIRE_LAYOUT_SHARED;
@@ -196,58 +160,59 @@ static int parse_layout(const char *arg)
 	return 0;
 }
 
-PERF_OPTION(wire_rate, .name = "rate", .arg = "PPS",
-	    .help = "wire: offered load cap, packets/s, k/M suffix (default max)",
-	    .parse = parse_rate);
+/*
+ * 30 repetitions of every (mode, size) point must fit the 30 minute
+ * budget of the whole evaluation: a quarter of a second at ~6 Mpps is
+ * still 1.5 million frames per full-load trial.
+ */
+PERF_OPTION(wire_rate, .name = "rate", .arg = "PPS", .group = PERF_GRP_WIRE,
+	    .type = PERF_OPT_CUSTOM, .parse = parse_rate, .def = "max",
+	    .help = "offered load cap, packets/s, k/M/G suffix or max");
 PERF_OPTION(wire_duration, .name = "duration", .arg = "SEC",
-	    .help = "wire: length of full-load trials (default 0.25; --quick 0.2)",
-	    .parse = parse_duration);
+	    .group = PERF_GRP_WIRE, .type = PERF_OPT_DOUBLE,
+	    .dest = &wire_opts.duration_ms, .scale = 1e3,
+	    .given = &wire_opts.duration_set, .min = 0.01, .max = 3600,
+	    .def = "0.25", .quick_def = "0.2",
+	    .help = "length of full-load trials and --dut-dev windows, seconds");
 PERF_OPTION(wire_trial_ms, .name = "trial-ms", .arg = "MS",
-	    .help = "wire: length of search/latency trials (default 200; --quick 100)",
-	    .parse = parse_trial_ms);
+	    .group = PERF_GRP_WIRE, .type = PERF_OPT_DOUBLE,
+	    .dest = &wire_opts.trial_ms, .min = 10, .max = 3600e3,
+	    .def = "200", .quick_def = "100",
+	    .help = "length of search, confirmation and load trials");
 PERF_OPTION(wire_gen_threads, .name = "gen-threads", .arg = "N",
-	    .help = "wire: generator threads, one per CPU (default 1)",
-	    .parse = parse_gen_threads);
+	    .group = PERF_GRP_WIRE, .type = PERF_OPT_INT,
+	    .dest = &wire_opts.gen_threads, .min = 1,
+	    .max_of = max_gen_threads, .def = "1",
+	    .help = "generator threads, one per online CPU at most");
 PERF_OPTION(wire_gen_batch, .name = "gen-batch", .arg = "N",
-	    .help = "wire: live frames per batch, 1..256 (default 64)",
-	    .parse = parse_gen_batch);
+	    .group = PERF_GRP_WIRE, .type = PERF_OPT_INT,
+	    .dest = &wire_opts.gen_batch, .min = 1, .max = 256, .def = "64",
+	    .help = "live frames per batch at most");
 PERF_OPTION(wire_loss, .name = "loss-tolerance", .arg = "PCT",
-	    .help = "wire: loss accepted as zero loss, percent (default 0)",
-	    .parse = parse_loss_tolerance);
+	    .group = PERF_GRP_WIRE, .type = PERF_OPT_DOUBLE,
+	    .dest = &wire_opts.loss_tolerance, .scale = 0.01,
+	    .min = 0, .max = 50, .def = "0",
+	    .help = "loss accepted as zero loss by the search, percent");
 PERF_OPTION(wire_latency_at, .name = "latency-at", .arg = "LIST",
-	    .help = "wire: latency at these % of zero-loss rate (default 10,50,90)",
-	    .parse = parse_latency_at);
+	    .group = PERF_GRP_WIRE, .type = PERF_OPT_CUSTOM,
+	    .parse = parse_latency_at, .def = "10,50,90",
+	    .help = "load trials (latency, DUT CPU) at these percents of the zero-loss rate, 1 to 100, at most " WIRE_STR(WIRE_MAX_LATENCY_AT));
 PERF_OPTION(wire_layout, .name = "wire-layout", .arg = "L",
-	    .help = "wire: isolated (DUT on a CPU of its own, default) or shared",
-	    .parse = parse_layout);
+	    .group = PERF_GRP_WIRE, .type = PERF_OPT_CUSTOM,
+	    .parse = parse_layout, .def = "isolated",
+	    .help = "isolated: the DUT on a CPU of its own (shared when no CPU is left for it); shared: everything on one CPU");
 PERF_OPTION(wire_offload_dev, .name = "offload-dev", .arg = "IFNAME",
-	    .help = "wire: offload-capable NIC for the offload mode",
-	    .parse = parse_offload_dev);
+	    .group = PERF_GRP_WIRE, .type = PERF_OPT_CUSTOM,
+	    .parse = parse_offload_dev,
+	    .help = "offload-capable NIC for the offload mode");
 PERF_OPTION(wire_dut_dev, .name = "dut-dev", .arg = "IN,OUT",
-	    .help = "wire: run the DUT on these host NICs, external generator",
-	    .parse = parse_dut_dev);
+	    .group = PERF_GRP_WIRE, .type = PERF_OPT_CUSTOM,
+	    .parse = parse_dut_dev,
+	    .help = "run the DUT on these host NICs, with an external generator");
 
+/* The options' defaults are in their table: nothing is left to fill. */
 void wire_opts_resolve(void)
 {
-	/*
-	 * 30 repetitions of every (mode, size) point must fit the 30 minute
-	 * budget of the whole evaluation: a quarter of a second at ~6 Mpps is
-	 * still 1.5 million frames per trial.
-	 */
-	if (!wire_opts.duration_ms)
-		wire_opts.duration_ms = env.quick ? 200 : 250;
-	if (!wire_opts.trial_ms)
-		wire_opts.trial_ms = env.quick ? 100 : 200;
-	if (!wire_opts.gen_threads)
-		wire_opts.gen_threads = 1;
-	if (!wire_opts.gen_batch)
-		wire_opts.gen_batch = 64;
-	if (!wire_opts.nr_latency_at) {
-		wire_opts.latency_at[0] = 0.10;
-		wire_opts.latency_at[1] = 0.50;
-		wire_opts.latency_at[2] = 0.90;
-		wire_opts.nr_latency_at = 3;
-	}
 }
 
 int wire_reps(void)
