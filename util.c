@@ -123,7 +123,7 @@ static char **run_env(const char *const *extra)
 	return envp;
 }
 
-/* In the child: stdin from /dev/null, output where opts says, then exec. */
+/* In the child: its directory, input and output as opts says, then exec. */
 static void run_child(const char *const argv[], const struct run_opts *o,
 		      int out_fd, int err_fd, char **envp)
 {
@@ -132,11 +132,17 @@ static void run_child(const char *const argv[], const struct run_opts *o,
 
 	/* out of the terminal's process group: Ctrl-C is for test_perf */
 	setpgid(0, 0);
-	if (null_fd >= 0)
+	if (o->dir_fd > 0 && fchdir(o->dir_fd))
+		_exit(127);
+	if (o->stdin_fd > 0)
+		dup2(o->stdin_fd, STDIN_FILENO);
+	else if (null_fd >= 0)
 		dup2(null_fd, STDIN_FILENO);
+	/* by name in the directory of the fd: no path walked again */
 	if (out_fd < 0 && o->log_path)
-		log_fd = open(o->log_path, O_WRONLY | O_CREAT | O_APPEND |
-			      O_NOFOLLOW | O_CLOEXEC, 0644);
+		log_fd = openat(o->dir_fd > 0 ? o->dir_fd : AT_FDCWD,
+				o->log_path, O_WRONLY | O_CREAT | O_APPEND |
+				O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0644);
 	if (out_fd < 0)
 		out_fd = log_fd >= 0 ? log_fd : null_fd;
 	if (err_fd < 0)
@@ -146,8 +152,6 @@ static void run_child(const char *const argv[], const struct run_opts *o,
 		     STDOUT_FILENO);
 	if (err_fd >= 0)
 		dup2(err_fd, STDERR_FILENO);
-	if (o->cwd && chdir(o->cwd))
-		_exit(127);
 	if (o->in_child && o->in_child(o->ctx))
 		_exit(127);
 	if (envp)

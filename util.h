@@ -36,9 +36,15 @@ const char *xdp_verdict_name(__u32 verdict);
  */
 bool pid_alive(int pid);
 
-/* How run_cmd() treats the child's output and time. */
+/* How run_cmd() treats the child's input, output and time. */
 struct run_opts {
-	const char *cwd;	/* chdir there first; NULL: stay */
+	/*
+	 * > 0: the child fchdir()s to this directory fd first, so that it
+	 * runs in the directory that was checked, whatever its path names
+	 * by then; 0: it stays where it is.
+	 */
+	int dir_fd;
+	int stdin_fd;		/* > 0: the child's stdin; 0: /dev/null */
 	/*
 	 * stdout and stderr captured into out (NUL-terminated, truncated to
 	 * out_len - 1; the rest is read and dropped). NULL: see log_path.
@@ -46,7 +52,10 @@ struct run_opts {
 	char *out;
 	size_t out_len;
 	bool stderr_only;	/* capture stderr; stdout to /dev/null */
-	/* Without out: append both to this file (never through a symlink). */
+	/*
+	 * Without out: append both to this file, relative to dir_fd when
+	 * given (never through a symlink).
+	 */
 	const char *log_path;
 	int timeout_ms;		/* 0: wait forever; else SIGKILL at expiry */
 	/*
@@ -79,10 +88,10 @@ enum run_watch {
 };
 
 /*
- * Run argv[0] (searched in PATH) with stdin from /dev/null; without out
- * and log_path its output is discarded. Returns once the child has
- * exited (what it left running may still hold the pipes: not waited
- * for). Returns the exit status (127: could not be executed), 128 +
+ * Run argv[0] (searched in PATH), stdin from stdin_fd or /dev/null;
+ * without out and log_path its output is discarded. Returns once the
+ * child has exited (what it left running may still hold the pipes: not
+ * waited for). Returns the exit status (127: could not be executed), 128 +
  * signal when a signal ended it, -ETIMEDOUT when it was killed at the
  * timeout, or -errno when it could not be started. opts may be NULL.
  */
