@@ -89,12 +89,28 @@ enum run_watch {
 
 /*
  * Run argv[0] (searched in PATH), stdin from stdin_fd or /dev/null;
- * without out and log_path its output is discarded. Returns once the
- * child has exited (what it left running may still hold the pipes: not
- * waited for). Returns the exit status (127: could not be executed), 128 +
- * signal when a signal ended it, -ETIMEDOUT when it was killed at the
- * timeout, or -errno when it could not be started. opts may be NULL.
+ * without out and log_path its output is discarded. The command runs in
+ * a process group of its own, and nothing of that group outlives it: at
+ * the timeout, and when its leader exits, whatever is left of the group
+ * (jobs it put in the background) is killed with SIGKILL and reaped, so
+ * that run_cmd() returns with all of it gone. The calling process
+ * becomes a child subreaper (prctl(2)) for that. Returns the exit status
+ * (127: could not be executed), 128 + signal when a signal ended it,
+ * -ETIMEDOUT when it was killed at the timeout, or -errno when it could
+ * not be started. opts may be NULL.
  */
 int run_cmd(const char *const argv[], const struct run_opts *opts);
+
+/* Commands run_cmd() tracks at once for the kill path (more run untracked). */
+#define RUN_CMD_MAX_RUNNING	8
+/* How long the kill path waits for a killed group to be reaped. */
+#define RUN_CMD_KILL_WAIT_MS	2000
+
+/*
+ * The kill path of signals.h: SIGKILL to the process group of every
+ * command run_cmd() is running, each reaped (at most
+ * RUN_CMD_KILL_WAIT_MS each). Async-signal-safe.
+ */
+void run_cmd_kill_running(void);
 
 #endif /* __UTIL_H */

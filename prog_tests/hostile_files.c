@@ -133,8 +133,94 @@ out:
 	drop_tmp(dir, ok);
 }
 
+/* ---- 8: nothing of a command outlives it ---- */
+
+/* how long a background job is given to show itself (it starts at once) */
+#define BG_WAIT_MS	5000
+
+
+/* The pid a job wrote to dir/name, once it is there; 0 if never. */
+static int job_pid(const char *dir, const char *name)
+{
+	char path[160], *text;
+	int pid = 0;
+
+	sub(path, sizeof(path), dir, name);
+	for (int ms = 0; ms < BG_WAIT_MS && !pid; ms += 10) {
+		text = file_read(path, NULL);
+		pid = text && strchr(text, '\n') ? atoi(text) : 0;
+		free(text);
+		if (!pid)
+			usleep(10000);
+	}
+	return pid;
+}
+
+/* The job is gone; killed here if not, so that the test leaves none. */
+static bool job_gone(int pid, const char *what)
+{
+	if (!ASSERT_GT(pid, 0, "the job started"))
+		return false;
+	if (ASSERT_FALSE(pid_alive(pid), what))
+		return true;
+	kill(pid, SIGKILL);
+	return false;
+}
+
+static bool bg_started(pid_t pid, const char *out, void *ctx)
+{
+	return file_exists(ctx, "bg3.pid");
+}
+
+static void test_setup_group(void)
+{
+	char dir[64], cmd[512], obj[PATH_MAX], cap[256];
+	const char *argv[] = { "sh", "-c", cmd, NULL };
+	struct run_opts o = { .out = cap, .out_len = sizeof(cap),
+			      .timeout_ms = 300 };
+	struct self_opts twice = {
+		.timeout_ms = RUN_MS, .signal = SIGINT, .signal_times = 2,
+		.signal_when = bg_started,
+	};
+	struct self_run run = {};
+	bool ok = false;
+
+	if (!make_tmp(dir, sizeof(dir)))
+		return;
+	/* the job holds the output pipe: the timeout */
+	snprintf(cmd, sizeof(cmd), "sleep 1000 & echo $! >%s/bg1.pid; wait", dir);
+	ok = ASSERT_EQ(run_cmd(argv, &o), -ETIMEDOUT, "timed out") &&
+	     job_gone(job_pid(dir, "bg1.pid"), "its job killed at the timeout");
+	/* the job lets go of the pipe: the command ends at once */
+	snprintf(cmd, sizeof(cmd),
+		 "sleep 1000 >/dev/null 2>&1 & echo $! >%s/bg2.pid", dir);
+	ok &= ASSERT_EQ(run_cmd(argv, &o), 0, "ended") &&
+	      job_gone(job_pid(dir, "bg2.pid"), "its job killed at its end");
+	/* the second ^C: test_perf's kill path ends its --setup's job */
+	if (!test__need_bpf())
+		goto out;
+	if (test__path(obj, sizeof(obj), "bpf/user_obj.bpf.o")) {
+		test__info("no bpf/user_obj.bpf.o: the kill path left out");
+		goto out;
+	}
+	twice.ctx = dir;
+	snprintf(cmd, sizeof(cmd), "sleep 1000 & echo $! >%s/bg3.pid; wait", dir);
+	ok &= ASSERT_EQ(run_self(&run, &twice, "--obj", obj, "--setup", cmd,
+				 "--reps", "2", "--target-ms", "1"),
+			128 + SIGINT, "test_perf ended by the second SIGINT") &&
+	      job_gone(job_pid(dir, "bg3.pid"),
+		       "the --setup's job killed on the kill path");
+	if (!ok)
+		log_output("stderr", run.err, true);
+out:
+	self_run_free(&run);
+	drop_tmp(dir, ok);
+}
+
 void test_hostile_files(void)
 {
 	if (test__start_subtest("plot_dir"))
 		test_plot_dir();
+	if (test__start_subtest("setup_group"))
+		test_setup_group();
 }
