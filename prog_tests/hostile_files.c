@@ -217,10 +217,86 @@ out:
 	drop_tmp(dir, ok);
 }
 
+/* ---- 10: a detach that failed is retried ---- */
+
+static int xdp_pass_prog(void)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+
+	return bpf_prog_load(BPF_PROG_TYPE_XDP, "hostile_pass", "GPL", insns,
+			     ARRAY_SIZE(insns), NULL);
+}
+
+static __u32 skb_prog_on(int ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	return bpf_xdp_query(ifindex, 0, &q) ? 0 : q.skb_prog_id;
+}
+
+static __u32 id_of(int fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}
+
+/*
+ * The detach is made to fail from another namespace than the program's
+ * (its ifindex names a device without it there); the record must stay
+ * for a detach in the right one. Two namespaces of our own: nothing on
+ * the host.
+ */
+static void test_xdpnl_retry(void)
+{
+	int ns_a = -1, ns_b = -1, saved = -1, prog = -1, lo;
+
+	if (!test__need_bpf())
+		return;
+	prog = xdp_pass_prog();
+	ns_a = netns_create_anon();
+	ns_b = netns_create_anon();
+	if (!ASSERT_OK_FD(prog, "XDP_PASS program") ||
+	    !ASSERT_OK_FD(ns_a, "namespace A") || !ASSERT_OK_FD(ns_b, "namespace B") ||
+	    !ASSERT_OK(netns_enter_fd(ns_a, &saved), "enter A"))
+		goto out;
+	lo = if_nametoindex("lo");
+	if (!ASSERT_OK(xdpnl_attach(lo, prog, XDP_FLAGS_SKB_MODE),
+		       "attach to lo of A"))
+		goto leave;
+	netns_leave(saved);
+	if (!ASSERT_OK(netns_enter_fd(ns_b, &saved), "enter B"))
+		goto out;
+	ASSERT_ERR(xdpnl_detach(lo, XDP_FLAGS_SKB_MODE), "detach from B fails");
+	netns_leave(saved);
+	if (!ASSERT_OK(netns_enter_fd(ns_a, &saved), "back in A"))
+		goto out;
+	ASSERT_EQ(skb_prog_on(lo), id_of(prog), "still attached in A");
+	ASSERT_OK(xdpnl_detach(lo, XDP_FLAGS_SKB_MODE),
+		  "the record kept: the retry detaches");
+	ASSERT_EQ(skb_prog_on(lo), 0, "detached");
+leave:
+	netns_leave(saved);
+out:
+	if (prog >= 0)
+		close(prog);
+	if (ns_a >= 0)
+		close(ns_a);
+	if (ns_b >= 0)
+		close(ns_b);
+}
+
 void test_hostile_files(void)
 {
 	if (test__start_subtest("plot_dir"))
 		test_plot_dir();
 	if (test__start_subtest("setup_group"))
 		test_setup_group();
+	if (test__start_subtest("xdpnl_retry"))
+		test_xdpnl_retry();
 }
