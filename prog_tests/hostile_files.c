@@ -20,6 +20,7 @@
 #include <linux/if_link.h>
 
 #include "test_perf.h"
+#include "bpf_stats.h"
 #include "netns.h"
 #include "report/plot.h"
 #include "testing_helpers.h"
@@ -291,6 +292,68 @@ out:
 		close(ns_b);
 }
 
+/* ---- 13: the bpf_stats_enabled fallback puts back what it found ---- */
+
+static int sysctl_set(int v)
+{
+	char c[2] = { '0' + v, '\n' };
+	int fd = open(BPF_STATS_SYSCTL, O_WRONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, c, sizeof(c)) == sizeof(c) ? 0 : -EIO;
+	close(fd);
+	return ret;
+}
+
+/* In a child: on, then a second signal (the kill path). */
+static int on_then_killed(void *ctx)
+{
+	if (bpf_stats_sysctl_on())
+		return 1;
+	raise(SIGTERM);
+	raise(SIGTERM);
+	return 2;
+}
+
+/* In a child: on, then exit() without switching it off. */
+static int on_then_exit(void *ctx)
+{
+	if (bpf_stats_sysctl_on())
+		return 1;
+	exit(0);
+}
+
+static void test_bpf_stats(void)
+{
+	int before = bpf_stats_sysctl_read();
+
+	if (before < 0 || sysctl_set(before)) {
+		test__skip("no writable %s", BPF_STATS_SYSCTL);
+		return;
+	}
+	/* it was on: it stays on */
+	if (ASSERT_OK(sysctl_set(1), "set to 1") &&
+	    ASSERT_OK(bpf_stats_sysctl_on(), "on")) {
+		bpf_stats_sysctl_off();
+		ASSERT_EQ(bpf_stats_sysctl_read(), 1, "still 1 after off");
+	}
+	/* it was off: off again after off, exit and the kill path */
+	if (ASSERT_OK(sysctl_set(0), "set to 0") &&
+	    ASSERT_OK(bpf_stats_sysctl_on(), "on")) {
+		ASSERT_EQ(bpf_stats_sysctl_read(), 1, "on: 1");
+		bpf_stats_sysctl_off();
+		ASSERT_EQ(bpf_stats_sysctl_read(), 0, "0 after off");
+	}
+	ASSERT_EQ(run_in_child(on_then_exit, NULL, RUN_MS), 0, "child exits");
+	ASSERT_EQ(bpf_stats_sysctl_read(), 0, "0 after exit");
+	ASSERT_EQ(run_in_child(on_then_killed, NULL, RUN_MS), 128 + SIGTERM,
+		  "child killed by the second SIGTERM");
+	ASSERT_EQ(bpf_stats_sysctl_read(), 0, "0 after the kill path");
+	sysctl_set(before);
+}
+
 void test_hostile_files(void)
 {
 	if (test__start_subtest("plot_dir"))
@@ -299,4 +362,6 @@ void test_hostile_files(void)
 		test_setup_group();
 	if (test__start_subtest("xdpnl_retry"))
 		test_xdpnl_retry();
+	if (test__start_subtest("bpf_stats"))
+		test_bpf_stats();
 }
