@@ -354,6 +354,76 @@ static void test_bpf_stats(void)
 	sysctl_set(before);
 }
 
+/* ---- 11: vmtest copies back result files only ---- */
+
+/* What a guest could create in the suite directory. */
+static bool put_guest_files(const char *guest)
+{
+	static const struct { const char *name; mode_t mode; } files[] = {
+		{ ".git/hooks/pre-commit", 0755 },
+		{ "notes.txt", 0644 },
+		{ "build/evil.o", 0644 },
+		{ "results/.hidden/x", 0644 },
+		{ "results/r1/data.csv", 0644 },
+		{ "results/r1/run.sh", 0755 },
+	};
+	char path[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		if (!ASSERT_OK(SYS_NOFAIL("mkdir -p \"$(dirname %s/%s)\"",
+					  guest, files[i].name), "mkdir -p") ||
+		    !ASSERT_OK(file_put(guest, files[i].name,
+					"#!/bin/sh\necho from the guest\n"),
+			       files[i].name))
+			return false;
+		sub(path, sizeof(path), guest, files[i].name);
+		if (!ASSERT_OK(chmod(path, files[i].mode), "mode"))
+			return false;
+	}
+	return true;
+}
+
+static void test_vmtest_copy_back(void)
+{
+	const char *const tools[] = { "bash", "cpio", "base64" };
+	char dir[64], guest[128], host[128], vt[128], scripts[PATH_MAX];
+	bool ok = false;
+
+	if (test__path(scripts, sizeof(scripts), "scripts/vmtest/qemu.sh")) {
+		test__skip("no scripts/vmtest/ beside test_perf");
+		return;
+	}
+	*strrchr(scripts, '/') = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(tools); i++)
+		if (SYS_NOFAIL("command -v %s >/dev/null", tools[i])) {
+			test__skip("%s not installed (scripts/install-deps.sh --vmtest)",
+				   tools[i]);
+			return;
+		}
+	if (!make_tmp(dir, sizeof(dir)))
+		return;
+	sub(guest, sizeof(guest), dir, "guest");
+	sub(host, sizeof(host), dir, "host");
+	sub(vt, sizeof(vt), dir, "vt");
+	if (!put_guest_files(guest))
+		goto out;
+	/* the archive as the guest's /init sends it, taking everything */
+	SYS(out, "mkdir %s %s", host, vt);
+	SYS(out, "cd %s && find . -type f | cpio -o -H newc 2>/dev/null | base64 >%s/ttyS1",
+	    guest, vt);
+	SYS(out, "bash -c '. %s/common.sh && . %s/qemu.sh && VMTEST_TMP=%s VMTEST_OUTPUT=%s VM_FINISHED=1 && copy_back' 2>/dev/null",
+	    scripts, scripts, vt, host);
+	ok = ASSERT_FALSE(file_exists(host, ".git"), "nothing into .git/") &&
+	     ASSERT_FALSE(file_exists(host, "notes.txt"), "nothing beside results/") &&
+	     ASSERT_FALSE(file_exists(host, "build"), "nothing into build/") &&
+	     ASSERT_FALSE(file_exists(host, "results/.hidden"), "no hidden names") &&
+	     ASSERT_TRUE(file_exists(host, "results/r1/data.csv"), "results copied") &&
+	     ASSERT_OK(SYS_NOFAIL("test -z \"$(find %s -type f -perm /111)\"", host),
+		       "no file copied back is executable");
+out:
+	drop_tmp(dir, ok);
+}
+
 void test_hostile_files(void)
 {
 	if (test__start_subtest("plot_dir"))
@@ -364,4 +434,6 @@ void test_hostile_files(void)
 		test_xdpnl_retry();
 	if (test__start_subtest("bpf_stats"))
 		test_bpf_stats();
+	if (test__start_subtest("vmtest_copy_back"))
+		test_vmtest_copy_back();
 }
