@@ -424,6 +424,101 @@ out:
 	drop_tmp(dir, ok);
 }
 
+/* ---- 2: --report-from SRC --out DIR takes checked files only ---- */
+
+#define SECRET		"hostile-files-secret-7f3a"
+
+static const struct self_opts quick = { .timeout_ms = RUN_MS };
+
+/* A refusal: exit 2, one line on stderr that says why. */
+static bool refused(const struct self_run *run, const char *why,
+		    const char *what)
+{
+	int lines = 0;
+	bool ok;
+
+	for (const char *c = run->err; *c; c++)
+		lines += *c == '\n';
+	ok = ASSERT_EQ(run->status, 2, what) && ASSERT_EQ(lines, 1, "one line") &&
+	     ASSERT_OK_PTR(strstr(run->err, why), "the reason");
+	if (!ok)
+		log_output("stderr", run->err, true);
+	return ok;
+}
+
+
+#define POINT(n, v) "{\"test\": \"t\", \"subtest\": \"s\", \"property\": \"p\", \"n\": " #n ", \"variant\": \"\", \"op\": \"\", \"frame_size\": 64, \"mode\": \"test_run\", \"metric\": \"ns_per_pkt\", \"unit\": \"ns\", \"reps\": 5, \"mean\": " #v ", \"median\": " #v ", \"stddev\": 1, \"ci95_low\": " #v ", \"ci95_high\": " #v ", \"min\": " #v ", \"max\": " #v "}"
+#define DATA_JSON "{\"format\": \"xdp-perf-data/1\", \"points\": [" \
+	POINT(1, 10) ", " POINT(2, 12) ", " POINT(3, 14) "]}\n"
+#define COST_CSV "test,subtest,property,variant,op,frame_size,mode,unit,points,n_min,n_max,a,b,b_ci95_low,b_ci95_high,a_ci95_low,a_ci95_high,se_b,r2,weighted,chi2,lof_p,marg_b,marg_ci95_low,marg_ci95_high,marg_n_lo,marg_n_hi\n" \
+	"t,s,p,,,64,test_run,instruction,3,1,3,8,2,1.9,2.1,7.9,8.1,0.05,0.99,1,0.5,0.7,2,1.9,2.1,2,3\n"
+
+/* Nothing under dst holds the secret. */
+static bool not_disclosed(const char *dst)
+{
+	return ASSERT_NEQ(SYS_NOFAIL("grep -rqF %s %s", SECRET, dst), 0,
+			  "the 0600 file's content not in --out");
+}
+
+static void test_report_from(void)
+{
+	char dir[64], src[128], dst[128], p[160], q[160];
+	struct self_run run = {};
+	bool ok = false;
+
+	if (!make_tmp(dir, sizeof(dir)))
+		return;
+	sub(src, sizeof(src), dir, "src");
+	sub(p, sizeof(p), dir, "secret");
+	if (!ASSERT_OK(mkdir(src, 0755), "SRC") ||
+	    !ASSERT_OK(file_put(src, "data.json", DATA_JSON), "data.json") ||
+	    !ASSERT_OK(file_put(dir, "secret", SECRET "\n"), "a secret") ||
+	    !ASSERT_OK(chmod(p, 0600), "mode 0600"))
+		goto out;
+	/* a symlink to it under a name the report copies */
+	sub(q, sizeof(q), src, "cost-model.csv");
+	if (!ASSERT_OK(symlink("../secret", q), "cost-model.csv -> ../secret"))
+		goto out;
+	sub(dst, sizeof(dst), dir, "dst1");
+	run_self(&run, &quick, "--report-from", src, "--out", dst);
+	ok = refused(&run, "cost-model.csv is a symbolic link", "symlink") &&
+	     not_disclosed(dst);
+	/* the same file linked hard: a regular file, but no cost model */
+	unlink(q);
+	if (!ASSERT_OK(link(p, q), "cost-model.csv, a hard link"))
+		goto out;
+	sub(dst, sizeof(dst), dir, "dst2");
+	run_self(&run, &quick, "--report-from", src, "--out", dst);
+	ok &= refused(&run, "not a cost model of the suite", "hard link") &&
+	      not_disclosed(dst);
+	/* a FIFO is refused without being opened (it would block) */
+	unlink(q);
+	sub(q, sizeof(q), src, "journal.jsonl");
+	if (!ASSERT_OK(mkfifo(q, 0644), "journal.jsonl, a FIFO"))
+		goto out;
+	sub(dst, sizeof(dst), dir, "dst3");
+	run_self(&run, &quick, "--report-from", src, "--out", dst);
+	ok &= refused(&run, "journal.jsonl is not a regular file", "FIFO");
+	/* and what was checked goes: the files as they were */
+	unlink(q);
+	if (!ASSERT_OK(file_put(src, "cost-model.csv", COST_CSV), "cost model"))
+		goto out;
+	sub(dst, sizeof(dst), dir, "dst4");
+	ok &= ASSERT_EQ(run_self(&run, &quick, "--report-from", src, "--out", dst),
+			0, "--report-from a clean SRC") &&
+	      ASSERT_TRUE(file_contains(dst, "cost-model.csv", COST_CSV),
+			  "cost-model.csv copied") &&
+	      ASSERT_TRUE(file_contains(dst, "data.json", POINT(3, 14)),
+			  "data.json copied") &&
+	      ASSERT_TRUE(file_contains(dst, "report.md", "Cost model"),
+			  "report written");
+	if (run.status)
+		log_output("stderr", run.err, true);
+out:
+	self_run_free(&run);
+	drop_tmp(dir, ok);
+}
+
 void test_hostile_files(void)
 {
 	if (test__start_subtest("plot_dir"))
@@ -436,4 +531,6 @@ void test_hostile_files(void)
 		test_bpf_stats();
 	if (test__start_subtest("vmtest_copy_back"))
 		test_vmtest_copy_back();
+	if (test__start_subtest("report_from"))
+		test_report_from();
 }
