@@ -200,7 +200,7 @@ void results_print_cost_model(FILE *out)
 
 static int write_cost_csv(FILE *f)
 {
-	fprintf(f, "test,subtest,property,variant,op,frame_size,mode,unit,points,n_min,n_max,a,b,b_ci95_low,b_ci95_high,a_ci95_low,a_ci95_high,se_b,r2,weighted,chi2,lof_p,marg_b,marg_ci95_low,marg_ci95_high,marg_n_lo,marg_n_hi\n");
+	fprintf(f, RESULTS_COST_CSV_HEADER "\n");
 	for (int i = 0; i < nr_fits; i++) {
 		const struct stored_fit *c = &fits[i];
 		const struct linear_fit *fit = &c->sf.fit;
@@ -232,7 +232,7 @@ static void write_env_json(FILE *f);
 
 static int write_cost_json(FILE *f)
 {
-	fprintf(f, "{\n  \"format\": \"xdp-perf-cost-model/1\",\n");
+	fprintf(f, "{\n  \"format\": \"" RESULTS_COST_JSON_FORMAT "\",\n");
 	write_env_json(f);
 	fprintf(f, "  \"fits\": [\n");
 	for (int i = 0; i < nr_fits; i++) {

@@ -124,6 +124,11 @@ const struct perf_environment *results_env(void);
 /* mkdir -p the safe way (outdir_open() of outdir.h); 0 or -errno. */
 int results_mkdir_p(const char *dir);
 
+/* The first line of cost-model.csv, and the format of cost-model.json. */
+#define RESULTS_COST_CSV_HEADER \
+	"test,subtest,property,variant,op,frame_size,mode,unit,points,n_min,n_max,a,b,b_ci95_low,b_ci95_high,a_ci95_low,a_ci95_high,se_b,r2,weighted,chi2,lof_p,marg_b,marg_ci95_low,marg_ci95_high,marg_n_lo,marg_n_hi"
+#define RESULTS_COST_JSON_FORMAT	"xdp-perf-cost-model/1"
+
 /*
  * Write data.csv and data.json into dir (created if missing), and
  * cost-model.csv and cost-model.json when fits were made; each file whole

@@ -10,6 +10,7 @@
 
 #include "signals.h"
 #include "test_run.h"
+#include "util.h"
 
 #define MAX_KILL_FNS	8
 #define CHILD_WAIT_MS	2000
@@ -30,7 +31,8 @@ void signals_at_kill(void (*fn)(void))
 /*
  * A child of run_cmd() (ip netns add, modprobe) may be half way: it runs
  * in its own process group, out of the terminal's reach, and is given a
- * moment to finish before what it made is removed.
+ * moment to finish before what it made is removed. What is still running
+ * then (a --setup's background jobs too) is killed with its whole group.
  */
 static void wait_children(void)
 {
@@ -47,6 +49,7 @@ static void wait_children(void)
 		nanosleep(&tick, NULL);
 		waited += 10;
 	}
+	run_cmd_kill_running();
 }
 
 void signals_run_kill_path(void)
