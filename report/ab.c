@@ -21,7 +21,7 @@
 #include "results.h"
 #include "rounds.h"
 #include "test_run.h"
-#include "user_obj.h"
+#include "obj/user_obj.h"
 
 /* Paired rounds resolve 1%: the default effect (see docs/report.md). */
 #define VS_MIN_EFFECT	0.01
