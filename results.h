@@ -33,6 +33,13 @@ enum round_mark {
  * of `loops` timed loops. Points measured in one block of consecutive
  * repetitions (the wire tests) have rounds = 1 and no values.
  */
+/*
+ * The most rounds a point has: --rounds' limit, and what the readers of
+ * data files accept (docs/data-format.md), so that a file's round values
+ * never size an allocation or a comparison beyond it.
+ */
+#define RESULTS_MAX_ROUNDS	1000
+
 struct round_info {
 	int rounds;		/* independent rounds summarised; 1: one block */
 	int loops;		/* timed loops per round; 0: not applicable */

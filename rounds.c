@@ -563,7 +563,7 @@ static int parse_count(const char *opt, const char *arg, int min, int max)
 
 static int parse_rounds(const char *arg)
 {
-	opt_rounds = parse_count("rounds", arg, 2, 1000);
+	opt_rounds = parse_count("rounds", arg, 2, RESULTS_MAX_ROUNDS);
 	return 0;
 }
 

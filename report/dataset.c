@@ -152,6 +152,11 @@ static int rounds_from_json(const struct json_value *o, struct ds_rounds *r,
 	r->marks = v && v->type == JSON_STR ? results_marks_parse(v->str) : 0;
 	v = json_get(o, "round_values");
 	n = v && v->type == JSON_ARR ? v->n : 0;
+	if (n > RESULTS_MAX_ROUNDS) {
+		perf_msg(err, err_len, "points[%d]: %.0f round values, more than a point can have (%d, the most --rounds measures)",
+			 idx, n, RESULTS_MAX_ROUNDS);
+		return -E2BIG;
+	}
 	if (json_values(o, "round_values", n, &r->values) ||
 	    json_values(o, "round_times", n, &r->times)) {
 		perf_msg(err, err_len, "points[%d]: round_times does not match round_values",

@@ -15,6 +15,7 @@
 #include "dataset.h"
 #include "dataset_priv.h"
 #include "json.h"
+#include "results.h"
 #include "util.h"
 #include "vis.h"
 
@@ -47,9 +48,9 @@ static const struct num_rule num_rules[] = {
 	{ "reps", true, 0, 1e7 },
 	{ "outliers", true, 0, 1e7 },
 	/* round columns (docs/data-format.md) */
-	{ "rounds", true, 0, 1e7 },
+	{ "rounds", true, 0, RESULTS_MAX_ROUNDS },
 	{ "loops", true, 0, INT_MAX },
-	{ "flagged", true, 0, 1e7 },
+	{ "flagged", true, 0, RESULTS_MAX_ROUNDS },
 	{ "seed", true, 0, UINT_MAX },
 	{ "mean" }, { "median" }, { "stddev" }, { "ci95_low" },
 	{ "ci95_high" }, { "min" }, { "max" }, { "within_sd" },

@@ -44,7 +44,10 @@ static const char *cell(char **cells, const int *col, int i)
 	return col[i] < 0 ? "" : cells[col[i]];
 }
 
-/* The space-separated round values of a cell; NULL when empty. */
+/*
+ * The space-separated round values of a cell; NULL when empty. -E2BIG
+ * beyond RESULTS_MAX_ROUNDS of them.
+ */
 static int csv_values(const char *c, double **out, int *n)
 {
 	char *end;
@@ -61,6 +64,8 @@ static int csv_values(const char *c, double **out, int *n)
 		v = strtod(c, &end);
 		if (end == c)
 			return -EINVAL;
+		if (*n == RESULTS_MAX_ROUNDS)
+			return -E2BIG;
 		if (*n == cap) {
 			double *g = realloc(*out, (cap = cap ? 2 * cap : 16) *
 					   sizeof(*g));
@@ -91,10 +96,11 @@ static int csv_rounds(char **cells, const int *col, struct ds_rounds *r)
 	return csv_values(cell(cells, col, i + 6), &r->values, &r->nr_values);
 }
 
-static int csv_row(char **cells, const int *col, struct ds_point *p)
+static int csv_row(char **cells, const int *col, struct ds_point *p,
+		   char *err, size_t err_len)
 {
 	struct num_field nums[8];
-	int nr_nums = ds_point_nums(p, nums);
+	int nr_nums = ds_point_nums(p, nums), ret;
 	double v[4];
 
 	for (int i = 0; i < NR_KEY_STR; i++) {
@@ -113,8 +119,12 @@ static int csv_row(char **cells, const int *col, struct ds_point *p)
 		if (cell_number(cell(cells, col, NR_KEY_STR + 4 + i),
 			       nums[i].dst))
 			return -EINVAL;
-	if (csv_rounds(cells, col, &p->r))
-		return -EINVAL;
+	ret = csv_rounds(cells, col, &p->r);
+	if (ret == -E2BIG)
+		perf_msg(err, err_len, "round_values holds more values than a point can have (%d, the most --rounds measures)",
+			 RESULTS_MAX_ROUNDS);
+	if (ret)
+		return ret == -ENOMEM ? ret : -EINVAL;
 	return p->test[0] && p->metric[0] ? 0 : -EINVAL;
 }
 
@@ -193,7 +203,7 @@ int ds_load_csv(const char *file, struct dataset *ds, char *err,
 			goto out;
 		}
 		p = ds_new_point(ds);
-		ret = p ? csv_row(cells, col, p) : -ENOMEM;
+		ret = p ? csv_row(cells, col, p, sub, sizeof(sub)) : -ENOMEM;
 		if (!ret)
 			ret = ds_check_point_strings(p, ds->nr_pts - 1, sub,
 						  sizeof(sub));
