@@ -99,8 +99,12 @@ static int read_fields(const struct json_value *obj,
 	}
 	for (int i = 0; i < obj->n; i++) {
 		if (json_text(&obj->items[i], text, sizeof(text))) {
+			/* the key is the file's: shown, never sent raw */
+			char *key = vis_dup(obj->keys[i]);
+
 			perf_msg(err, err_len, "%s.%s is not a scalar", what,
-				obj->keys[i]);
+				 key ?: "(a key)");
+			free(key);
 			return -EINVAL;
 		}
 		if (add_field(fields, nr, obj->keys[i], text))
@@ -394,7 +398,23 @@ int ds_load_journal(const char *file, struct dataset *ds, char *err,
 	return 0;
 }
 
-int ds_load(const char *path, struct dataset *ds, char *err, size_t err_len)
+/*
+ * What a message about a file may quote of it (a key, a path someone
+ * chose) reaches a terminal: whatever a reader put there, made visible.
+ */
+static void msg_visible(char *err, size_t err_len)
+{
+	char *v;
+
+	if (!err || !err_len || vis_clean(err))
+		return;
+	v = vis_dup(err);
+	perf_msg(err, err_len, "%s", v ?: "a data file was refused");
+	free(v);
+}
+
+static int load_path(const char *path, struct dataset *ds, char *err,
+		     size_t err_len)
 {
 	char file[PATH_MAX];
 	struct stat sb;
@@ -421,6 +441,15 @@ int ds_load(const char *path, struct dataset *ds, char *err, size_t err_len)
 	if (len > 6 && !strcmp(path + len - 6, ".jsonl"))
 		return ds_load_journal(path, ds, err, err_len);
 	return ds_load_json(path, ds, err, err_len);
+}
+
+int ds_load(const char *path, struct dataset *ds, char *err, size_t err_len)
+{
+	int ret = load_path(path, ds, err, err_len);
+
+	if (ret)
+		msg_visible(err, err_len);
+	return ret;
 }
 
 /* ---- this run's results ---- */
