@@ -136,17 +136,23 @@ void results_marks_str(unsigned int marks, char *buf, size_t len)
 					 used ? " " : "", mark_names[i]);
 }
 
+/*
+ * Word by word in one pass: sscanf() measured the whole rest of the
+ * string for every word (quadratic on a long one from a file) and cut a
+ * long word into pieces that could read as a mark.
+ */
 unsigned int results_marks_parse(const char *s)
 {
+	static const char *const space = " \t\n\r\f\v";
 	unsigned int marks = 0;
-	char word[32];
-	int n;
+	size_t len;
 
-	while (s && sscanf(s, " %31s%n", word, &n) == 1) {
+	for (s = s ?: ""; *(s += strspn(s, space)); s += len) {
+		len = strcspn(s, space);
 		for (size_t i = 0; i < ARRAY_SIZE(mark_names); i++)
-			if (!strcmp(word, mark_names[i]))
+			if (len == strlen(mark_names[i]) &&
+			    !memcmp(s, mark_names[i], len))
 				marks |= 1u << i;
-		s += n;
 	}
 	return marks;
 }
