@@ -122,7 +122,7 @@ void results_add_rounds(const struct point_key *key, enum metric_id metric,
 	journal_row(nr_rows - 1);
 }
 
-static const char *const mark_names[] = { "drift", "bimodal" };
+static const char *const mark_names[] = { "drift", "bimodal", "partial" };
 
 void results_marks_str(unsigned int marks, char *buf, size_t len)
 {
@@ -579,6 +579,48 @@ static void journal_row(int i)
 		return;
 	line = json_line(write_point_json, i, &len);
 	if (line)
+		outdir_journal_append(line, len);
+	free(line);
+}
+
+/* The line of one round (results.h): the point's key, no metric. */
+static void write_round_json(FILE *f, const struct point_key *key,
+			     const char *subtest, const struct round_entry *e)
+{
+	fprintf(f, "{\"test\": ");
+	json_write_string(f, env.test_name);
+	fprintf(f, ", \"subtest\": ");
+	json_write_string(f, subtest);
+	fprintf(f, ", \"property\": ");
+	json_write_string(f, key->property);
+	fprintf(f, ", \"n\": %ld, \"variant\": ", key->n);
+	json_write_string(f, key->variant);
+	fprintf(f, ", \"op\": ");
+	json_write_string(f, key->op);
+	fprintf(f, ", \"frame_size\": %d, \"mode\": ", key->frame_size);
+	json_write_string(f, key_mode(key));
+	fprintf(f, ", \"round\": %d, \"rounds_planned\": %d, \"loops\": %d, \"seed\": %u, ",
+		e->round, e->planned, e->loops, e->seed);
+	json_write_num(f, "ns_per_pkt", e->ns_per_pkt, false);
+	json_write_num(f, "mpps", e->mpps, false);
+	json_write_num(f, "round_time", e->time, true);
+	fprintf(f, "}\n");
+}
+
+void results_journal_round(const struct point_key *key, const char *subtest,
+			   const struct round_entry *e)
+{
+	size_t len;
+	char *line = NULL;
+	FILE *m;
+
+	if (!outdir_journal_active())
+		return;
+	m = open_memstream(&line, &len);
+	if (!m)
+		return;
+	write_round_json(m, key, subtest, e);
+	if (!fclose(m))
 		outdir_journal_append(line, len);
 	free(line);
 }

@@ -25,6 +25,7 @@ struct point_key {
 enum round_mark {
 	ROUND_MARK_DRIFT = 1 << 0,	/* the round values trend over the run */
 	ROUND_MARK_BIMODAL = 1 << 1,	/* they fall into two separate groups */
+	ROUND_MARK_PARTIAL = 1 << 2,	/* fewer rounds than planned: stopped */
 };
 
 /*
@@ -69,6 +70,26 @@ void results_add(const struct point_key *key, enum metric_id metric,
 void results_add_rounds(const struct point_key *key, enum metric_id metric,
 			const struct sample_stats *st,
 			const struct round_info *ri);
+/*
+ * One round of a point measured in rounds, into the journal as soon as it
+ * is measured (the point itself goes there when it is recorded): a run
+ * killed before that keeps its finished rounds, and --report-from makes a
+ * point of them, marked partial when it has fewer than planned. key and
+ * subtest as the point will be recorded (frame size included); the line
+ * carries both metrics a round measures.
+ */
+struct round_entry {
+	int round;		/* 0, 1, ...: the rounds before it are done */
+	int planned;		/* rounds the set was to measure */
+	int loops;
+	unsigned int seed;
+	double ns_per_pkt;	/* the round's value (round_info.values) */
+	double mpps;
+	double time;		/* s since the run's first round */
+};
+void results_journal_round(const struct point_key *key, const char *subtest,
+			   const struct round_entry *e);
+
 /* "drift bimodal ..." of enum round_mark bits, "" for none. */
 void results_marks_str(unsigned int marks, char *buf, size_t len);
 /* The bits of a marks string; unknown words are ignored. */

@@ -331,9 +331,13 @@ int ds_load_json(const char *file, struct dataset *ds, char *err,
 
 #define JOURNAL_FORMAT	"xdp-perf-journal/"
 
-/* Line idx of a journal: -1 the head (environment, profile), else a point. */
-static int journal_line(struct dataset *ds, const char *line, size_t len,
-			int idx, char *err, size_t err_len)
+/*
+ * Line idx of a journal: -1 the head (environment, profile), else a point
+ * or one round of a point (its "round" key).
+ */
+static int journal_line(struct dataset *ds, struct journal_rounds *jr,
+			const char *line, size_t len, int idx, char *err,
+			size_t err_len)
 {
 	const struct json_value *fmt;
 	struct json_value v;
@@ -342,7 +346,9 @@ static int journal_line(struct dataset *ds, const char *line, size_t len,
 	ret = json_parse(line, len, &v, err, err_len);
 	if (ret)
 		return ret;
-	if (idx >= 0) {
+	if (idx >= 0 && json_get(&v, "round")) {
+		ret = ds_journal_round_line(jr, &v, idx, err, err_len);
+	} else if (idx >= 0) {
 		ret = add_json_point(ds, &v, idx, err, err_len);
 	} else {
 		fmt = json_get(&v, "format");
@@ -367,11 +373,13 @@ static int journal_line(struct dataset *ds, const char *line, size_t len,
 
 /*
  * A last line without its '\n' is one the kill cut: it is left out. Any
- * other line that does not read refuses the file.
+ * other line that does not read refuses the file. Rounds without their
+ * point (the test was killed before it recorded them) become one.
  */
 int ds_load_journal(const char *file, struct dataset *ds, char *err,
 		    size_t err_len)
 {
+	struct journal_rounds jr = { 0 };
 	char sub[256] = "empty journal";
 	int ret = 0, idx = -1;
 	const char *p, *nl;
@@ -384,18 +392,27 @@ int ds_load_journal(const char *file, struct dataset *ds, char *err,
 		return -EIO;
 	for (p = text; !ret && (nl = memchr(p, '\n', text + len - p));
 	     p = nl + 1, idx++)
-		ret = journal_line(ds, p, nl - p, idx, sub, sizeof(sub));
+		ret = journal_line(ds, &jr, p, nl - p, idx, sub, sizeof(sub));
 	if (!ret && idx < 0)
 		ret = -EINVAL;
 	free(text);
 	if (ret) {
 		perf_msg(err, err_len, "%s:%d: %s", file, idx > 0 ? idx + 1 : 1,
 			 sub);
-		ds_free(ds);
-		return ret;
+		goto fail;
 	}
+	ret = ds_journal_rounds_finish(ds, &jr, sub, sizeof(sub));
+	if (ret) {
+		perf_msg(err, err_len, "%s: %s", file, sub);
+		goto fail;
+	}
+	ds_journal_rounds_free(&jr);
 	snprintf(ds->source, sizeof(ds->source), "%s", file);
 	return 0;
+fail:
+	ds_journal_rounds_free(&jr);
+	ds_free(ds);
+	return ret;
 }
 
 /*

@@ -54,6 +54,10 @@ static const struct num_rule num_rules[] = {
 	{ "seed", true, 0, UINT_MAX },
 	{ "mean" }, { "median" }, { "stddev" }, { "ci95_low" },
 	{ "ci95_high" }, { "min" }, { "max" }, { "within_sd" },
+	/* the round lines of a journal */
+	{ "round", true, 0, RESULTS_MAX_ROUNDS - 1 },
+	{ "rounds_planned", true, 1, RESULTS_MAX_ROUNDS },
+	{ "ns_per_pkt" }, { "mpps" }, { "round_time" },
 };
 
 static const struct num_rule *num_rule_of(const char *name)
