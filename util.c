@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -13,6 +14,8 @@
 #include <linux/bpf.h>
 
 #include "util.h"
+
+#define RUN_TICK_MS	10
 
 double mono_ns(void)
 {
@@ -91,9 +94,38 @@ bool pid_alive(int pid)
 	return !p || p[1] != ' ' || (p[2] != 'Z' && p[2] != 'X');
 }
 
+/* The child's environment: environ with opts' entries in place. */
+static char **run_env(const char *const *extra)
+{
+	extern char **environ;
+	size_t n = 0, m = 0, k, i, j, len;
+	char **envp;
+
+	while (environ[n])
+		n++;
+	while (extra[m])
+		m++;
+	envp = calloc(n + m + 1, sizeof(*envp));
+	if (!envp)
+		return NULL;
+	for (k = 0; k < m; k++)
+		envp[k] = (char *)extra[k];
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < m; j++) {
+			len = strcspn(extra[j], "=");
+			if (!strncmp(environ[i], extra[j], len) &&
+			    environ[i][len] == '=')
+				break;
+		}
+		if (j == m)
+			envp[k++] = environ[i];
+	}
+	return envp;
+}
+
 /* In the child: stdin from /dev/null, output where opts says, then exec. */
 static void run_child(const char *const argv[], const struct run_opts *o,
-		      int out_fd)
+		      int out_fd, int err_fd, char **envp)
 {
 	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	int log_fd = -1;
@@ -107,57 +139,146 @@ static void run_child(const char *const argv[], const struct run_opts *o,
 			      O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (out_fd < 0)
 		out_fd = log_fd >= 0 ? log_fd : null_fd;
-	if (out_fd >= 0) {
+	if (err_fd < 0)
+		err_fd = out_fd;
+	if (out_fd >= 0)
 		dup2(o->stderr_only && null_fd >= 0 ? null_fd : out_fd,
 		     STDOUT_FILENO);
-		dup2(out_fd, STDERR_FILENO);
-	}
+	if (err_fd >= 0)
+		dup2(err_fd, STDERR_FILENO);
 	if (o->cwd && chdir(o->cwd))
 		_exit(127);
-	execvp(argv[0], (char *const *)argv);
+	if (o->in_child && o->in_child(o->ctx))
+		_exit(127);
+	if (envp)
+		execvpe(argv[0], (char *const *)argv, envp);
+	else
+		execvp(argv[0], (char *const *)argv);
 	_exit(127);
 }
 
-/* Drain fd into out until EOF or the deadline; false at the deadline. */
-static bool run_drain(int fd, const struct run_opts *o, double deadline_ns)
+/* A pipe from the child, read into buf (NULL: read and dropped). */
+struct run_sink {
+	int fd;			/* read end; -1: closed */
+	char *buf;
+	size_t room, got;	/* room: the buffer's size - 1 */
+};
+
+static int sink_open(struct run_sink *s, char *buf, size_t len, int *wr)
 {
-	size_t got = 0, room = o->out_len ? o->out_len - 1 : 0;
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	char sink[512];
+	int pfd[2];
+
+	s->fd = -1;
+	*wr = -1;
+	if (!buf || !len)
+		return 0;
+	if (pipe2(pfd, O_CLOEXEC))
+		return -errno;
+	s->fd = pfd[0];
+	*wr = pfd[1];
+	s->buf = buf;
+	s->room = len - 1;
+	s->got = 0;
+	buf[0] = '\0';
+	return 0;
+}
+
+static void sink_close(struct run_sink *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+/* What the pipe holds now; closed at EOF. */
+static void sink_read(struct run_sink *s)
+{
+	char drop[512];
 	ssize_t n;
-	int wait_ms, rc;
+
+	if (s->got < s->room)
+		n = read(s->fd, s->buf + s->got, s->room - s->got);
+	else
+		n = read(s->fd, drop, sizeof(drop));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		sink_close(s);
+		return;
+	}
+	if (s->got < s->room) {
+		s->got += n;
+		s->buf[s->got] = '\0';
+	}
+}
+
+/* Read whatever is ready within wait_ms. */
+static void sinks_poll(struct run_sink *sinks, int nr, int wait_ms)
+{
+	struct pollfd pfd[2];
+	int idx[2], i, n = 0;
+
+	for (i = 0; i < nr && n < 2; i++) {
+		if (sinks[i].fd < 0)
+			continue;
+		pfd[n] = (struct pollfd){ .fd = sinks[i].fd, .events = POLLIN };
+		idx[n++] = i;
+	}
+	if (!n) {
+		usleep(wait_ms * 1000);
+		return;
+	}
+	if (poll(pfd, n, wait_ms) <= 0)
+		return;
+	for (i = 0; i < n; i++)
+		if (pfd[i].revents)
+			sink_read(&sinks[idx[i]]);
+}
+
+/* The child's stdout and stderr until it exits or the deadline. */
+static int run_wait(int pid, const struct run_opts *o, struct run_sink *sinks,
+		    double deadline, int *status)
+{
+	bool watching = o->watch;
+	pid_t w;
+	int i;
 
 	for (;;) {
-		wait_ms = -1;
-		if (deadline_ns > 0) {
-			double left = deadline_ns - mono_ns();
-
-			if (left <= 0)
+		if (watching) {
+			switch (o->watch(pid, sinks[0].buf ?: "", o->ctx)) {
+			case RUN_WATCH_MORE:
 				break;
-			wait_ms = (int)(left / 1e6) + 1;
+			case RUN_WATCH_CLOSE_OUT:
+				sink_close(&sinks[0]);
+				/* fall through */
+			default:
+				watching = false;
+			}
 		}
-		rc = poll(&pfd, 1, wait_ms);
-		if (rc < 0 && errno == EINTR)
-			continue;
-		if (rc <= 0)
+		w = waitpid(pid, status, WNOHANG);
+		if (w == pid)
 			break;
-		if (got < room)
-			n = read(fd, o->out + got, room - got);
-		else
-			n = read(fd, sink, sizeof(sink));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (o->out_len)
-				o->out[got] = '\0';
-			return true;
+		if (w < 0 && errno != EINTR)
+			return -errno;
+		if (deadline > 0 && mono_ns() >= deadline) {
+			kill(pid, SIGKILL);
+			while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+				;
+			return -ETIMEDOUT;
 		}
-		if (got < room)
-			got += n;
+		/* a tick: its exit is seen even while others hold the pipes */
+		sinks_poll(sinks, 2, RUN_TICK_MS);
 	}
-	if (o->out_len)
-		o->out[got] = '\0';
-	return false;
+	/* what it wrote before it exited is in the pipes */
+	for (i = 0; i < 2; i++)
+		while (sinks[i].fd >= 0) {
+			struct pollfd p = { sinks[i].fd, POLLIN };
+
+			if (poll(&p, 1, 0) <= 0)
+				break;
+			sink_read(&sinks[i]);
+		}
+	return 0;
 }
 
 int run_cmd(const char *const argv[], const struct run_opts *opts)
@@ -166,54 +287,43 @@ int run_cmd(const char *const argv[], const struct run_opts *opts)
 	const struct run_opts *o = opts ?: &none;
 	double deadline = o->timeout_ms > 0 ?
 			  mono_ns() + o->timeout_ms * 1e6 : 0;
-	bool capture = o->out && o->out_len, timed_out = false;
-	int pfd[2] = { -1, -1 }, status;
+	struct run_sink sinks[2] = { { .fd = -1 }, { .fd = -1 } };
+	int out_wr = -1, err_wr = -1, status = 0, ret;
+	char **envp = NULL;
 	pid_t pid;
 
-	if (capture) {
-		o->out[0] = '\0';
-		if (pipe2(pfd, O_CLOEXEC))
-			return -errno;
+	ret = sink_open(&sinks[0], o->out, o->out_len, &out_wr);
+	if (!ret)
+		ret = sink_open(&sinks[1], o->err, o->err_len, &err_wr);
+	if (!ret && o->env) {
+		envp = run_env(o->env);
+		if (!envp)
+			ret = -ENOMEM;
 	}
+	if (ret)
+		goto out;
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		int err = -errno;
-
-		if (capture) {
-			close(pfd[0]);
-			close(pfd[1]);
-		}
-		return err;
+		ret = -errno;
+		goto out;
 	}
 	if (!pid)
-		run_child(argv, o, pfd[1]);
-	if (capture) {
-		close(pfd[1]);
-		timed_out = !run_drain(pfd[0], o, deadline);
-		close(pfd[0]);
-	}
-	while (!timed_out && deadline > 0) {
-		pid_t w = waitpid(pid, &status, WNOHANG);
-
-		if (w == pid)
-			goto done;
-		if (w < 0 && errno != EINTR)
-			return -errno;
-		if (mono_ns() >= deadline)
-			timed_out = true;
-		else
-			usleep(10000);
-	}
-	if (timed_out)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (timed_out)
-		return -ETIMEDOUT;
-done:
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+		run_child(argv, o, out_wr, err_wr, envp);
+	close(out_wr);
+	close(err_wr);
+	out_wr = err_wr = -1;
+	ret = run_wait(pid, o, sinks, deadline, &status);
+	if (!ret)
+		ret = WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+					    WEXITSTATUS(status);
+out:
+	if (out_wr >= 0)
+		close(out_wr);
+	if (err_wr >= 0)
+		close(err_wr);
+	sink_close(&sinks[0]);
+	sink_close(&sinks[1]);
+	free(envp);
+	return ret;
 }

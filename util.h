@@ -49,14 +49,42 @@ struct run_opts {
 	/* Without out: append both to this file (never through a symlink). */
 	const char *log_path;
 	int timeout_ms;		/* 0: wait forever; else SIGKILL at expiry */
+	/*
+	 * stderr captured apart into err (NUL-terminated, truncated like
+	 * out); out then holds stdout only.
+	 */
+	char *err;
+	size_t err_len;
+	/* Extra "NAME=value" entries for the child, NULL-terminated. */
+	const char *const *env;
+	/* In the child before exec (e.g. drop privileges); non-zero: 127. */
+	int (*in_child)(void *ctx);
+	/*
+	 * In the parent while the child runs, every 10 ms and as output
+	 * comes (first right after the fork), with out as captured so far
+	 * ("" without out): returns an enum run_watch.
+	 */
+	int (*watch)(int pid, const char *out, void *ctx);
+	void *ctx;		/* for in_child and watch */
+};
+
+enum run_watch {
+	RUN_WATCH_MORE,		/* call watch again */
+	RUN_WATCH_DONE,		/* not again */
+	/*
+	 * Close the child's stdout pipe, as `| head -1` does: its next
+	 * write raises SIGPIPE. Not again. Needs out.
+	 */
+	RUN_WATCH_CLOSE_OUT,
 };
 
 /*
  * Run argv[0] (searched in PATH) with stdin from /dev/null; without out
- * and log_path its output is discarded. Returns the exit status (127:
- * could not be executed), 128 + signal when a signal ended it, -ETIMEDOUT
- * when it was killed at the timeout, or -errno when it could not be
- * started. opts may be NULL.
+ * and log_path its output is discarded. Returns once the child has
+ * exited (what it left running may still hold the pipes: not waited
+ * for). Returns the exit status (127: could not be executed), 128 +
+ * signal when a signal ended it, -ETIMEDOUT when it was killed at the
+ * timeout, or -errno when it could not be started. opts may be NULL.
  */
 int run_cmd(const char *const argv[], const struct run_opts *opts);
 

@@ -25,8 +25,6 @@
  * this build does not know: never judged, the gate passes; then the same
  * with ns_per_pkt 50% slower: the gate fails.
  */
-#define _GNU_SOURCE		/* nftw */
-#include <ftw.h>
 #include <limits.h>
 #include <math.h>
 
@@ -36,6 +34,7 @@
 #include "report/dataset.h"
 #include "results.h"
 #include "stats.h"
+#include "testing_helpers.h"
 #include "util.h"
 
 #define REPS	30
@@ -432,12 +431,6 @@ static void test_gate(void)
 	check_gate(gate_slower_specs, ARRAY_SIZE(gate_slower_specs), 1);
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag,
-		    struct FTW *ftw)
-{
-	return remove(path);
-}
-
 /*
  * The verdict column of dir/compare.csv counted: count[CMP_*], and
  * count[NR_CMP_VERDICTS] for missing + extra points.
@@ -475,13 +468,13 @@ static int count_csv_verdicts(const char *dir, int *count)
 
 static void test_files(void)
 {
-	char dir[64] = "/tmp/xdp-perf-compare.XXXXXX", path[PATH_MAX], err[512];
+	char dir[64], path[PATH_MAX], err[512];
 	int count[NR_CMP_VERDICTS + 1];
 	struct dataset old, new;
 	struct cmp_result res;
 	bool ok = false;
 
-	if (!ASSERT_OK_PTR(mkdtemp(dir), "mkdtemp"))
+	if (!make_tmp(dir, sizeof(dir)))
 		return;
 	if (!run_cmp(&old_side, &new_side, &old, &new, &res))
 		goto out;
@@ -502,10 +495,7 @@ static void test_files(void)
 free:
 	done(&old, &new, &res);
 out:
-	if (ok)
-		nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-	else
-		test__log("files kept in %s", dir);
+	drop_tmp(dir, ok);
 }
 
 static void test_options(void)

@@ -10,11 +10,8 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <math.h>
 #include <net/if.h>
 #include <linux/if_link.h>
@@ -26,113 +23,31 @@
 #include "outdir.h"
 #include "report/plot.h"
 #include "runlock.h"
+#include "testing_helpers.h"
 #include "util.h"
 #include "xdpnl.h"
 
-#define NOBODY		65534
+#define RUN_TIMEOUT_MS		60000
+#define CHILD_TIMEOUT_MS	10000
+#define SIGNAL_RUN_TIMEOUT_MS	120000
 
 /* ---- helpers ---- */
 
-static bool make_tmp(char *dir, size_t len)
-{
-	snprintf(dir, len, "/tmp/xdp-perf-hostile.XXXXXX");
-	return ASSERT_OK_PTR(mkdtemp(dir), "mkdtemp");
-}
-
-/* What a failed subtest made stays, to look at. */
-static void drop_tmp(const char *dir, bool ok)
-{
-	const char *const argv[] = { "rm", "-rf", "--", dir, NULL };
-
-	if (!ok)
-		test__log("files kept in %s", dir);
-	else if (run_cmd(argv, NULL))
-		test__log("cannot remove %s", dir);
-}
-
-static bool exists(const char *dir, const char *name)
-{
-	char path[PATH_MAX + 64];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return !lstat(path, &st);
-}
-
-static bool file_has(const char *dir, const char *name, const char *text)
-{
-	char path[PATH_MAX + 64], *buf;
-	bool found = false;
-	size_t len = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	buf = malloc(1 << 22);
-	if (buf) {
-		len = fread(buf, 1, (1 << 22) - 1, f);
-		buf[len] = '\0';
-		found = strstr(buf, text) != NULL;
-	}
-	free(buf);
-	fclose(f);
-	return found;
-}
-
-static void put_file(const char *dir, const char *name, const char *text)
-{
-	char path[PATH_MAX + 64];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "we");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
-/*
- * ./test_perf ARGS... as a child: its exit status (128 + N for signal
- * N), its stderr in err; how many lines that was in *lines.
- */
-static int perf(char *err, size_t err_len, int *lines, const char *a0, ...)
-{
-	const char *argv[24] = { NULL };
-	char exe[PATH_MAX];
-	struct run_opts o = {
-		.out = err, .out_len = err_len, .stderr_only = true,
-		.timeout_ms = 60000,
-	};
-	va_list ap;
-	int n = 1, ret;
-
-	snprintf(exe, sizeof(exe), "%s/test_perf", test__exe_dir());
-	argv[0] = exe;
-	va_start(ap, a0);
-	for (const char *a = a0; a && n < 23; a = va_arg(ap, const char *))
-		argv[n++] = a;
-	va_end(ap);
-	ret = run_cmd(argv, &o);
-	if (lines) {
-		*lines = 0;
-		for (const char *c = err; *c; c++)
-			*lines += *c == '\n';
-	}
-	return ret;
-}
+static const struct self_opts quick = { .timeout_ms = RUN_TIMEOUT_MS };
 
 /* A refusal: exit 2, one line on stderr that says why. */
-static bool refused(int ret, const char *err, int lines, const char *why,
+static bool refused(const struct self_run *run, const char *why,
 		    const char *what)
 {
-	bool ok = ASSERT_EQ(ret, 2, what) && ASSERT_EQ(lines, 1, "one line") &&
-		  ASSERT_OK_PTR(strstr(err, why), "the reason");
+	int lines = 0;
+	bool ok;
 
+	for (const char *c = run->err; c && *c; c++)
+		lines += *c == '\n';
+	ok = ASSERT_EQ(run->status, 2, what) && ASSERT_EQ(lines, 1, "one line") &&
+	     ASSERT_OK_PTR(strstr(run->err, why), "the reason");
 	if (!ok)
-		test__log("%s: stderr: %s", what, err);
+		log_output(what, run->err, true);
 	return ok;
 }
 
@@ -174,18 +89,19 @@ static bool plot_direct(const char *dir)
 	ret = !s || plot_add_xy(s, 1, 1, 0.9, 1.1) ||
 	      plot_add_xy(s, 2, 2, 1.9, 2.1) ? -ENOMEM : plot_render(&pl, dir);
 	plot_free(&pl);
-	ok = ASSERT_FALSE(exists(dir, "bang2"), "no '!' command from a title") &&
-	     ASSERT_FALSE(exists(dir, "sys2"), "no system() from a label") &&
-	     ASSERT_FALSE(exists(dir, "bang3"), "no command from a series") &&
+	ok = ASSERT_FALSE(file_exists(dir, "bang2"), "no '!' command from a title") &&
+	     ASSERT_FALSE(file_exists(dir, "sys2"), "no system() from a label") &&
+	     ASSERT_FALSE(file_exists(dir, "bang3"), "no command from a series") &&
 	     ASSERT_OK(ret, "plot_render") &&
-	     ASSERT_TRUE(exists(dir, "direct.png"), "the plot rendered");
+	     ASSERT_TRUE(file_exists(dir, "direct.png"), "the plot rendered");
 	return ok;
 }
 
 static void test_injection(void)
 {
-	char dir[64], props[4][256], err[512], why[200];
+	char dir[64], props[4][256], why[200];
 	const char *p[4] = { props[0], props[1], props[2], props[3] };
+	struct self_run run = {};
 	bool ok = false, plots;
 	int ret;
 
@@ -201,30 +117,31 @@ static void test_injection(void)
 		 "<script>alert(1)</script>|**b**[l](javascript:x)&lt;");
 	write_data(dir, p, 4);
 	plots = plot_have_gnuplot(why, sizeof(why));
-	ret = perf(err, sizeof(err), NULL, "--report-from", dir, NULL);
+	ret = run_self(&run, &quick, "--report-from", dir);
 	if (!ASSERT_EQ(ret, 0, "--report-from the crafted file")) {
-		test__log("%s", err);
+		log_output("stderr", run.err, true);
 		goto out;
 	}
-	ok = ASSERT_FALSE(exists(dir, "bang"), "no '!' command ran") &&
-	     ASSERT_FALSE(exists(dir, "tick"), "no backquote command ran") &&
-	     ASSERT_FALSE(exists(dir, "sys"), "no system() ran") &&
-	     ASSERT_TRUE(file_has(dir, "report.md", "p\\\\n!touch"),
+	ok = ASSERT_FALSE(file_exists(dir, "bang"), "no '!' command ran") &&
+	     ASSERT_FALSE(file_exists(dir, "tick"), "no backquote command ran") &&
+	     ASSERT_FALSE(file_exists(dir, "sys"), "no system() ran") &&
+	     ASSERT_TRUE(file_contains(dir, "report.md", "p\\\\n!touch"),
 			 "report.md shows the line break as \\n") &&
-	     ASSERT_TRUE(file_has(dir, "report.html", "p\\n!touch"),
+	     ASSERT_TRUE(file_contains(dir, "report.html", "p\\n!touch"),
 			 "report.html shows the line break as \\n") &&
-	     ASSERT_TRUE(file_has(dir, "report.html", "&lt;script&gt;alert(1)"),
+	     ASSERT_TRUE(file_contains(dir, "report.html", "&lt;script&gt;alert(1)"),
 			 "HTML escaped") &&
-	     ASSERT_FALSE(file_has(dir, "report.html", "<script>"),
+	     ASSERT_FALSE(file_contains(dir, "report.html", "<script>"),
 			  "no script element") &&
-	     ASSERT_TRUE(file_has(dir, "report.md", "\\<script\\>alert(1)\\</script\\>\\|\\*\\*b\\*\\*\\[l\\](javascript:x)\\&lt;"),
+	     ASSERT_TRUE(file_contains(dir, "report.md", "\\<script\\>alert(1)\\</script\\>\\|\\*\\*b\\*\\*\\[l\\](javascript:x)\\&lt;"),
 			 "Markdown escaped");
 	if (ok && plots)	/* the scripts did run: the checks above mean something */
-		ok = ASSERT_TRUE(file_has(dir, "report.html", "data:image/png"),
+		ok = ASSERT_TRUE(file_contains(dir, "report.html", "data:image/png"),
 				 "gnuplot rendered the plots") && plot_direct(dir);
 	else if (!plots)
 		test__info("no gnuplot (%s): the scripts were written, not run", why);
 out:
+	self_run_free(&run);
 	drop_tmp(dir, ok);
 }
 
@@ -314,7 +231,7 @@ static void csv_refusals(const char *dir)
 	snprintf(path, sizeof(path), "%s/data.csv", dir);
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		snprintf(text, sizeof(text), "%s%s", head, bad[i].row);
-		put_file(dir, "data.csv", text);
+		file_put(dir, "data.csv", text);
 		err[0] = '\0';
 		if (!ASSERT_ERR(ds_load_csv(path, &ds, err, sizeof(err)),
 				"crafted row refused"))
@@ -332,7 +249,7 @@ static void journal_reads(const char *dir)
 	struct dataset ds;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, OUTDIR_JOURNAL);
-	put_file(dir, OUTDIR_JOURNAL, "{\"format\": \"xdp-perf-journal/1\"}\n{"
+	file_put(dir, OUTDIR_JOURNAL, "{\"format\": \"xdp-perf-journal/1\"}\n{"
 		 POINT_REST "}\n{\"test\": \"t\", \"subt");
 	if (ASSERT_OK(ds_load_journal(path, &ds, err, sizeof(err)),
 		      "journal cut in its last line")) {
@@ -341,7 +258,7 @@ static void journal_reads(const char *dir)
 	} else {
 		test__log("%s", err);
 	}
-	put_file(dir, OUTDIR_JOURNAL, "{\"format\": \"xdp-perf-journal/1\"}\n{"
+	file_put(dir, OUTDIR_JOURNAL, "{\"format\": \"xdp-perf-journal/1\"}\n{"
 		 "\"n\": 1e300, " POINT_REST "}\n");
 	if (!ASSERT_ERR(ds_load_journal(path, &ds, err, sizeof(err)),
 			"journal with a bad point refused"))
@@ -350,8 +267,8 @@ static void journal_reads(const char *dir)
 
 static void test_readers(void)
 {
-	char dir[64], err[512];
-	int lines, ret;
+	struct self_run run = {};
+	char dir[64];
 	bool ok;
 
 	if (!make_tmp(dir, sizeof(dir)))
@@ -361,13 +278,14 @@ static void test_readers(void)
 	csv_refusals(dir);
 	journal_reads(dir);
 	/* what the user sees: one line, exit 2 */
-	put_file(dir, "data.json", "{\"format\": \"xdp-perf-data/1\", \"points\": [{\"n\": 1e300, " POINT_REST "}]}");
-	ret = perf(err, sizeof(err), &lines, "--report-from", dir, NULL);
-	ok = refused(ret, err, lines, "n is 1e+300", "--report-from");
-	ret = perf(err, sizeof(err), &lines, "--compare", dir, dir, NULL);
-	ok &= refused(ret, err, lines, "n is 1e+300", "--compare");
-	ret = perf(err, sizeof(err), &lines, "--target-ms", "nan", "-l", NULL);
-	ok &= refused(ret, err, lines, "--target-ms wants", "--target-ms nan");
+	file_put(dir, "data.json", "{\"format\": \"xdp-perf-data/1\", \"points\": [{\"n\": 1e300, " POINT_REST "}]}");
+	run_self(&run, &quick, "--report-from", dir);
+	ok = refused(&run, "n is 1e+300", "--report-from");
+	run_self(&run, &quick, "--compare", dir, dir);
+	ok &= refused(&run, "n is 1e+300", "--compare");
+	run_self(&run, &quick, "--target-ms", "nan", "-l");
+	ok &= refused(&run, "--target-ms wants", "--target-ms nan");
+	self_run_free(&run);
 	drop_tmp(dir, ok);
 }
 
@@ -389,7 +307,7 @@ static bool outdir_rules(const char *dir)
 
 	sub(d, sizeof(d), dir, "mine");
 	mkdir(d, 0755);
-	put_file(dir, "precious", "precious\n");
+	file_put(dir, "precious", "precious\n");
 	sub(p, sizeof(p), dir, "mine/data.csv");
 	symlink("../precious", p);
 	if (ASSERT_OK(outfile_open(&of, d, "data.csv", why, sizeof(why)),
@@ -397,7 +315,7 @@ static bool outdir_rules(const char *dir)
 		fputs("new\n", of.f);
 		ok &= ASSERT_OK(outfile_commit(&of), "commit");
 	}
-	ok &= ASSERT_TRUE(file_has(dir, "precious", "precious"),
+	ok &= ASSERT_TRUE(file_contains(dir, "precious", "precious"),
 			  "the symlink's target untouched") &&
 	      ASSERT_TRUE(!lstat(p, &st) && S_ISREG(st.st_mode),
 			  "the symlink replaced by the file");
@@ -411,15 +329,15 @@ static bool outdir_rules(const char *dir)
 	chmod(p, 01777);
 	sub(p, sizeof(p), dir, "sticky/l");
 	symlink("../mine", p);
-	lchown(p, NOBODY, NOBODY);
+	lchown(p, NOBODY_ID, NOBODY_ID);
 	sub(p, sizeof(p), dir, "sticky/l/new");
 	fd = outdir_open(p, true, why, sizeof(why));
 	ok &= ASSERT_EQ(fd, -ELOOP, "someone else's symlink in a sticky dir") &&
-	      ASSERT_FALSE(exists(dir, "mine/new"), "nothing created there");
+	      ASSERT_FALSE(file_exists(dir, "mine/new"), "nothing created there");
 	/* owners and modes */
 	sub(p, sizeof(p), dir, "nobody");
 	mkdir(p, 0755);
-	chown(p, NOBODY, NOBODY);
+	chown(p, NOBODY_ID, NOBODY_ID);
 	ok &= ASSERT_EQ(outdir_open(p, false, why, sizeof(why)), -EPERM,
 			"another user's directory");
 	sub(p, sizeof(p), dir, "open");
@@ -435,18 +353,19 @@ static bool outdir_rules(const char *dir)
 	/* a reused directory: refused, or emptied of the suite's files */
 	ok &= ASSERT_EQ(outdir_claim(d, false, why, sizeof(why)), -ENOTEMPTY,
 			"non-empty --out refused");
-	put_file(d, "notes.txt", "theirs\n");
+	file_put(d, "notes.txt", "theirs\n");
 	ok &= ASSERT_OK(outdir_claim(d, true, why, sizeof(why)), "--force") &&
-	      ASSERT_FALSE(exists(d, "data.csv"), "the suite's file removed") &&
-	      ASSERT_TRUE(exists(d, "notes.txt"), "another file kept");
+	      ASSERT_FALSE(file_exists(d, "data.csv"), "the suite's file removed") &&
+	      ASSERT_TRUE(file_exists(d, "notes.txt"), "another file kept");
 	return ok;
 }
 
 static void test_out_dir(void)
 {
-	char dir[64], p[PATH_MAX], q[PATH_MAX], err[512];
-	int lines, ret;
+	char dir[64], p[PATH_MAX], q[PATH_MAX];
+	struct self_run run = {};
 	bool ok;
+	int ret;
 
 	if (geteuid()) {
 		test__skip("needs root (files of another user)");
@@ -457,52 +376,39 @@ static void test_out_dir(void)
 	ok = outdir_rules(dir);
 	/* the same from the command line: exit 2 before anything runs */
 	sub(p, sizeof(p), dir, "nobody");
-	ret = perf(err, sizeof(err), &lines, "-t", "packets", "--out", p, NULL);
-	ok &= refused(ret, err, lines, "belongs to uid 65534", "--out nobody's");
+	run_self(&run, &quick, "-t", "packets", "--out", p);
+	ok &= refused(&run, "belongs to uid 65534", "--out nobody's");
 	sub(p, sizeof(p), dir, "mine");
-	ret = perf(err, sizeof(err), &lines, "-t", "packets", "--out", p, NULL);
-	ok &= refused(ret, err, lines, "is not empty", "--out non-empty");
-	ret = perf(err, sizeof(err), &lines, "-t", "packets", "-J",
-		   "/proc/no/such/summary.json", NULL);
-	ok &= refused(ret, err, lines, "-J /proc/no/such", "-J unwritable");
+	run_self(&run, &quick, "-t", "packets", "--out", p);
+	ok &= refused(&run, "is not empty", "--out non-empty");
+	run_self(&run, &quick, "-t", "packets", "-J",
+		   "/proc/no/such/summary.json");
+	ok &= refused(&run, "-J /proc/no/such", "-J unwritable");
 	sub(p, sizeof(p), dir, "nobody/summary.json");
-	ret = perf(err, sizeof(err), &lines, "-t", "packets", "-J", p, NULL);
-	ok &= refused(ret, err, lines, "belongs to uid 65534", "-J nobody's");
+	run_self(&run, &quick, "-t", "packets", "-J", p);
+	ok &= refused(&run, "belongs to uid 65534", "-J nobody's");
 	/* someone else's result directory: read, but written elsewhere */
 	write_data(dir, (const char *const[]){ "base" }, 1);
 	sub(p, sizeof(p), dir, "data.json");
 	sub(q, sizeof(q), dir, "nobody/data.json");
 	rename(p, q);
 	sub(p, sizeof(p), dir, "nobody");
-	ret = perf(err, sizeof(err), &lines, "--report-from", p, NULL);
-	ok &= refused(ret, err, lines, "write the report elsewhere",
+	run_self(&run, &quick, "--report-from", p);
+	ok &= refused(&run, "write the report elsewhere",
 		      "--report-from in place, nobody's") &&
-	      ASSERT_FALSE(exists(p, "report.md"), "nothing written there");
+	      ASSERT_FALSE(file_exists(p, "report.md"), "nothing written there");
 	/* --compare creates its --out */
 	sub(q, sizeof(q), dir, "new/cmp");
-	ret = perf(err, sizeof(err), NULL, "--compare", p, p, "--out", q, NULL);
+	ret = run_self(&run, &quick, "--compare", p, p, "--out", q);
 	ok &= ASSERT_EQ(ret, 0, "--compare --out NEW/DIR") &&
-	      ASSERT_TRUE(exists(q, "compare.csv"), "compare.csv there");
+	      ASSERT_TRUE(file_exists(q, "compare.csv"), "compare.csv there");
 	if (ret)
-		test__log("%s", err);
+		log_output("stderr", run.err, true);
+	self_run_free(&run);
 	drop_tmp(dir, ok);
 }
 
 /* ---- interfaces the user names ---- */
-
-/* A veth in our own namespace: nothing on the host. */
-static int ip(const char *cmd)
-{
-	char line[256], *argv[16] = { "ip" }, *save = NULL;
-	int n = 1;
-
-	snprintf(line, sizeof(line), "%s", cmd);
-	for (char *t = strtok_r(line, " ", &save); t && n < 15;
-	     t = strtok_r(NULL, " ", &save))
-		argv[n++] = t;
-	argv[n] = NULL;
-	return run_cmd((const char *const *)argv, NULL);
-}
 
 static int xdp_pass_prog(void)
 {
@@ -531,24 +437,31 @@ static __u32 id_of(int fd)
 	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
 }
 
-/* A child that attaches prog with xdpnl, then dies by sig (twice). */
-static void attach_and_die(int ifindex, int prog, int sig, int twice)
-{
-	int status;
-	pid_t pid = fork();
+struct attach_case {
+	int ifindex, prog, sig;
+	bool twice;
+};
 
-	if (pid == 0) {
-		if (xdpnl_attach(ifindex, prog, XDP_FLAGS_SKB_MODE))
-			_exit(1);
-		kill(getpid(), sig);
-		if (twice)
-			kill(getpid(), sig);
-		pause();
-		_exit(2);
-	}
-	waitpid(pid, &status, 0);
-	ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == sig,
-		    "the child died by the signal");
+/* In a child: attach with xdpnl, then die by the signal (twice). */
+static int attach_and_die_child(void *ctx)
+{
+	const struct attach_case *c = ctx;
+
+	if (xdpnl_attach(c->ifindex, c->prog, XDP_FLAGS_SKB_MODE))
+		return 1;
+	kill(getpid(), c->sig);
+	if (c->twice)
+		kill(getpid(), c->sig);
+	pause();
+	return 2;
+}
+
+static void attach_and_die(int ifindex, int prog, int sig, bool twice)
+{
+	struct attach_case c = { ifindex, prog, sig, twice };
+
+	ASSERT_EQ(run_in_child(attach_and_die_child, &c, CHILD_TIMEOUT_MS),
+		  128 + sig, "the child died by the signal");
 }
 
 /* xdpnl.h: only where none is, only ours detached, on every way out. */
@@ -564,10 +477,10 @@ static void check_xdpnl(int ifindex, int prog, int other)
 	ASSERT_EQ(skb_prog_on(ifindex), id_of(other), "theirs still attached");
 	bpf_xdp_detach(ifindex, XDP_FLAGS_SKB_MODE, NULL);
 	/* a second signal: the async-signal-safe netlink detach */
-	attach_and_die(ifindex, prog, SIGTERM, 1);
+	attach_and_die(ifindex, prog, SIGTERM, true);
 	ASSERT_EQ(skb_prog_on(ifindex), 0, "detached on the kill path");
 	/* SIGKILL: the next run proves the child dead and detaches */
-	attach_and_die(ifindex, prog, SIGKILL, 0);
+	attach_and_die(ifindex, prog, SIGKILL, false);
 	ASSERT_EQ(skb_prog_on(ifindex), id_of(prog), "left by SIGKILL");
 	ASSERT_GT(xdpnl_cleanup_stale(), 0, "xdpnl_cleanup_stale");
 	ASSERT_EQ(skb_prog_on(ifindex), 0, "detached by the next run");
@@ -594,26 +507,25 @@ static void test_interfaces(void)
 		"route add default dev xhd",
 		"link add xhe type veth peer name xhe2",
 	};
-	char err[512];
-	int ns, saved, lines, ret, prog, other;
+	struct self_run run = {};
+	int ns, saved, prog, other;
 
-	ret = perf(err, sizeof(err), &lines, "--dut-dev", "lo,lo", "-l", NULL);
-	refused(ret, err, lines, "IN and OUT must be two interfaces",
-		"--dut-dev lo,lo");
-	ret = perf(err, sizeof(err), &lines, "--offload-dev", "lo", "-l", NULL);
-	refused(ret, err, lines, "lo is in use (address 127.0.0.1",
-		"--offload-dev lo");
-	ret = perf(err, sizeof(err), &lines, "--next-hop", "02:00:zz", "-l", NULL);
-	refused(ret, err, lines, "--next-hop wants", "--next-hop junk");
+	run_self(&run, &quick, "--dut-dev", "lo,lo", "-l");
+	refused(&run, "IN and OUT must be two interfaces", "--dut-dev lo,lo");
+	run_self(&run, &quick, "--offload-dev", "lo", "-l");
+	refused(&run, "lo is in use (address 127.0.0.1", "--offload-dev lo");
+	run_self(&run, &quick, "--next-hop", "02:00:zz", "-l");
+	refused(&run, "--next-hop wants", "--next-hop junk");
+	self_run_free(&run);
 	if (!test__need_bpf())
 		return;
 	ns = netns_create_anon();
 	if (!ASSERT_OK_FD(ns, "namespace of our own") ||
 	    !ASSERT_OK(netns_enter_fd(ns, &saved), "enter it"))
 		goto out;
+	/* a veth in our own namespace: nothing on the host */
 	for (size_t i = 0; i < ARRAY_SIZE(setup); i++)
-		if (!ASSERT_OK(ip(setup[i]), setup[i]))
-			goto leave;
+		SYS(leave, "ip %s", setup[i]);
 	prog = xdp_pass_prog();
 	if (!ASSERT_OK_FD(prog, "XDP_PASS program") ||
 	    !ASSERT_OK(bpf_xdp_attach(if_nametoindex("xhe"), prog,
@@ -622,7 +534,8 @@ static void test_interfaces(void)
 	check_in_use("xha", true, "address 198.18.0.1");
 	check_in_use("xhb", false, "");
 	/* a kernel without bridges (vmtest's) cannot have a port of one */
-	if (!ip("link add xhbr type bridge") && !ip("link set xhc master xhbr"))
+	if (!SYS_NOFAIL("ip link add xhbr type bridge") &&
+	    !SYS_NOFAIL("ip link set xhc master xhbr"))
 		check_in_use("xhc", true, "a port of xhbr");
 	else
 		test__info("no bridge in this kernel: port check left out");
@@ -644,8 +557,14 @@ out:
 
 struct sig_case {
 	const char *name;
-	int sig, twice;
+	int sig, times;		/* times: 0 once, 2 twice (2 ms apart) */
 	bool wire;		/* named namespaces (xdp_modes), else the engine's */
+};
+
+/* One run of a case: where it writes. */
+struct sig_run {
+	const struct sig_case *c;
+	char out[PATH_MAX];
 };
 
 /* Entries of dir whose name starts with prefix. */
@@ -664,17 +583,14 @@ static int count_prefixed(const char *dir, const char *prefix)
 
 static int journal_lines(const char *dir)
 {
-	char path[PATH_MAX + 64], buf[4096];
-	int fd, n = 0;
-	ssize_t got;
+	char path[PATH_MAX + 64], *text;
+	int n = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, OUTDIR_JOURNAL);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	while (fd >= 0 && (got = read(fd, buf, sizeof(buf))) > 0)
-		for (ssize_t i = 0; i < got; i++)
-			n += buf[i] == '\n';
-	if (fd >= 0)
-		close(fd);
+	text = file_read(path, NULL);
+	for (const char *c = text; c && *c; c++)
+		n += *c == '\n';
+	free(text);
 	return n;
 }
 
@@ -711,118 +627,63 @@ static __u64 host_xdp_state(void)
 	return sum;
 }
 
-/* test_perf measuring into out, stdout to a pipe we read (SIGPIPE). */
-static pid_t start_run(const struct sig_case *c, const char *out, int *rd)
+/* The run has created what a signal must not leave behind. */
+static bool run_busy(pid_t pid, const char *out, void *ctx)
 {
-	char exe[PATH_MAX];
-	int pfd[2];
-	pid_t pid;
+	const struct sig_run *r = ctx;
+	char ns_prefix[64];
 
-	snprintf(exe, sizeof(exe), "%s/test_perf", test__exe_dir());
-	if (pipe2(pfd, O_CLOEXEC))
-		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(pfd[1], STDOUT_FILENO);
-		dup2(null, STDERR_FILENO);
-		if (c->wire)
-			execl(exe, exe, "-t", "xdp_modes", "--quick", "-v",
-			      "--out", out, (char *)NULL);
-		else
-			/* a test's rounds record its points when it ends:
-			 * the signal lands in the second test (tests run in
-			 * the order of -l) */
-			execl(exe, exe, "-t", "insn_count", "-t",
-			      "xdp_fwd/perf", "--quick", "--reps", "30", "-v",
-			      "--out", out, (char *)NULL);
-		_exit(127);
-	}
-	close(pfd[1]);
-	*rd = pfd[0];
-	return pid;
+	if (!r->c->wire)
+		return journal_lines(r->out) >= 2;
+	snprintf(ns_prefix, sizeof(ns_prefix), NETNS_PREFIX "%d.", pid);
+	return count_prefixed("/run/netns", ns_prefix) >= 3;
 }
 
-/* Until the run has created what a signal must not leave behind. */
-static bool wait_busy(pid_t pid, const struct sig_case *c, const char *out,
-		      int rd, const char *ns_prefix)
+/* test_perf measuring into dir/NAME, hit by the signal once busy. */
+static int signal_run(const struct sig_case *c, struct sig_run *r,
+		      struct self_run *run)
 {
-	char buf[4096];
+	const struct self_opts opts = {
+		.timeout_ms = SIGNAL_RUN_TIMEOUT_MS, .signal = c->sig,
+		.signal_times = c->times, .signal_when = run_busy, .ctx = r,
+	};
 
-	for (int i = 0; i < 3000; i++) {
-		struct pollfd p = { .fd = rd, .events = POLLIN };
-
-		if (poll(&p, 1, 10) > 0 && read(rd, buf, sizeof(buf)) <= 0)
-			return false;
-		if (waitpid(pid, NULL, WNOHANG) == pid)
-			return false;
-		if (c->wire ? count_prefixed("/run/netns", ns_prefix) >= 3 :
-			      journal_lines(out) >= 2)
-			return true;
-	}
-	return false;
-}
-
-/* Wait for the child, reading its output so that it never blocks. */
-static bool reap(pid_t pid, int rd, int *status)
-{
-	char buf[4096];
-
-	if (rd >= 0)
-		fcntl(rd, F_SETFL, O_NONBLOCK);
-	for (int i = 0; i < 12000; i++) {
-		if (waitpid(pid, status, WNOHANG) == pid)
-			return true;
-		while (rd >= 0 && read(rd, buf, sizeof(buf)) > 0)
-			;
-		usleep(5000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, status, 0);
-	return false;
+	if (c->wire)
+		return run_self(run, &opts, "-t", "xdp_modes", "--quick", "-v",
+				"--out", r->out);
+	/*
+	 * a test's rounds record its points when it ends: the signal lands
+	 * in the second test (tests run in the order of -l)
+	 */
+	return run_self(run, &opts, "-t", "insn_count", "-t", "xdp_fwd/perf",
+			"--quick", "--reps", "30", "-v", "--out", r->out);
 }
 
 static void signal_case(const char *dir, const struct sig_case *c)
 {
-	char out[PATH_MAX], ns_prefix[64], lock_prefix[32], err[256];
-	int rd = -1, status = 0, code;
+	char ns_prefix[64], lock_prefix[32];
+	struct sig_run r = { .c = c };
+	struct self_run run = {};
 	pid_t pid;
+	int ret;
 
-	snprintf(out, sizeof(out), "%s/%s", dir, c->name);
-	pid = start_run(c, out, &rd);
-	if (!ASSERT_GT(pid, 0, "fork"))
-		return;
+	snprintf(r.out, sizeof(r.out), "%s/%s", dir, c->name);
+	ret = signal_run(c, &r, &run);
+	pid = run.pid;
+	if (!ASSERT_TRUE(run.signalled, c->name))
+		test__log("%s: the run did not get going", c->name);
+	if (!ASSERT_EQ(ret, 128 + c->sig, c->name))
+		log_output("its stderr", run.err, true);
 	snprintf(ns_prefix, sizeof(ns_prefix), NETNS_PREFIX "%d.", pid);
 	snprintf(lock_prefix, sizeof(lock_prefix), "%d.", pid);
-	if (!ASSERT_TRUE(wait_busy(pid, c, out, rd, ns_prefix), c->name)) {
-		kill(pid, SIGKILL);
-		test__log("%s: the run did not get going", c->name);
-	} else if (c->sig == SIGPIPE) {
-		close(rd);	/* `| head -1`: its next line raises SIGPIPE */
-		rd = -1;
-	} else {
-		kill(pid, c->sig);
-		if (c->twice) {
-			usleep(2000);
-			kill(pid, c->sig);
-		}
-	}
-	if (!reap(pid, rd, &status))
-		test__log("%s: still running after a minute, killed", c->name);
-	if (rd >= 0)
-		close(rd);
-	code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
-				     WEXITSTATUS(status);
-	ASSERT_EQ(code, 128 + c->sig, c->name);
 	if (c->sig == SIGKILL) {
 		/* the next run removes what the killed one left */
-		perf(err, sizeof(err), NULL, "-t", "packets", NULL);
+		run_self(&run, &quick, "-t", "packets");
 	} else if (!c->wire) {
 		/* a clean stop keeps what was measured */
-		ASSERT_TRUE(exists(out, "data.json"), "points kept in data.json");
-		ASSERT_FALSE(exists(out, OUTDIR_JOURNAL), "journal done");
+		ASSERT_TRUE(file_exists(r.out, "data.json"),
+			    "points kept in data.json");
+		ASSERT_FALSE(file_exists(r.out, OUTDIR_JOURNAL), "journal done");
 	}
 	/*
 	 * A link or a program outlives its process only through a pin, a
@@ -835,6 +696,7 @@ static void signal_case(const char *dir, const struct sig_case *c)
 		       "no lock file left") ||
 	    !ASSERT_EQ(host_veths(pid), 0, "no veth on the host"))
 		test__log("after %s", c->name);
+	self_run_free(&run);
 }
 
 static void test_signals(void)
@@ -842,7 +704,7 @@ static void test_signals(void)
 	static const struct sig_case cases[] = {
 		{ "INT", SIGINT }, { "TERM", SIGTERM }, { "QUIT", SIGQUIT },
 		{ "PIPE", SIGPIPE }, { "HUP", SIGHUP, 0, true },
-		{ "INT_INT", SIGINT, 1, true }, { "KILL", SIGKILL, 0, true },
+		{ "INT_INT", SIGINT, 2, true }, { "KILL", SIGKILL, 0, true },
 	};
 	char dir[64], why[256];
 	__u64 xdp_before;

@@ -16,21 +16,15 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
-#include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
 
 #include "test_perf.h"
+#include "testing_helpers.h"
 #include "util.h"
 
 #define KTAP_INDENT		4
 #define KTAP_MAX_RESULTS	64
 #define CHILD_TIMEOUT_MS	120000
-#define NOBODY_ID		65534
-#define OUTPUT_MAX		(4 << 20)
 
 enum ktap_err {
 	KTAP_OK,
@@ -500,144 +494,6 @@ static void subtest_parser(void)
 
 /* ---- test_perf's own output ---- */
 
-struct child_out {
-	char *out, *err;
-	size_t out_len, err_len;
-	int status;			/* exit status, or -1 */
-	int exec_errno;			/* exec failed in the child */
-};
-
-static int append_fd(int fd, char **buf, size_t *len)
-{
-	char chunk[4096];
-	ssize_t n = read(fd, chunk, sizeof(chunk));
-	char *nb;
-
-	if (n <= 0)
-		return n < 0 && errno == EINTR ? 1 : 0;	/* 0: EOF */
-	if (*len + n > OUTPUT_MAX)
-		return 1;				/* drop, keep reading */
-	nb = realloc(*buf, *len + n + 1);
-	if (!nb)
-		return -ENOMEM;
-	memcpy(nb + *len, chunk, n);
-	*len += n;
-	nb[*len] = '\0';
-	*buf = nb;
-	return 1;
-}
-
-static void child_exec(int out_fd, int err_fd, int exec_err_fd, bool nobody,
-		       char *const argv[])
-{
-	gid_t gid = NOBODY_ID;
-	int e;
-
-	dup2(out_fd, STDOUT_FILENO);
-	dup2(err_fd, STDERR_FILENO);
-	if (nobody && (setgroups(1, &gid) || setresgid(gid, gid, gid) ||
-		       setresuid(NOBODY_ID, NOBODY_ID, NOBODY_ID)))
-		goto fail;
-	execv(argv[0], argv);
-fail:
-	e = errno;
-	if (write(exec_err_fd, &e, sizeof(e)) < 0)
-		_exit(126);
-	_exit(127);
-}
-
-/* Read both pipes until EOF, the child's exit, and the exec error pipe. */
-static int collect_child(pid_t pid, int out_fd, int err_fd, int exec_fd,
-			 struct child_out *c)
-{
-	struct pollfd fds[2] = { { out_fd, POLLIN }, { err_fd, POLLIN } };
-	double deadline = mono_s() + CHILD_TIMEOUT_MS / 1e3;
-	int open_fds = 2, st, i, r;
-
-	while (open_fds) {
-		r = poll(fds, 2, 1000);
-		if (r < 0 && errno != EINTR)
-			break;
-		for (i = 0; r > 0 && i < 2; i++) {
-			if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			r = append_fd(fds[i].fd, i ? &c->err : &c->out,
-				      i ? &c->err_len : &c->out_len);
-			if (r <= 0) {
-				fds[i].fd = -1;
-				open_fds--;
-			}
-			r = 1;
-		}
-		if (mono_s() > deadline) {
-			kill(pid, SIGKILL);
-			test__log("child did not finish in %d s: killed",
-				  CHILD_TIMEOUT_MS / 1000);
-			break;
-		}
-	}
-	if (waitpid(pid, &st, 0) != pid)
-		return -errno;
-	c->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	if (read(exec_fd, &c->exec_errno, sizeof(c->exec_errno)) !=
-	    sizeof(c->exec_errno))
-		c->exec_errno = 0;
-	return 0;
-}
-
-static int run_child(char *const argv[], bool nobody, struct child_out *c)
-{
-	int out[2], err[2], ex[2], ret;
-	pid_t pid;
-
-	memset(c, 0, sizeof(*c));
-	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) ||
-	    pipe2(ex, O_CLOEXEC))
-		return -errno;
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (!pid)
-		child_exec(out[1], err[1], ex[1], nobody, argv);
-	close(out[1]);
-	close(err[1]);
-	close(ex[1]);
-	ret = collect_child(pid, out[0], err[0], ex[0], c);
-	close(out[0]);
-	close(err[0]);
-	close(ex[0]);
-	if (!c->out)
-		c->out = strdup("");
-	if (!c->err)
-		c->err = strdup("");
-	return ret;
-}
-
-static void child_free(struct child_out *c)
-{
-	free(c->out);
-	free(c->err);
-}
-
-/* The child's output, line by line: into the log, or with -v only. */
-static void log_output(const char *what, const char *text, bool always)
-{
-	void (*out)(const char *fmt, ...) = always ? test__log : test__info;
-	const char *l = text, *nl;
-
-	out("%s:", what);
-	for (; l && *l; l = nl + 1) {
-		nl = strchr(l, '\n');
-		if (!nl) {
-			out("| %s", l);
-			break;
-		}
-		out("| %.*s", (int)(nl - l), l);
-	}
-}
-
 /* The exit status kselftest expects from these results. */
 static int expected_status(const struct ktap_doc *d)
 {
@@ -673,7 +529,8 @@ struct ktap_run {
 	bool skip_all;
 };
 
-static bool validate_run(const struct ktap_run *run, struct child_out *c)
+static bool validate_run(const struct ktap_run *run,
+			 const struct self_run *child)
 {
 	struct ktap_doc *doc = calloc(1, sizeof(*doc));
 	enum ktap_err err;
@@ -682,15 +539,15 @@ static bool validate_run(const struct ktap_run *run, struct child_out *c)
 
 	if (!ASSERT_OK_PTR(doc, "calloc"))
 		return false;
-	err = ktap_parse(c->out, doc, msg, sizeof(msg));
+	err = ktap_parse(child->out, doc, msg, sizeof(msg));
 	if (!ASSERT_EQ(err, KTAP_OK, "KTAP parse")) {
 		test__log("%s: %s: %s", run->name, ktap_err_names[err], msg);
 		goto out;
 	}
 	test__info("%s: exit %d, %d results, %d nested documents with %d results, %d skips",
-		   run->name, c->status, doc->nr_res, doc->nested_docs,
+		   run->name, child->status, doc->nr_res, doc->nested_docs,
 		   doc->nested_results, doc->skips);
-	ok = ASSERT_EQ(c->status, expected_status(doc), "exit status");
+	ok = ASSERT_EQ(child->status, expected_status(doc), "exit status");
 	ok &= ASSERT_EQ(doc->skip_all, run->skip_all, "whole run skipped");
 	ok &= ASSERT_GE(doc->nr_res, run->min_results, "results");
 	ok &= ASSERT_GE(doc->nested_docs, run->min_nested, "nested documents");
@@ -703,33 +560,34 @@ out:
 	return ok;
 }
 
-static void run_and_check(const struct ktap_run *run, const char *bin)
+/* exe: beside test_perf; NULL: test_perf itself. */
+static void run_and_check(const struct ktap_run *run, const char *exe)
 {
-	char *argv[12] = { (char *)bin };
-	struct child_out c;
-	int i, err;
+	const struct self_opts opts = {
+		.timeout_ms = CHILD_TIMEOUT_MS, .exe = exe,
+		.as_nobody = run->nobody,
+	};
+	struct self_run child = {};
+	int ret;
 
-	for (i = 0; run->args[i]; i++)
-		argv[i + 1] = (char *)run->args[i];
-	err = run_child(argv, run->nobody, &c);
-	if (!ASSERT_OK(err, "run child"))
-		return;
-	if (c.exec_errno) {
+	ret = run_self_argv(&child, &opts, run->args);
+	if (!ASSERT_GE(ret, 0, "run child"))
+		goto out;
+	if (ret == 126 || ret == 127) {
 		/* e.g. the suite lies in a directory uid 65534 cannot enter */
-		test__skip("cannot run %s%s: %s", bin,
-			   run->nobody ? " as uid 65534" : "",
-			   strerror(c.exec_errno));
+		test__skip("cannot run %s%s (exit %d)", exe ?: "test_perf",
+			   run->nobody ? " as uid 65534" : "", ret);
 		goto out;
 	}
-	if (!validate_run(run, &c)) {
-		log_output("stdout", c.out, true);
-		log_output("stderr", c.err, true);
-	} else if (c.status == 1) {
+	if (!validate_run(run, &child)) {
+		log_output("stdout", child.out, true);
+		log_output("stderr", child.err, true);
+	} else if (child.status == 1) {
 		/* valid KTAP of a failing run: not this test's failure */
-		log_output("stdout of the failing run", c.out, false);
+		log_output("stdout of the failing run", child.out, false);
 	}
 out:
-	child_free(&c);
+	self_run_free(&child);
 }
 
 static const struct ktap_run runs[] = {
@@ -745,19 +603,11 @@ static const struct ktap_run runs[] = {
 
 static void subtest_output(const struct ktap_run *run)
 {
-	char bin[PATH_MAX];
-	ssize_t n;
-
 	if (run->nobody && geteuid() != 0) {
 		test__skip("needs root to switch to uid 65534");
 		return;
 	}
-	/* the binary under test is this one, whatever its name */
-	n = readlink("/proc/self/exe", bin, sizeof(bin) - 1);
-	if (!ASSERT_GT(n, 0, "readlink /proc/self/exe"))
-		return;
-	bin[n] = '\0';
-	run_and_check(run, bin);
+	run_and_check(run, NULL);
 }
 
 /* run_tests.sh as a user: the whole collection skipped, "1..0 # SKIP". */
@@ -776,7 +626,7 @@ static void subtest_run_tests_sh(void)
 		test__skip("no run_tests.sh beside test_perf (built with OUTPUT= elsewhere: run the installed copy)");
 		return;
 	}
-	run_and_check(&run, path);
+	run_and_check(&run, "run_tests.sh");
 }
 
 void test_ktap(void)

@@ -13,69 +13,20 @@
  * run        a real small run of test_perf --report (needs BPF): the files
  *            results.c writes parse, agree and make a report
  */
-#define _GNU_SOURCE		/* nftw */
 #include <dirent.h>
-#include <ftw.h>
 #include <limits.h>
 #include <math.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 
 #include "test_perf.h"
 #include "csv.h"
 #include "report/dataset.h"
 #include "report/plot.h"
 #include "report/report.h"
+#include "testing_helpers.h"
 #include "util.h"
 
 #define MIN_PLOT_BYTES	2048	/* an empty gnuplot canvas is ~1.5 KiB */
-
-/* ---- temporary directories ---- */
-
-static int rm_entry(const char *path, const struct stat *sb, int flag,
-		    struct FTW *ftw)
-{
-	return remove(path);
-}
-
-static bool make_tmp(char *dir, size_t len)
-{
-	snprintf(dir, len, "/tmp/xdp-perf-report.XXXXXX");
-	return ASSERT_OK_PTR(mkdtemp(dir), "mkdtemp");
-}
-
-/* Keep what a failed subtest left, to look at. */
-static void drop_tmp(const char *dir, bool ok)
-{
-	if (ok)
-		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	else
-		test__log("files kept in %s", dir);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long size;
-
-	if (!f)
-		return NULL;
-	if (!fseek(f, 0, SEEK_END) && (size = ftell(f)) >= 0 &&
-	    !fseek(f, 0, SEEK_SET)) {
-		buf = malloc(size + 1);
-		if (buf && fread(buf, 1, size, f) == (size_t)size) {
-			buf[size] = '\0';
-			if (len)
-				*len = size;
-		} else {
-			free(buf);
-			buf = NULL;
-		}
-	}
-	fclose(f);
-	return buf;
-}
+#define RUN_TIMEOUT_MS	300000
 
 /* ---- synthetic data, written as results.c writes it ---- */
 
@@ -279,7 +230,7 @@ static bool check_png(const char *path, const char *name)
 	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n',
 					      0x1a, '\n' };
 	size_t len = 0;
-	unsigned char *buf = (unsigned char *)slurp(path, &len);
+	unsigned char *buf = (unsigned char *)file_read(path, &len);
 	bool ok;
 
 	ok = ASSERT_OK_PTR(buf, name) &&
@@ -296,7 +247,7 @@ static bool check_png(const char *path, const char *name)
 static bool check_svg(const char *path, const char *name)
 {
 	size_t len = 0;
-	char *buf = slurp(path, &len);
+	char *buf = file_read(path, &len);
 	bool ok;
 
 	ok = ASSERT_OK_PTR(buf, name) &&
@@ -315,7 +266,7 @@ static const char b64[] =
 static char *base64_file(const char *path)
 {
 	size_t len = 0, j = 0;
-	unsigned char *in = (unsigned char *)slurp(path, &len);
+	unsigned char *in = (unsigned char *)file_read(path, &len);
 	char *out = in ? malloc(len / 3 * 4 + 8) : NULL;
 
 	for (size_t i = 0; out && i < len; i += 3) {
@@ -383,9 +334,9 @@ static bool check_plots(const char *dir, struct plot_census *pc)
 
 	memset(pc, 0, sizeof(*pc));
 	snprintf(path, sizeof(path), "%s/report.md", dir);
-	md = slurp(path, NULL);
+	md = file_read(path, NULL);
 	snprintf(path, sizeof(path), "%s/report.html", dir);
-	html = slurp(path, NULL);
+	html = file_read(path, NULL);
 	snprintf(path, sizeof(path), "%s/plots", dir);
 	d = opendir(path);
 	if (!ASSERT_OK_PTR(md, "report.md") || !ASSERT_OK_PTR(html, "report.html") ||
@@ -405,18 +356,6 @@ out:
 	free(md);
 	free(html);
 	return ok;
-}
-
-static bool file_has(const char *dir, const char *name, const char *text)
-{
-	char path[PATH_MAX], *buf;
-	bool found;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	buf = slurp(path, NULL);
-	found = buf && strstr(buf, text);
-	free(buf);
-	return found;
 }
 
 static bool build_report(const char *dir)
@@ -546,17 +485,14 @@ static void test_reader_csv(void)
 	char dir[64], path[PATH_MAX], err[256];
 	struct dataset ds;
 	bool ok = false;
-	FILE *f;
 
 	if (!make_tmp(dir, sizeof(dir)))
 		return;
 	snprintf(path, sizeof(path), "%s/data.csv", dir);
-	f = fopen(path, "w");
-	if (!ASSERT_OK_PTR(f, "open"))
+	if (!ASSERT_OK(file_put(dir, "data.csv", "test,subtest,property,n,variant,op,frame_size,mode,metric,unit,reps,mean,median,stddev,ci95_low,ci95_high,min,max,outliers\n"
+				"t,s,base,-1,,,64,test_run,ns_per_pkt,ns,1,5,5,-nan,nan,nan,5,5,0\n"),
+		       "write data.csv"))
 		goto out;
-	fprintf(f, "test,subtest,property,n,variant,op,frame_size,mode,metric,unit,reps,mean,median,stddev,ci95_low,ci95_high,min,max,outliers\n"
-		"t,s,base,-1,,,64,test_run,ns_per_pkt,ns,1,5,5,-nan,nan,nan,5,5,0\n");
-	fclose(f);
 	if (!ASSERT_OK(ds_load(path, &ds, err, sizeof(err)), "csv with nan")) {
 		test__log("%s", err);
 		goto out;
@@ -565,11 +501,12 @@ static void test_reader_csv(void)
 	     ASSERT_TRUE(isnan(ds.pts[0].st.stddev), "-nan read") &&
 	     ASSERT_EQ(ds.nr_env, 0, "a csv has no environment");
 	ds_free(&ds);
-	f = fopen(path, "w");
-	if (!ASSERT_OK_PTR(f, "open"))
+	if (!ASSERT_OK(file_put(dir, "data.csv",
+				"test,subtest,property,n\nt,s,base,1\n"),
+		       "write data.csv")) {
+		ok = false;
 		goto out;
-	fprintf(f, "test,subtest,property,n\nt,s,base,1\n");
-	fclose(f);
+	}
 	ok = ASSERT_ERR(ds_load(path, &ds, err, sizeof(err)),
 			"csv without columns refused") && ok;
 	ok = check_csv_quoting() && ok;
@@ -603,23 +540,23 @@ static void test_synthetic(void)
 	/* 2 properties, sizes, throughput, latency x 2 modes, CPU */
 	ok = ASSERT_EQ(pc.png, 7, "plots") &&
 	     ASSERT_EQ(pc.kinds, 0x1f, "every kind of plot") &&
-	     ASSERT_TRUE(file_has(dir, "report.md", "Synthetic CPU"), "environment") &&
-	     ASSERT_TRUE(file_has(dir, "report.md", "| 0.3 | 0.29 |"), "cost model") &&
-	     ASSERT_TRUE(file_has(dir, "report.md", "below 10GbE line rate"),
+	     ASSERT_TRUE(file_contains(dir, "report.md", "Synthetic CPU"), "environment") &&
+	     ASSERT_TRUE(file_contains(dir, "report.md", "| 0.3 | 0.29 |"), "cost model") &&
+	     ASSERT_TRUE(file_contains(dir, "report.md", "below 10GbE line rate"),
 			 "line rate reading") &&
-	     ASSERT_TRUE(file_has(dir, "report.md", "Costs most per unit: map"),
+	     ASSERT_TRUE(file_contains(dir, "report.md", "Costs most per unit: map"),
 			 "per-unit reading") &&
-	     ASSERT_TRUE(file_has(dir, "report.md", "gbps_max"), "unplotted metric listed") &&
-	     ASSERT_TRUE(file_has(dir, "report.md", "generic mystery_rate |"),
+	     ASSERT_TRUE(file_contains(dir, "report.md", "gbps_max"), "unplotted metric listed") &&
+	     ASSERT_TRUE(file_contains(dir, "report.md", "generic mystery_rate |"),
 			 "unknown metric in the table") &&
-	     ASSERT_FALSE(file_has(dir, "plots/tput-base-forwarder-redirect.dat",
+	     ASSERT_FALSE(file_contains(dir, "plots/tput-base-forwarder-redirect.dat",
 				   "mystery_rate"), "unknown metric not plotted") &&
-	     ASSERT_TRUE(file_has(dir, "report.md", "native maximum rate is"),
+	     ASSERT_TRUE(file_contains(dir, "report.md", "native maximum rate is"),
 			 "mode comparison") &&
-	     ASSERT_TRUE(file_has(dir, "plots/tput-base-forwarder-redirect.gp",
+	     ASSERT_TRUE(file_contains(dir, "plots/tput-base-forwarder-redirect.gp",
 				  "10e9/((x+20)*8)/1e6"),
 			 "line rate drawn") &&
-	     ASSERT_FALSE(file_has(dir, "report.md", "emulated CPU"), "not flagged emulated");
+	     ASSERT_FALSE(file_contains(dir, "report.md", "emulated CPU"), "not flagged emulated");
 out:
 	drop_tmp(dir, ok);
 }
@@ -634,10 +571,10 @@ static void test_no_gnuplot(void)
 	    !build_report(dir))
 		goto out;
 	snprintf(path, sizeof(path), "%s/plots", dir);
-	ok = ASSERT_TRUE(file_has(dir, "report.md", "No plots: gnuplot is not installed"),
+	ok = ASSERT_TRUE(file_contains(dir, "report.md", "No plots: gnuplot is not installed"),
 			 "report says why") &&
-	     ASSERT_TRUE(file_has(dir, "report.html", "No plots"), "html too") &&
-	     ASSERT_TRUE(file_has(dir, "report.md", "| 64 |"), "tables still there") &&
+	     ASSERT_TRUE(file_contains(dir, "report.html", "No plots"), "html too") &&
+	     ASSERT_TRUE(file_contains(dir, "report.md", "| 64 |"), "tables still there") &&
 	     ASSERT_ERR(access(path, F_OK), "no plots directory");
 out:
 	plot_set_gnuplot(NULL);
@@ -653,9 +590,9 @@ static void test_emulated(void)
 	if (!make_tmp(dir, sizeof(dir)) || !write_synthetic(dir, true) ||
 	    !build_report(dir))
 		goto out;
-	ok = ASSERT_TRUE(file_has(dir, "report.md", "measured on an emulated CPU"),
+	ok = ASSERT_TRUE(file_contains(dir, "report.md", "measured on an emulated CPU"),
 			 "warning in report.md") &&
-	     ASSERT_TRUE(file_has(dir, "report.html", "measured on an emulated CPU"),
+	     ASSERT_TRUE(file_contains(dir, "report.html", "measured on an emulated CPU"),
 			 "warning in report.html");
 out:
 	plot_set_gnuplot(NULL);
@@ -665,11 +602,12 @@ out:
 /* test_perf --report on the base forwarder: the real writer and pipeline. */
 static void test_run(void)
 {
-	char dir[64], exe[PATH_MAX], out[PATH_MAX + 16], log[PATH_MAX], why[256];
+	static const struct self_opts opts = { .timeout_ms = RUN_TIMEOUT_MS };
+	char dir[64], out[PATH_MAX + 16], why[256];
+	struct self_run run = {};
 	struct plot_census pc;
 	bool ok = false;
-	int status;
-	pid_t pid;
+	int ret;
 
 	if (!test__need_bpf())
 		return;
@@ -677,42 +615,28 @@ static void test_run(void)
 		test__skip("%s", why);
 		return;
 	}
-	snprintf(exe, sizeof(exe), "%s/test_perf", test__exe_dir());
 	if (!make_tmp(dir, sizeof(dir)))
 		return;
 	snprintf(out, sizeof(out), "%s/run", dir);
-	snprintf(log, sizeof(log), "%s/run.log", dir);
-	pid = fork();
-	if (!ASSERT_GE(pid, 0, "fork"))
-		goto out;
-	if (pid == 0) {
-		if (!freopen(log, "w", stdout) || !freopen(log, "a", stderr))
-			_exit(127);
-		execl(exe, exe, "-t", "xdp_fwd", "--quick", "--reps", "3",
-		      "--sizes", "64,1500", "--report", "--out", out,
-		      (char *)NULL);
-		_exit(127);
-	}
-	waitpid(pid, &status, 0);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 2 &&
-	    file_has(dir, "run.log", "no test matched")) {
+	ret = run_self(&run, &opts, "-t", "xdp_fwd", "--quick", "--reps", "3",
+		       "--sizes", "64,1500", "--report", "--out", out);
+	if (ret == 2 && strstr(run.err, "no test matched")) {
 		/* no xdp_fwd test in this build: nothing to run the report on */
 		test__skip("test_perf -t xdp_fwd matched no test");
 		ok = true;
 		goto out;
 	}
-	if (!ASSERT_TRUE(WIFEXITED(status), "test_perf exited") ||
-	    !ASSERT_EQ(WEXITSTATUS(status), 0, "test_perf --report exit")) {
-		char *text = slurp(log, NULL);
-
-		test__log("%s", text ?: "(no output)");
-		free(text);
+	if (!ASSERT_EQ(ret, 0, "test_perf --report exit")) {
+		log_output("stdout", run.out, true);
+		log_output("stderr", run.err, true);
 		goto out;
 	}
 	ok = check_csv_json_agree(out) && check_plots(out, &pc) &&
 	     ASSERT_TRUE(pc.kinds & 2, "ns/pkt vs frame size plot") &&
-	     ASSERT_TRUE(file_has(out, "report.md", "## Environment"), "environment");
+	     ASSERT_TRUE(file_contains(out, "report.md", "## Environment"),
+			 "environment");
 out:
+	self_run_free(&run);
 	drop_tmp(dir, ok);
 }
 

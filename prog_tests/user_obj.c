@@ -22,7 +22,6 @@
 #include <linux/magic.h>
 #include <sys/mount.h>
 #include <sys/statfs.h>
-#include <sys/wait.h>
 
 #include "test_perf.h"
 #include "report/dataset.h"
@@ -30,11 +29,14 @@
 #include "obj_load.h"
 #include "pcap.h"
 #include "runner.h"
+#include "testing_helpers.h"
 #include "util.h"
 
 #define OBJ		"bpf/user_obj.bpf.o"
 #define XDPFILT_GLOB	"/usr/lib/*/bpf/xdpfilt_*.o"
 #define SRC_ADDR	"198.18.0.1"
+#define CHILD_TIMEOUT_MS	60000
+#define RUN_TIMEOUT_MS		300000
 
 /* ---- frames ---- */
 
@@ -144,13 +146,6 @@ static bool log_has(const char *needle)
 	return found;
 }
 
-static void rm_tree(const char *dir)
-{
-	const char *argv[] = { "rm", "-rf", "--", dir, NULL };
-
-	run_cmd(argv, NULL);
-}
-
 /* ---- subtests ---- */
 
 static void test_log_tail(void)
@@ -199,18 +194,14 @@ static void expect_error(const char *path, const char *set, int status,
 
 static void test_load_errors(void)
 {
-	char obj[PATH_MAX], junk[] = "/tmp/xdp-perf-obj.XXXXXX";
-	int fd;
+	char obj[PATH_MAX], dir[64], junk[PATH_MAX];
 
-	if (!obj_path(obj, sizeof(obj), OBJ))
+	if (!obj_path(obj, sizeof(obj), OBJ) || !make_tmp(dir, sizeof(dir)))
 		return;
-	fd = mkstemp(junk);
-	if (!ASSERT_OK_FD(fd, "mkstemp"))
-		return;
-	ASSERT_EQ(write(fd, "not elf\n", 8), 8, "write");
-	close(fd);
-	expect_error(junk, NULL, 2, "not a BPF object");
-	unlink(junk);
+	snprintf(junk, sizeof(junk), "%s/junk.o", dir);
+	if (ASSERT_OK(file_put(dir, "junk.o", "not elf\n"), "write junk.o"))
+		expect_error(junk, NULL, 2, "not a BPF object");
+	drop_tmp(dir, true);
 	expect_error("/nonexistent/prog.o", NULL, 2, "no such file");
 	expect_error(obj, "nope=1", 2, "no global variable 'nope'");
 	expect_error(obj, "nope=1", 2, "uo_default_verdict");
@@ -283,14 +274,21 @@ static int list_dir(const char *dir, char *out, size_t len)
 	return run_cmd(argv, &ro);
 }
 
+struct pins_case {
+	const char *path;
+	bool mounted;
+	int min_pins;
+};
+
 /*
  * In a child, in a private mount namespace (nothing propagates to the
  * host): /sys/fs/bpf a fresh bpffs, or nothing; load path; its pins must
  * be in the private bpffs, not there, and gone after uobj_close.
  * Returns the step that failed (0: none).
  */
-static int pins_in_child(const char *path, bool mounted, int min_pins)
+static int pins_in_child(void *ctx)
 {
+	const struct pins_case *c = ctx;
 	char before[4096], after[4096], err[512], pin[160];
 	struct statfs st;
 	struct uobj u;
@@ -299,16 +297,16 @@ static int pins_in_child(const char *path, bool mounted, int min_pins)
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		return 1;
 	umount2("/sys/fs/bpf", MNT_DETACH);	/* ours only, if any */
-	if (mounted && mount("bpf", "/sys/fs/bpf", "bpf", 0, NULL))
+	if (c->mounted && mount("bpf", "/sys/fs/bpf", "bpf", 0, NULL))
 		return 2;
 	list_dir("/sys/fs/bpf", before, sizeof(before));
-	if (open_obj(path, NULL, &u, err, sizeof(err))) {
+	if (open_obj(c->path, NULL, &u, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return 3;
 	}
 	if (statfs(u.pin_dir, &st) || st.f_type != BPF_FS_MAGIC)
 		return 4;
-	if (u.nr_pinned < min_pins)
+	if (u.nr_pinned < c->min_pins)
 		return 5;
 	list_dir("/sys/fs/bpf", after, sizeof(after));
 	if (strcmp(before, after))
@@ -317,7 +315,8 @@ static int pins_in_child(const char *path, bool mounted, int min_pins)
 	uobj_close(&u);
 	if (!access(pin, F_OK))
 		return 7;
-	if (!mounted && !statfs("/sys/fs/bpf", &st) && st.f_type == BPF_FS_MAGIC)
+	if (!c->mounted && !statfs("/sys/fs/bpf", &st) &&
+	    st.f_type == BPF_FS_MAGIC)
 		return 8;
 	return 0;
 }
@@ -325,21 +324,13 @@ static int pins_in_child(const char *path, bool mounted, int min_pins)
 static void check_pins(const char *path, int min_pins)
 {
 	for (int mounted = 0; mounted < 2; mounted++) {
-		int status;
-		pid_t pid;
+		struct pins_case c = { path, mounted, min_pins };
+		int ret = run_in_child(pins_in_child, &c, CHILD_TIMEOUT_MS);
 
-		fflush(NULL);
-		pid = fork();
-		if (!ASSERT_GE(pid, 0, "fork"))
-			return;
-		if (!pid)
-			_exit(pins_in_child(path, mounted, min_pins));
-		waitpid(pid, &status, 0);
-		if (!ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status),
-				 mounted ? "nothing in a mounted /sys/fs/bpf" :
-				 "nothing in an unmounted /sys/fs/bpf"))
+		if (!ASSERT_EQ(ret, 0, mounted ? "nothing in a mounted /sys/fs/bpf" :
+			       "nothing in an unmounted /sys/fs/bpf"))
 			test__log("%s: step %d failed (see pins_in_child)", path,
-				  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+				  ret);
 	}
 }
 
@@ -516,21 +507,6 @@ static void check_hex(void)
 	ASSERT_ERR(frame_parse_hex("zz", buf, sizeof(buf), &len), "not hex");
 }
 
-/* test_perf ARGS... with its output in out; its exit status. */
-static int run_self(char *out, size_t len, const char *const *args)
-{
-	const char *argv[24] = { NULL };
-	char exe[PATH_MAX];
-	struct run_opts ro = { .out = out, .out_len = len, .timeout_ms = 300000 };
-	int n = 0;
-
-	snprintf(exe, sizeof(exe), "%s/test_perf", test__exe_dir());
-	argv[n++] = exe;
-	while (*args && n < 23)
-		argv[n++] = *args++;
-	return run_cmd(argv, &ro);
-}
-
 /* Weighted mean = sum of each frame's share of the measured packets x mean. */
 static void check_weighted(const char *dir)
 {
@@ -560,24 +536,30 @@ static void check_weighted(const char *dir)
 	ds_free(&ds);
 }
 
-static void check_line(const char *out, const char *what, const char *verdict)
+static bool check_line(const char *out, const char *what, const char *verdict)
 {
 	const char *l = strstr(out, what);
 	size_t n = l ? strcspn(l, "\n") : 0;
 
-	if (!ASSERT_TRUE(l && memmem(l, n, verdict, strlen(verdict)), what))
-		test__log("wanted %s with %s in:\n%s", what, verdict, out);
+	if (ASSERT_TRUE(l && memmem(l, n, verdict, strlen(verdict)), what))
+		return true;
+	test__log("wanted %s with %s in:", what, verdict);
+	log_output("stdout", out, true);
+	return false;
 }
 
 static void test_pcap(void)
 {
-	char dir[] = "/tmp/xdp-perf-pcap.XXXXXX", cap[64], res[80], js[80];
-	char fwd[PATH_MAX], out[16384];
+	static const struct self_opts opts = { .timeout_ms = RUN_TIMEOUT_MS };
+	char dir[64], cap[PATH_MAX], res[PATH_MAX], js[PATH_MAX];
+	struct self_run run = {};
+	char fwd[PATH_MAX];
+	bool ok = false;
 	int rc;
 
 	check_hex();
 	if (!test__need_bpf() || !obj_path(fwd, sizeof(fwd), "bpf/xdp_fwd.bpf.o") ||
-	    !ASSERT_OK_PTR(mkdtemp(dir), "mkdtemp"))
+	    !make_tmp(dir, sizeof(dir)))
 		return;
 	snprintf(cap, sizeof(cap), "%s/mixed.pcap", dir);
 	snprintf(res, sizeof(res), "%s/res", dir);
@@ -585,31 +567,33 @@ static void test_pcap(void)
 	if (!write_capture(cap))
 		goto out;
 	check_frame_set(cap);
-	rc = run_self(out, sizeof(out), (const char *[]){ "--obj", fwd,
-		"--pcap", cap, "--reps", "3", "--target-ms", "1", "--out", res,
-		"-J", js, NULL });
+	rc = run_self(&run, &opts, "--obj", fwd, "--pcap", cap, "--reps", "3",
+		      "--target-ms", "1", "--out", res, "-J", js);
 	if (!ASSERT_EQ(rc, 0, "test_perf --obj --pcap")) {
-		test__log("%s", out);
+		log_output("stdout", run.out, true);
+		log_output("stderr", run.err, true);
 		goto out;
 	}
-	check_line(out, "IPv4/UDP " SRC_ADDR, "XDP_REDIRECT");
-	check_line(out, "IPv4/TCP " SRC_ADDR, "XDP_REDIRECT");
-	check_line(out, "VLAN 10 IPv4/UDP", "XDP_REDIRECT");
-	check_line(out, "ARP", "XDP_PASS");
-	check_line(out, "IPv6/UDP 2001:2::1", "XDP_PASS");
-	check_line(out, "weighted by traffic (10 packets)", "ns/pkt");
-	check_line(out, "verdicts by traffic", "XDP_PASS 20.0%, XDP_REDIRECT 80.0%");
-	ASSERT_OK(access(js, R_OK), "-J summary written");
+	ok = check_line(run.out, "IPv4/UDP " SRC_ADDR, "XDP_REDIRECT");
+	ok &= check_line(run.out, "IPv4/TCP " SRC_ADDR, "XDP_REDIRECT");
+	ok &= check_line(run.out, "VLAN 10 IPv4/UDP", "XDP_REDIRECT");
+	ok &= check_line(run.out, "ARP", "XDP_PASS");
+	ok &= check_line(run.out, "IPv6/UDP 2001:2::1", "XDP_PASS");
+	ok &= check_line(run.out, "weighted by traffic (10 packets)", "ns/pkt");
+	ok &= check_line(run.out, "verdicts by traffic",
+			 "XDP_PASS 20.0%, XDP_REDIRECT 80.0%");
+	ok &= ASSERT_OK(access(js, R_OK), "-J summary written");
 	check_weighted(res);
 	/* one frame by hand: the ARP request */
-	rc = run_self(out, sizeof(out), (const char *[]){ "--obj", fwd,
-		"--frame-hex", "ffffffffffff020000000a0108060001080006040001"
-		"020000000a01c612000100000000000000c6120002",
-		"--reps", "2", "--target-ms", "1", NULL });
-	ASSERT_EQ(rc, 0, "test_perf --obj --frame-hex");
-	check_line(out, "ARP", "XDP_PASS");
+	rc = run_self(&run, &opts, "--obj", fwd, "--frame-hex",
+		      "ffffffffffff020000000a0108060001080006040001"
+		      "020000000a01c612000100000000000000c6120002",
+		      "--reps", "2", "--target-ms", "1");
+	ok &= ASSERT_EQ(rc, 0, "test_perf --obj --frame-hex") &&
+	      check_line(run.out, "ARP", "XDP_PASS");
 out:
-	rm_tree(dir);
+	self_run_free(&run);
+	drop_tmp(dir, ok);
 }
 
 void test_user_obj(void)
