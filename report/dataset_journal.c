@@ -45,8 +45,7 @@ static int key_from_json(const struct json_value *o, struct ds_point *p,
 			return -ENOMEM;
 	}
 	if (!p->test[0] || p->metric[0]) {
-		perf_msg(err, len, "round line %d has no test, or a metric",
-			 idx);
+		perf_msg(err, len, "a round line without a test, or with a metric");
 		return -EINVAL;
 	}
 	v = json_get(o, "n");
@@ -105,8 +104,7 @@ int ds_journal_round_line(struct journal_rounds *jr,
 	if (isnan(round) || isnan(planned) || isnan(loops) || isnan(seed) ||
 	    round >= planned || !isfinite(l->ns) || !isfinite(l->mpps) ||
 	    !isfinite(l->t)) {
-		perf_msg(err, len, "round line %d: round, rounds_planned, loops, seed, ns_per_pkt, mpps or round_time missing, or round not below rounds_planned",
-			 idx);
+		perf_msg(err, len, "a round line without its round, rounds_planned, loops, seed, ns_per_pkt, mpps or round_time, or a round not below rounds_planned");
 		return -EINVAL;
 	}
 	l->loops = (int)loops;
@@ -160,8 +158,8 @@ static int check_group(const struct round_line *l, int n, char *err,
 		if (l[i].round == i && l[i].planned == l[0].planned)
 			continue;
 		ds_key_str(&l[0].key, key, sizeof(key));
-		perf_msg(err, len, "the rounds of %s are not 1 to %d of one plan: round %d of %d twice or out of order",
-			 key, n, l[i].round + 1, l[i].planned);
+		perf_msg(err, len, "round %d of %d twice or out of order, of a point not recorded: %s",
+			 l[i].round + 1, l[i].planned, key);
 		return -EINVAL;
 	}
 	return 0;
@@ -252,6 +250,9 @@ int ds_journal_rounds_finish(struct dataset *ds, struct journal_rounds *jr,
 	for (int a = 0, b; a < nr && !ret; a = b) {
 		for (b = a + 1; b < nr && !ds_key_cmp(&l[a].key, &l[b].key); b++)
 			;
+		/* rounds of a point the journal has are not read further */
+		if (!need[a])
+			continue;
 		ret = check_group(l + a, b - a, err, len);
 		for (size_t k = 0; k < ARRAY_SIZE(round_metrics) && !ret; k++)
 			if (need[a] & 1u << k)
