@@ -71,9 +71,9 @@ static int jerr(struct jparser *jp, const char *what)
 }
 
 /*
- * Memory for the tree, charged before it is allocated: a value takes
- * about 48 bytes however few its text has ("0," is two), so the text's
- * size alone does not bound what a file can make the reader allocate.
+ * Memory for the tree, charged before it is allocated: a value takes 32
+ * bytes however few its text has ("0," is two), so the text's size alone
+ * does not bound what a file can make the reader allocate.
  */
 static int charge(struct jparser *jp, size_t bytes)
 {
