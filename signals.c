@@ -14,6 +14,7 @@
 
 #define MAX_KILL_FNS	8
 #define CHILD_WAIT_MS	2000
+#define CRASH_STACK_SIZE	(256 * 1024)
 
 static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE };
 static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
@@ -102,6 +103,23 @@ static void on_crash(int sig)
 	/* returning re-runs the fault (or abort() raises again): now theirs */
 }
 
+/*
+ * The crash path on a stack of its own: a stack overflow faults at the
+ * guard page and leaves no room for a handler on the stack that
+ * overflowed, and that crash too must take the namespaces down. Kept when
+ * the thread has one already (a sanitizer's runtime installs its own, and
+ * unmaps whatever is installed when the thread ends).
+ */
+static void crash_stack_install(void)
+{
+	static char stack[CRASH_STACK_SIZE] __attribute__((aligned(64)));
+	stack_t ss = { .ss_sp = stack, .ss_size = sizeof(stack) }, old;
+
+	if (sigaltstack(NULL, &old) || !(old.ss_flags & SS_DISABLE))
+		return;
+	sigaltstack(&ss, NULL);
+}
+
 void signals_install(void)
 {
 	struct sigaction sa = { .sa_handler = on_stop_signal };
@@ -112,9 +130,10 @@ void signals_install(void)
 		sigaddset(&sa.sa_mask, stop_signals[i]);
 	for (i = 0; i < sizeof(stop_signals) / sizeof(int); i++)
 		sigaction(stop_signals[i], &sa, NULL);
+	crash_stack_install();
 	sa.sa_handler = on_crash;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_NODEFER;
+	sa.sa_flags = SA_NODEFER | SA_ONSTACK;
 	for (i = 0; i < sizeof(crash_signals) / sizeof(int); i++)
 		sigaction(crash_signals[i], &sa, &crash_old[i]);
 }

@@ -11,7 +11,8 @@
  * is killed and reaped), then the signal is raised again with its
  * default action. A crash (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) takes
  * the same path before the previous handler (the sanitizers', or the
- * default) sees it. SIGKILL cannot be caught: runlock.h is for that.
+ * default) sees it, on a stack of its own so that a stack overflow takes
+ * it too. SIGKILL cannot be caught: runlock.h is for that.
  */
 #ifndef __SIGNALS_H
 #define __SIGNALS_H

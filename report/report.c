@@ -310,6 +310,7 @@ static void write_doc(struct report_ctx *c, struct doc *d)
 		doc_warning(d, "These results were measured on an emulated CPU (environment \"emulated\": true, e.g. QEMU TCG). Emulated timings measure the emulator's code translation, not the CPU or the kernel: use them as functional checks only. --compare refuses to compare them with native results.");
 	if (test__stopping())
 		doc_warning(d, "The run was interrupted: this report covers the points measured before the stop.");
+	report_write_partial(ds, d);
 	if (c->no_plots[0])
 		doc_warning(d, "No plots: %s. The data and tables are complete.",
 			    c->no_plots);

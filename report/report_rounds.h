@@ -16,6 +16,12 @@ struct ds_point;
 /* Points this section covers (references, rel_ref): no other table needs them. */
 bool report_rounds_point(const struct ds_point *p);
 /*
+ * The warning of a report on a killed run's journal: how many points have
+ * fewer rounds than planned (mark partial), listed by the section. Nothing
+ * when none has.
+ */
+void report_write_partial(const struct dataset *ds, struct doc *d);
+/*
  * Write the section (nothing without round data). plot_dir: where the
  * drift plot goes, NULL when plots cannot be drawn.
  */
