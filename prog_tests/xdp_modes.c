@@ -281,14 +281,16 @@ out:
 }
 
 /*
- * The generator against the bare live-frames loop, into a DUT that drops:
- * how much of the generator's speed its per-frame work (addresses,
- * checksums, stamps) costs. Repetitions alternate the two.
+ * The generator against the bare live-frames loop (AF_PACKET: the bare
+ * sender, the template as it is), into a DUT that drops: how much of the
+ * generator's speed its per-frame work (addresses, checksums, stamps)
+ * costs. Repetitions alternate the two.
  */
 static void subtest_generator(struct modes_ctx *c)
 {
 	double gen[WIRE_MAX_REPS], bare[WIRE_MAX_REPS], ratio[WIRE_MAX_REPS];
-	int sizes[PERF_MAX_SIZES], n, i, r, reps = wire_reps();
+	double sender[WIRE_MAX_REPS];
+	int sizes[PERF_MAX_SIZES], n, i, j, r, reps = wire_reps();
 	struct point_key key = {
 		.property = "generator", .variant = "", .op = "",
 		.mode = wire_mode_name(WIRE_MODE_NATIVE),
@@ -310,13 +312,19 @@ static void subtest_generator(struct modes_ctx *c)
 			gen[r] /= 1e6;
 			bare[r] /= 1e6;
 		}
-		test__info("generator %d B: %.3f Mpps, bare live-frames loop %.3f Mpps: ratio %.2f (medians of %d)",
-			   sizes[i], stats_median_finite(gen, r), stats_median_finite(bare, r),
+		test__info("generator %d B: %.3f Mpps, bare %s %.3f Mpps: ratio %.2f (medians of %d)",
+			   sizes[i], stats_median_finite(gen, r),
+			   c->s.w.sender == WIRE_SENDER_LIVE ?
+			   "live-frames loop" : "AF_PACKET sender",
+			   stats_median_finite(bare, r),
 			   stats_median_finite(ratio, r), r);
+		for (j = 0; j < r; j++)
+			sender[j] = wire_sender_metric(c->s.w.sender);
 		key.frame_size = sizes[i];
 		wire_metric_add(&key, METRIC_MPPS_GEN, gen, r);
 		wire_metric_add(&key, METRIC_MPPS_GEN_BARE, bare, r);
 		wire_metric_add(&key, METRIC_GEN_BARE_RATIO, ratio, r);
+		wire_metric_add(&key, METRIC_GEN_SENDER, sender, r);
 	}
 }
 

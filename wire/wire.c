@@ -7,6 +7,7 @@
 #include <linux/if_link.h>
 
 #include "test_perf.h"
+#include "results.h"
 #include "util.h"
 #include "wire_priv.h"
 
@@ -149,6 +150,11 @@ int wire_open(struct wire *w, char *why, size_t len)
 	layout_probe(w);
 	if (w->layout_note[0])
 		test__info("wire: %s", w->layout_note);
+	test__info("wire: generator: %s", w->sender == WIRE_SENDER_LIVE ?
+		   "XDP program, live-frames test_run" : w->sender_note);
+	/* data.json says what made the traffic of its wire points */
+	results_profile_add("wire_sender", w->sender == WIRE_SENDER_LIVE ?
+			    "\"live\"" : "\"af_packet\"");
 	return 0;
 }
 
@@ -166,6 +172,7 @@ void wire_close(struct wire *w)
 		bpf_link__destroy(w->tp_links[i]);
 		w->tp_links[i] = NULL;
 	}
+	wire_afp_close(w);
 	bpf_object__close(w->gen_obj);
 	bpf_object__close(w->sink_obj);
 	w->gen_obj = NULL;

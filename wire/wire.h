@@ -2,8 +2,9 @@
 /*
  * Real-wire runs: a generator, a DUT and a sink in three network namespaces
  * joined by veth pairs, traffic made in the kernel with BPF_PROG_RUN +
- * BPF_F_TEST_XDP_LIVE_FRAMES, and the measurements the study asks for
- * (maximum forwarding rate, RFC 2544 zero-loss throughput, latency
+ * BPF_F_TEST_XDP_LIVE_FRAMES (or, where the kernel refuses that, by an
+ * AF_PACKET sender making the same frames), and the measurements the study
+ * asks for (maximum forwarding rate, RFC 2544 zero-loss throughput, latency
  * percentiles, CPU cost), every packet accounted for.
  *
  *   [gen ns] gen --veth-- dut_a [dut ns] dut_b --veth-- sink [sink ns]
@@ -52,6 +53,24 @@ enum wire_layout {
 
 const char *wire_layout_name(enum wire_layout layout);
 
+/*
+ * What makes the traffic (docs/wire.md, "Generator"): the XDP generator
+ * run with live frames, or the AF_PACKET sender where the kernel refuses
+ * live frames. Both make the same frames, paced the same way.
+ */
+enum wire_sender {
+	WIRE_SENDER_AUTO,	/* live frames when the kernel allows it */
+	WIRE_SENDER_LIVE,
+	WIRE_SENDER_AF_PACKET,
+};
+
+const char *wire_sender_name(enum wire_sender sender);
+/* The value of metric gen_sender: 0 live frames, 1 AF_PACKET. */
+static inline double wire_sender_metric(enum wire_sender sender)
+{
+	return sender == WIRE_SENDER_AF_PACKET;
+}
+
 enum wire_ns { WIRE_NS_GEN, WIRE_NS_DUT, WIRE_NS_SINK, WIRE_NS_MAX };
 enum wire_dev { WIRE_DEV_GEN, WIRE_DEV_DUT_A, WIRE_DEV_DUT_B, WIRE_DEV_SINK,
 		WIRE_DEV_MAX };
@@ -78,6 +97,7 @@ struct wire_opts {
 	char dut_in[IFNAMSIZ];		/* --dut-dev IN,OUT, "" = none */
 	char dut_out[IFNAMSIZ];
 	enum wire_layout layout;	/* --wire-layout */
+	enum wire_sender sender;	/* --wire-sender */
 };
 
 extern struct wire_opts wire_opts;
@@ -120,6 +140,10 @@ struct wire {
 	struct bpf_object *gen_obj;	/* progs/xdp_trafficgen.bpf.o */
 	struct bpf_object *sink_obj;	/* progs/xdp_sink.bpf.o */
 	struct wire_gen_cfg gen_cfg;	/* what map gen_config holds */
+	enum wire_sender sender;	/* live or AF_PACKET, as probed */
+	char sender_note[192];		/* why AF_PACKET, or "" */
+	int afp_fd[WIRE_MAX_THREADS];	/* AF_PACKET: a socket per thread */
+	int nr_afp_fd;
 	int gen_link_fd, sink_link_fd;
 	struct bpf_link *tp_links[3];
 	bool have_tracepoints;
@@ -194,7 +218,7 @@ struct wire_trial_result {
 	long gen_vol_switches;		/* generator threads blocked */
 	long gen_invol_switches;	/* ... preempted */
 	__u64 sent;			/* frames the generator transmitted */
-	__u64 gen_frames;		/* frames its test_run calls asked for */
+	__u64 gen_frames;		/* frames it made (live: test_run asked for) */
 	__u64 received;			/* frames of ours at the sink */
 	__u64 stamped;			/* ... with a timestamp: latency sample */
 	__u64 foreign;			/* other frames at the sink */
@@ -313,6 +337,7 @@ struct wire_point {
 	__s64 unaccounted;		/* worst over all trials */
 	bool gen_limited_any;		/* some repetition was */
 	bool have_prog_stats;
+	enum wire_sender sender;	/* what made the traffic */
 };
 
 struct wire_measure_cfg {

@@ -36,6 +36,18 @@ const char *wire_layout_name(enum wire_layout layout)
 	return layout <= WIRE_LAYOUT_ISOLATED ? layout_names[layout] : "unknown";
 }
 
+static const char *const sender_names[] = {
+	[WIRE_SENDER_AUTO] = "auto",
+	[WIRE_SENDER_LIVE] = "live",
+	[WIRE_SENDER_AF_PACKET] = "af_packet",
+};
+
+const char *wire_sender_name(enum wire_sender sender)
+{
+	return sender <= WIRE_SENDER_AF_PACKET ? sender_names[sender] :
+						 "unknown";
+}
+
 __u32 wire_mode_flags(enum wire_mode mode)
 {
 	switch (mode) {
@@ -196,6 +208,20 @@ static int parse_layout(const char *arg)
 	return 0;
 }
 
+static int parse_sender(const char *arg)
+{
+	if (!strcmp(arg, "auto"))
+		wire_opts.sender = WIRE_SENDER_AUTO;
+	else if (!strcmp(arg, "live"))
+		wire_opts.sender = WIRE_SENDER_LIVE;
+	else if (!strcmp(arg, "af_packet"))
+		wire_opts.sender = WIRE_SENDER_AF_PACKET;
+	else
+		perf_usage_error("--wire-sender wants 'auto', 'live' or 'af_packet', not '%s'",
+				 arg);
+	return 0;
+}
+
 PERF_OPTION(wire_rate, .name = "rate", .arg = "PPS",
 	    .help = "wire: offered load cap, packets/s, k/M suffix (default max)",
 	    .parse = parse_rate);
@@ -220,6 +246,9 @@ PERF_OPTION(wire_latency_at, .name = "latency-at", .arg = "LIST",
 PERF_OPTION(wire_layout, .name = "wire-layout", .arg = "L",
 	    .help = "wire: isolated (DUT on a CPU of its own, default) or shared",
 	    .parse = parse_layout);
+PERF_OPTION(wire_sender, .name = "wire-sender", .arg = "S",
+	    .help = "wire: auto (live frames if allowed, default), live or af_packet",
+	    .parse = parse_sender);
 PERF_OPTION(wire_offload_dev, .name = "offload-dev", .arg = "IFNAME",
 	    .help = "wire: offload-capable NIC for the offload mode",
 	    .parse = parse_offload_dev);

@@ -5,6 +5,7 @@
  *
  *   wire_opts.c      options, profile defaults, modes
  *   wire_topo.c      namespaces and veths, XDP attach, cleanup check
+ *   wire_afpacket.c  the AF_PACKET sender (kernels refusing live frames)
  *   wire_traffic.c   generator and sink objects, frames, pacing, threads
  *   wire_napi.c      threaded NAPI: switch on, find and place kthreads
  *   wire_counters.c  counter snapshots, per-trial maps, latency, CPU time
@@ -18,7 +19,9 @@
 #define __WIRE_PRIV_H
 
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
+#include <time.h>
 #include <bpf/libbpf.h>
 
 #include "metrics.h"
@@ -56,6 +59,20 @@ static inline __u64 wire_delta(__u64 after, __u64 before)
 	return after >= before ? after - before : 0;
 }
 
+/* Sleep until CLOCK_MONOTONIC reads t_ns. */
+static inline void wire_sleep_until(double t_ns)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)(t_ns / NS_PER_S),
+		.tv_nsec = (long)(t_ns - (double)(time_t)(t_ns / NS_PER_S) *
+				  NS_PER_S),
+	};
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	       EINTR)
+		;
+}
+
 /* ---- wire_opts.c ---- */
 __u32 wire_mode_flags(enum wire_mode mode);
 /* Gbit/s of frames of frame_size at pps, FCS included, no preamble/IFG. */
@@ -79,6 +96,38 @@ void wire_track_prog(struct wire *w, int prog_fd);
  */
 int wire_check_clean(const struct wire *w, char *why, size_t len);
 
+/* A generator thread of a trial (started by wire_traffic_run()). */
+struct gen_start;
+struct wire_gen_thread {
+	pthread_t tid;
+	const struct wire *w;
+	const struct wire_trial_cfg *cfg;
+	struct gen_start *start;
+	int idx;		/* thread index: its AF_PACKET socket */
+	const __u8 *pkt;	/* the template frame */
+	__u32 len;
+	int cpu;
+	double rate;		/* this thread's share, pps; 0 = unpaced */
+	double t_start, t_end;
+	double cpu_ns;		/* thread CPU time over the loop */
+	long vol_switches;	/* it blocked (a lock, a sleep) */
+	long invol_switches;	/* it was preempted */
+	__u64 frames;		/* frames made (live: asked of test_run) */
+	__u64 sent;		/* AF_PACKET: frames the kernel took */
+	int err;
+};
+
+/* ---- wire_afpacket.c ---- */
+/*
+ * A packet socket per generator thread on the generator's veth, which
+ * gets TSO off (veth hands only such a sender's skbs to port A's NAPI);
+ * one frame sent as a probe. 0, or -errno with why.
+ */
+int wire_afp_open(struct wire *w, char *why, size_t len);
+void wire_afp_close(struct wire *w);
+/* Thread g's frames until end_ns (CLOCK_MONOTONIC), on its socket. */
+void wire_afp_loop(struct wire_gen_thread *g, double end_ns);
+
 /* ---- wire_traffic.c ---- */
 /* Load generator and sink objects (and the drop counters' tracepoints). */
 int wire_traffic_load(struct wire *w, char *why, size_t len);
@@ -89,7 +138,10 @@ int wire_traffic_attach(struct wire *w, char *why, size_t len);
  * see wire_traffic_attach()): the generator or the bare loop.
  */
 int wire_traffic_use(const struct wire *w, bool bare);
-/* One live frame: WIRE_SKIP on kernels without live frames. */
+/*
+ * Choose the sender (wire_opts.sender): one live frame, else the AF_PACKET
+ * sender, with the reason in w->sender_note. WIRE_SKIP when neither works.
+ */
 int wire_traffic_probe(struct wire *w, char *why, size_t len);
 /* Write w->gen_cfg to the generator's map (between trials only). */
 int wire_traffic_config(const struct wire *w);

@@ -258,14 +258,17 @@ static int gen_rate(struct wire *w, unsigned int frame_size, double ms,
 {
 	struct wire_trial_result r;
 	struct wire_trial_cfg cfg;
+	bool live;
 	int err;
 
 	wire_trial_defaults(&cfg, frame_size, 0, ms);
 	cfg.bare = bare;
-	err = wire_traffic_use(w, bare);
+	/* live frames: the bare loop is a program of its own */
+	live = w->sender == WIRE_SENDER_LIVE;
+	err = live ? wire_traffic_use(w, bare) : 0;
 	if (!err)
 		err = wire_trial(w, &cfg, &r);
-	if (bare)
+	if (bare && live)
 		err = wire_traffic_use(w, false) ?: err;
 	if (err)
 		return err;

@@ -49,7 +49,6 @@ int wire_trial(struct wire *w, const struct wire_trial_cfg *cfg,
 	int err, stats_fd = -1;
 	bool stats_sysctl = false;
 	double elapsed = 0;
-	__u64 short_frames;
 	__u32 len;
 
 	memset(r, 0, sizeof(*r));
@@ -81,7 +80,6 @@ int wire_trial(struct wire *w, const struct wire_trial_cfg *cfg,
 	wire_counters_stats_off(stats_fd, stats_sysctl);
 	if (err)
 		goto out;
-	wire_counters_gen(w, &r->sent, &short_frames);
 	err = wire_counters_sink(w, &sink);
 	if (err)
 		goto out;
