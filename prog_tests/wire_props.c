@@ -29,7 +29,7 @@
 #define LOW_RATE_TRIES		3
 
 struct props_ctx {
-	struct wire_session s;		/* built on first use */
+	struct wire_session *s;		/* opened on first use */
 	struct gen_point *points;
 	int nr_points;
 	/* per property: indexes into points of the selected ones */
@@ -123,7 +123,7 @@ static bool check_point(struct props_ctx *c, struct bpf_object *obj,
 	wire_trial_defaults(&cfg, frame_size, LOW_RATE_PPS, LOW_RATE_MS);
 	for (i = 0; i < LOW_RATE_TRIES; i++) {
 		counters = !gen_read_counters(obj, &before);
-		if (!ASSERT_OK(wire_trial(&c->s.w, &cfg, &r), "wire_trial"))
+		if (!ASSERT_OK(wire_trial(&c->s->w, &cfg, &r), "wire_trial"))
 			return false;
 		wire_trial_log(p->name, &r);
 		if (!wire_trial_ring_loss_only(&r))
@@ -174,15 +174,12 @@ static void run_point(struct props_ctx *c, const struct gen_point *p,
 	obj = load_point(p);
 	if (!obj)
 		return;
-	if (!wire_session_attach(&c->s, obj, gen_entry_prog(obj), mode) ||
+	if (!wire_session_attach(c->s, obj, gen_entry_prog(obj), mode) ||
 	    !check_point(c, obj, p, mc.frame_size))
 		goto out;
-	pt = calloc(1, sizeof(*pt));
-	if (!ASSERT_OK_PTR(pt, "calloc") ||
-	    !ASSERT_OK(wire_measure(&c->s.w, &mc, pt), "wire_measure") ||
-	    !pt->reps)
+	pt = wire_session_measure(c->s, &mc);
+	if (!pt)
 		goto out;
-	ASSERT_EQ(pt->unaccounted, 0, "unaccounted frames (worst trial)");
 	test__info("%s %s %u B: %.3f Mpps, DUT program %.1f ns/pkt",
 		   wire_mode_name(mode), p->name, mc.frame_size,
 		   pt->mpps_max[0], pt->prog_ns[0]);
@@ -192,7 +189,7 @@ static void run_point(struct props_ctx *c, const struct gen_point *p,
 			 mc.frame_size, mode, false);
 out:
 	free(pt);
-	wire_dut_detach(&c->s.w);
+	wire_dut_detach(&c->s->w);
 	bpf_object__close(obj);
 }
 
@@ -200,7 +197,7 @@ static void subtest_prop(struct props_ctx *c, enum wire_mode mode, int prop)
 {
 	int i;
 
-	if (!wire_session_ready(&c->s))
+	if (!wire_session_ready(c->s))
 		return;
 	if (prop < 0) {
 		if (c->empty < 0)
@@ -268,18 +265,15 @@ void test_wire_props(void)
 	static const enum wire_mode modes[] = {
 		WIRE_MODE_GENERIC, WIRE_MODE_NATIVE,
 	};
-	struct props_ctx *c;
+	struct props_ctx c = {};
 	char err[256] = "", name[64];
 	unsigned int m;
 	int prop;
 
-	if (!test__need_bpf())
+	c.s = wire_test_start();
+	if (!c.s)
 		return;
-	wire_opts_resolve();
-	c = calloc(1, sizeof(*c));
-	if (!ASSERT_OK_PTR(c, "calloc"))
-		return;
-	if (props_read_sweep(c, err, sizeof(err))) {
+	if (props_read_sweep(&c, err, sizeof(err))) {
 		test__skip("cannot read %s (%s): build the sweep programs (make)",
 			   SWEEP_CONF, err[0] ? err : "missing");
 		goto out;
@@ -290,16 +284,13 @@ void test_wire_props(void)
 				 wire_mode_name(modes[m]),
 				 prop < 0 ? "empty" : gen_prop_name(prop));
 			if (test__start_subtest(name))
-				subtest_prop(c, modes[m], prop);
+				subtest_prop(&c, modes[m], prop);
 		}
 	}
 	if (test__start_subtest("offload"))
-		subtest_offload(c);
-	/* after the last point: no namespace, link, pin or program left */
-	if (test__start_subtest("cleanup"))
-		wire_cleanup_subtest(&c->s);
+		subtest_offload(&c);
 out:
-	wire_close(&c->s.w);
-	free(c->points);
-	free(c);
+	/* after the last point: no namespace, link, pin or program left */
+	wire_test_end(c.s);
+	free(c.points);
 }

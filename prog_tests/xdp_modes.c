@@ -30,14 +30,14 @@
 #define INJECTED_DELAY_NS	2000000ULL
 
 struct modes_ctx {
-	struct wire_session s;		/* built on first use */
+	struct wire_session *s;		/* opened on first use */
 	struct xdp_fwd *skel;
 };
 
 static bool modes_attach(struct modes_ctx *c, enum wire_mode mode)
 {
-	return wire_session_ready(&c->s) &&
-	       wire_session_attach(&c->s, c->skel->obj, c->skel->progs.xdp_fwd,
+	return wire_session_ready(c->s) &&
+	       wire_session_attach(c->s, c->skel->obj, c->skel->progs.xdp_fwd,
 				   mode);
 }
 
@@ -52,7 +52,7 @@ static bool low_rate_trial(struct modes_ctx *c, unsigned int frame_size,
 	cfg.ts_offset_ns = delay_ns;
 	cfg.capture = capture;
 	for (int i = 0; i < LOW_RATE_TRIES; i++) {
-		if (!ASSERT_OK(wire_trial(&c->s.w, &cfg, r), "wire_trial"))
+		if (!ASSERT_OK(wire_trial(&c->s->w, &cfg, r), "wire_trial"))
 			return false;
 		wire_trial_log("low rate", r);
 		if (!wire_trial_ring_loss_only(r))
@@ -80,10 +80,10 @@ static void subtest_forwarded(struct modes_ctx *c, enum wire_mode mode)
 			return;
 		if (!ASSERT_TRUE(r.captured, "sink captured a frame"))
 			return;
-		if (wire_check_forwarded(&c->s.w, r.cap, r.cap_len, sizes[i],
+		if (wire_check_forwarded(&c->s->w, r.cap, r.cap_len, sizes[i],
 					 why, sizeof(why)))
 			test__log("%d B frame: %s", sizes[i], why);
-		ASSERT_OK(wire_check_forwarded(&c->s.w, r.cap, r.cap_len,
+		ASSERT_OK(wire_check_forwarded(&c->s->w, r.cap, r.cap_len,
 					       sizes[i], why, sizeof(why)),
 			  "forwarded frame");
 		ASSERT_EQ(r.foreign, 0, "foreign frames at the sink");
@@ -114,7 +114,7 @@ static void subtest_accounting(struct modes_ctx *c, enum wire_mode mode)
 		 * generic mode spreads flows over them by hash: order holds
 		 * per flow only, and the sink sees one stream's flows mixed.
 		 */
-		if (mode == WIRE_MODE_NATIVE || c->s.w.topo.nq == 1)
+		if (mode == WIRE_MODE_NATIVE || c->s->w.topo.nq == 1)
 			ASSERT_EQ(r.reordered, 0, "reordered frames");
 		ASSERT_EQ(r.bad_stream, 0, "unknown streams");
 		ASSERT_EQ(r.foreign, 0, "foreign frames at the sink");
@@ -265,14 +265,14 @@ static void subtest_perf(struct modes_ctx *c, enum wire_mode mode)
 	}
 	for (rep = 0; rep < reps && !test__stopping(); rep++) {
 		for (i = 0; i < n && !test__stopping(); i++)
-			if (!ASSERT_OK(wire_measure_rep(&c->s.w, &mc[i], &pt[i]),
+			if (!ASSERT_OK(wire_measure_rep(&c->s->w, &mc[i], &pt[i]),
 				       "wire_measure_rep"))
 				goto out;
 		test__progress(rep + 1, reps);
 	}
 	for (i = 0; i < n && pt[i].reps; i++) {
-		perf_check(&c->s.w, &pt[i]);
-		perf_summary(&c->s.w, mode, sizes[i], &pt[i]);
+		perf_check(&c->s->w, &pt[i]);
+		perf_summary(&c->s->w, mode, sizes[i], &pt[i]);
 		wire_results_add(&pt[i], "base", 0, "redirect", sizes[i], mode,
 				 true);
 	}
@@ -296,12 +296,12 @@ static void subtest_generator(struct modes_ctx *c)
 		.mode = wire_mode_name(WIRE_MODE_NATIVE),
 	};
 
-	if (!wire_session_ready(&c->s))
+	if (!wire_session_ready(c->s))
 		return;
 	n = wire_sizes(sizes, PERF_MAX_SIZES);
 	for (i = 0; i < n && !test__stopping(); i++) {
 		for (r = 0; r < reps && !test__stopping(); r++) {
-			if (!ASSERT_OK(wire_gen_compare(&c->s.w, sizes[i],
+			if (!ASSERT_OK(wire_gen_compare(&c->s->w, sizes[i],
 							GEN_COMPARE_MS,
 							&gen[r], &bare[r]),
 				       "wire_gen_compare"))
@@ -314,12 +314,12 @@ static void subtest_generator(struct modes_ctx *c)
 		}
 		test__info("generator %d B: %.3f Mpps, bare %s %.3f Mpps: ratio %.2f (medians of %d)",
 			   sizes[i], stats_median_finite(gen, r),
-			   c->s.w.sender == WIRE_SENDER_LIVE ?
+			   c->s->w.sender == WIRE_SENDER_LIVE ?
 			   "live-frames loop" : "AF_PACKET sender",
 			   stats_median_finite(bare, r),
 			   stats_median_finite(ratio, r), r);
 		for (j = 0; j < r; j++)
-			sender[j] = wire_sender_metric(c->s.w.sender);
+			sender[j] = wire_sender_metric(c->s->w.sender);
 		key.frame_size = sizes[i];
 		wire_metric_add(&key, METRIC_MPPS_GEN, gen, r);
 		wire_metric_add(&key, METRIC_MPPS_GEN_BARE, bare, r);
@@ -384,7 +384,7 @@ static void subtest_dut_dev(struct modes_ctx *c)
 		return;
 	}
 	/* the forwarder's maps are about to describe host ports */
-	wire_dut_detach(&c->s.w);
+	wire_dut_detach(&c->s->w);
 	for (i = 0; i < ARRAY_SIZE(modes); i++) {
 		err = wire_dut_dev_run(c->skel->obj, c->skel->progs.xdp_fwd,
 				       modes[i], wire_opts.dut_in,
@@ -399,14 +399,6 @@ static void subtest_dut_dev(struct modes_ctx *c)
 	}
 }
 
-/* Last: the DUT program goes with the skeleton, then nothing may be left. */
-static void subtest_cleanup(struct modes_ctx *c)
-{
-	xdp_fwd__destroy(c->skel);
-	c->skel = NULL;
-	wire_cleanup_subtest(&c->s);
-}
-
 void test_xdp_modes(void)
 {
 	static const enum wire_mode modes[] = {
@@ -419,18 +411,15 @@ void test_xdp_modes(void)
 		subtest_forwarded, subtest_accounting, subtest_latency,
 		subtest_perf,
 	};
-	struct modes_ctx *c;
+	struct modes_ctx c = {};
 	unsigned int m, k;
 	char name[64];
 
-	if (!test__need_bpf())
+	c.s = wire_test_start();
+	if (!c.s)
 		return;
-	wire_opts_resolve();
-	c = calloc(1, sizeof(*c));
-	if (!ASSERT_OK_PTR(c, "calloc"))
-		return;
-	c->skel = xdp_fwd__open_and_load();
-	if (!ASSERT_OK_PTR(c->skel, "xdp_fwd__open_and_load"))
+	c.skel = xdp_fwd__open_and_load();
+	if (!ASSERT_OK_PTR(c.skel, "xdp_fwd__open_and_load"))
 		goto out;
 	for (m = 0; m < ARRAY_SIZE(modes); m++) {
 		for (k = 0; k < ARRAY_SIZE(kinds); k++) {
@@ -439,19 +428,17 @@ void test_xdp_modes(void)
 			if (test__stopping())
 				break;
 			if (test__start_subtest(name))
-				run[k](c, modes[m]);
+				run[k](&c, modes[m]);
 		}
 	}
 	if (test__start_subtest("generator"))
-		subtest_generator(c);
+		subtest_generator(&c);
 	if (test__start_subtest("offload"))
 		subtest_offload();
 	if (test__start_subtest("dut_dev"))
-		subtest_dut_dev(c);
-	if (test__start_subtest("cleanup"))
-		subtest_cleanup(c);
+		subtest_dut_dev(&c);
 out:
-	wire_close(&c->s.w);
-	xdp_fwd__destroy(c->skel);
-	free(c);
+	/* the DUT program goes with the skeleton before the cleanup check */
+	xdp_fwd__destroy(c.skel);
+	wire_test_end(c.s);
 }

@@ -395,6 +395,27 @@ struct wire_session {
 };
 
 /*
+ * The start of a wire test (xdp_modes, wire_props, wire_agreement): the
+ * test is skipped unless BPF can be used, the wire options are resolved,
+ * and the session returned is opened by the first subtest that needs it.
+ * NULL: nothing to run. wire_test_end() ends it.
+ *
+ *	s = wire_test_start();
+ *	if (!s)
+ *		return;
+ *	if (test__start_subtest("native") && wire_session_ready(s) &&
+ *	    wire_session_attach(s, obj, prog, WIRE_MODE_NATIVE))
+ *		pt = wire_session_measure(s, &mc);
+ *	...
+ *	wire_test_end(s);
+ */
+struct wire_session *wire_test_start(void);
+/*
+ * Subtest "cleanup" (nothing of the session may be left: the test
+ * releases the programs it holds first), then s closed and freed.
+ */
+void wire_test_end(struct wire_session *s);
+/*
  * Open s on first use. True when the wire is up; otherwise the current
  * subtest is skipped (WIRE_SKIP) or failed, with the reason.
  */
@@ -407,10 +428,11 @@ bool wire_session_ready(struct wire_session *s);
 bool wire_session_attach(struct wire_session *s, struct bpf_object *obj,
 			 struct bpf_program *prog, enum wire_mode mode);
 /*
- * Subtest "cleanup": close s, then nothing of it may be left (namespaces,
- * interfaces, links, pins, programs). Release the programs the test holds
- * itself (skeletons) first. Skipped when no wire was opened.
+ * A measured point of the DUT attached to s (wire_measure()), every frame
+ * of every trial accounted for. The point, to free(), or NULL when the
+ * subtest failed or nothing was measured (stopped).
  */
-void wire_cleanup_subtest(struct wire_session *s);
+struct wire_point *wire_session_measure(struct wire_session *s,
+					const struct wire_measure_cfg *mc);
 
 #endif /* __WIRE_HARNESS_H */

@@ -13,6 +13,7 @@
  *   wire_trial.c     one trial
  *   wire_search.c    RFC 2544 search, load trials, generator efficiency
  *   wire_point.c     measured points (repetitions of trials), results
+ *   wire_session.c   the tests' side: start-up, sessions, points
  *   wire_devrun.c    the DUT on host NICs (--dut-dev, --offload-dev)
  */
 #ifndef __WIRE_PRIV_H
