@@ -145,6 +145,8 @@ static void subtest_mode(struct agree_ctx *c, enum wire_mode mode)
 	/* the search and the DUT CPU at its rate; no bpf_stats, no loads */
 	struct wire_measure_cfg mc = { .search = true };
 	struct wire_point *pt = NULL;
+	struct wire_check_result chk;
+	struct wire_trial_cfg check;
 	struct bpf_object *obj;
 	double before, after;
 
@@ -158,6 +160,10 @@ static void subtest_mode(struct agree_ctx *c, enum wire_mode mode)
 	if (!agree_test_run(c, obj, mc.frame_size, true, &before))
 		goto out;
 	if (!wire_session_attach(c->s, obj, gen_entry_prog(obj), mode))
+		goto out;
+	/* the program forwards on the wire before its rate means anything */
+	wire_check_defaults(&c->s->w, &check, mc.frame_size);
+	if (!wire_session_check(c->s, &check, &chk))
 		goto out;
 	pt = wire_session_measure(c->s, &mc);
 	if (!pt)

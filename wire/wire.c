@@ -2,7 +2,8 @@
 /*
  * A wire session (see wire.h; the method is in docs/wire.md): open builds
  * the topology and brings generator and sink up, the DUT program is
- * attached and configured at port A, close takes everything down again.
+ * attached and configured at port A (and its cost taken), close takes
+ * everything down again.
  */
 #include <linux/if_link.h>
 
@@ -204,6 +205,39 @@ int wire_dut_configure(struct wire_dut *d, struct bpf_object *obj,
 	return fwd_ctl_configure(&d->fwd, &cfg);
 }
 
+/*
+ * The DUT program's time per frame in BPF_PROG_TEST_RUN on the generator's
+ * largest frame as port A receives it (in the DUT's namespace, from port
+ * A): the least of a few single runs, each without the dispatcher swap of
+ * repeated ones. An estimate for deriving rates, not a measurement.
+ */
+double wire_dut_cost(struct wire *w)
+{
+	__u8 pkt[PKT_BUF_LEN(PKT_MAX_FRAME)];
+	struct xdp_md ctx = { .ingress_ifindex = w->dut.ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = pkt,
+		.ctx_in = &ctx,
+		.ctx_size_in = sizeof(ctx),
+		.repeat = 1,
+	);
+	double best = 0;
+	int saved, i;
+	__u32 n;
+
+	if (wire_traffic_frame(w, PKT_MAX_FRAME, pkt, &n) ||
+	    netns_enter(w->dut.ns, &saved))
+		return 0;
+	ctx.data_end = n;
+	opts.data_size_in = n;
+	for (i = 0; i < 5; i++)
+		if (!bpf_prog_test_run_opts(w->dut.prog_fd, &opts) &&
+		    opts.duration > 0 && (!best || opts.duration < best))
+			best = opts.duration;
+	netns_leave(saved);
+	return best;
+}
+
 int wire_dut_attach(struct wire *w, struct bpf_object *obj,
 		    struct bpf_program *prog, enum wire_mode mode,
 		    char *why, size_t len)
@@ -254,6 +288,7 @@ int wire_dut_attach(struct wire *w, struct bpf_object *obj,
 	}
 	wire_track_prog(w, d->prog_fd);
 	w->dut_attached = true;
+	d->cost_ns = wire_dut_cost(w);
 	err = layout_dut(w, why, len);
 	if (err)
 		wire_dut_detach(w);

@@ -131,6 +131,12 @@ struct wire_dut {
 	/* maps of programs built on xdp_fwd_base.bpf.h, -1 otherwise */
 	struct fwd_ctl fwd;
 	int pass_link_fd;		/* XDP_PASS on OUT for --dut-dev native */
+	/*
+	 * The program's own time per frame (BPF_PROG_TEST_RUN on the wire's
+	 * largest frame, at attach; 0: unknown): what the rates of checks,
+	 * the drain after a trial and the trials' lengths derive from.
+	 */
+	double cost_ns;
 };
 
 struct wire {
@@ -220,6 +226,7 @@ struct wire_trial_result {
 	__u64 sent;			/* frames the generator transmitted */
 	__u64 gen_frames;		/* frames it made (live: test_run asked for) */
 	__u64 received;			/* frames of ours at the sink */
+	__u64 received_run;		/* ... when the generator stopped */
 	__u64 stamped;			/* ... with a timestamp: latency sample */
 	__u64 foreign;			/* other frames at the sink */
 	/* DUT verdicts (programs built on the base forwarder) */
@@ -228,11 +235,13 @@ struct wire_trial_result {
 	__u64 dut_reason[FWD_REASON_MAX];	/* enum fwd_reason counts */
 	/* kernel drops, by where they were counted */
 	__u64 drop_xmit;		/* ndo_xdp_xmit queue full */
-	__u64 drop_xmit_dev[WIRE_DEV_MAX];	/* ... by sending device */
+	__u64 drop_xmit_dev[WIRE_DEV_MAX];	/* ... by device it went to */
 	__u64 drop_redirect;		/* failed redirects */
 	__u64 drop_exception;		/* aborted / invalid / failed TX */
-	__u64 drop_skb;			/* veth skb path (generic mode) */
+	__u64 drop_skb;			/* veth skb path: peer ring full */
+	__u64 drop_skb_dev[WIRE_DEV_MAX];	/* ... by sending device */
 	__u64 drop_rx;			/* veth receive path */
+	__u64 drop_rx_dev[WIRE_DEV_MAX];	/* ... by device */
 	__u64 kernel_drops;		/* sum of the above */
 	/*
 	 * The same drops by stage: entering or inside the DUT (port A's
@@ -246,6 +255,7 @@ struct wire_trial_result {
 	__u64 seq_lost;			/* sequence numbers never seen */
 	__u64 reordered;
 	__u64 bad_stream, clock_neg;
+	/* delivered: received_run over the generator's time */
 	double offered_pps, delivered_pps, loss_ratio;
 	struct wire_latency lat;
 	/* CPU */
@@ -287,13 +297,51 @@ int wire_gen_compare(struct wire *w, unsigned int frame_size,
 		     double duration_ms, double *gen_pps, double *bare_pps);
 /* One line with what a trial counted, for -v and failures. */
 void wire_trial_log(const char *what, const struct wire_trial_result *res);
+
 /*
- * Frames were lost, and only at a full ring: the DUT handled every frame
- * it saw and nothing is unaccounted. With the DUT on a CPU of its own a
- * stall of that vCPU longer than a ring lasts does this at any rate:
- * low-rate checks repeat such a trial instead of failing.
+ * Functional checks (wire_check.c): a trial well below what the DUT
+ * attached can take, every frame accounted for by cause.
  */
-bool wire_trial_ring_loss_only(const struct wire_trial_result *r);
+enum wire_verdict {
+	WIRE_CLEAN,		/* every frame sent was forwarded and received */
+	/*
+	 * Frames lost only at a full ring while the DUT had time to spare:
+	 * its vCPU (or the sink's) stalled longer than a ring lasts, the
+	 * host's doing, not the program's nor the suite's.
+	 */
+	WIRE_HOST_LOSS,
+	WIRE_FAULT,		/* the program's or the suite's doing */
+};
+
+/*
+ * A check trial of frame_size for the DUT attached to w: at most 20 kpps
+ * and a tenth of what the program's cost (cost_ns plus a generous path)
+ * lets the DUT forward; 2000 frames, in 100 ms at least and 2 s at most.
+ */
+void wire_check_defaults(const struct wire *w, struct wire_trial_cfg *cfg,
+			 unsigned int frame_size);
+/*
+ * What a trial's counters say, by cause; why names the counters of any
+ * loss (which device, which drop) and, for WIRE_FAULT, whose doing it is.
+ */
+enum wire_verdict wire_trial_verdict(const struct wire *w,
+				     const struct wire_trial_result *r,
+				     char *why, size_t why_len);
+/* What a functional check found. */
+struct wire_check_result {
+	struct wire_trial_result r;	/* its last trial */
+	enum wire_verdict verdict;	/* ... and that trial's verdict */
+	char why[640];			/* ... which counters, whose doing */
+	int trials;
+	__u64 dut_seen;			/* frames the DUT saw, all trials */
+};
+
+/*
+ * The trial at cfg, repeated (3 trials in all) while its verdict is
+ * WIRE_HOST_LOSS. 0 or -errno.
+ */
+int wire_check(struct wire *w, const struct wire_trial_cfg *cfg,
+	       struct wire_check_result *c);
 
 /*
  * The frame the generator sends for frame_size (what the sink should see
@@ -404,7 +452,8 @@ struct wire_session {
  *	if (!s)
  *		return;
  *	if (test__start_subtest("native") && wire_session_ready(s) &&
- *	    wire_session_attach(s, obj, prog, WIRE_MODE_NATIVE))
+ *	    wire_session_attach(s, obj, prog, WIRE_MODE_NATIVE) &&
+ *	    wire_session_check(s, &cfg, &check))
  *		pt = wire_session_measure(s, &mc);
  *	...
  *	wire_test_end(s);
@@ -427,6 +476,15 @@ bool wire_session_ready(struct wire_session *s);
  */
 bool wire_session_attach(struct wire_session *s, struct bpf_object *obj,
 			 struct bpf_program *prog, enum wire_mode mode);
+/*
+ * A functional check of the DUT attached to s (wire_check(), cfg from
+ * wire_check_defaults() with the test's changes). False, the subtest
+ * failed with the counter named, when a loss or a frame unaccounted is
+ * the program's or the suite's doing; a loss that is the host's is logged.
+ */
+bool wire_session_check(struct wire_session *s,
+			const struct wire_trial_cfg *cfg,
+			struct wire_check_result *c);
 /*
  * A measured point of the DUT attached to s (wire_measure()), every frame
  * of every trial accounted for. The point, to free(), or NULL when the

@@ -9,11 +9,12 @@
  *   wire_traffic.c   generator and sink objects, frames, pacing, threads
  *   wire_napi.c      threaded NAPI: switch on, find and place kthreads
  *   wire_counters.c  counter snapshots, per-trial maps, latency, CPU time
- *   wire.c           a session: open, close, layout, the DUT
+ *   wire.c           a session: open, close, layout, the DUT and its cost
  *   wire_trial.c     one trial
+ *   wire_check.c     functional checks: rates from the DUT's cost, verdicts
  *   wire_search.c    RFC 2544 search, load trials, generator efficiency
  *   wire_point.c     measured points (repetitions of trials), results
- *   wire_session.c   the tests' side: start-up, sessions, points
+ *   wire_session.c   the tests' side: start-up, sessions, checks, points
  *   wire_devrun.c    the DUT on host NICs (--dut-dev, --offload-dev)
  */
 #ifndef __WIRE_PRIV_H
@@ -41,6 +42,13 @@ struct point_key;
 #define WIRE_BATCH_SPAN_NS	20000.0
 /* Frames a late paced generator may send back to back to catch up. */
 #define WIRE_PACE_CATCHUP	128
+/*
+ * The path around a DUT program on veth, per frame, generously: 0.4 to
+ * 0.9 us measured (docs/benchmarks.md), more with the AF_PACKET sender.
+ */
+#define WIRE_PATH_NS		2000.0
+/* A veth receive ring (VETH_RING_SIZE). */
+#define WIRE_RING_FRAMES	256
 
 static inline int wire_map_fd(struct bpf_object *obj, const char *name)
 {
@@ -72,6 +80,13 @@ static inline void wire_sleep_until(double t_ns)
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
 	       EINTR)
 		;
+}
+
+/* Frames per second the DUT attached can forward, by its cost; 0: unknown. */
+static inline double wire_dut_capacity(const struct wire *w)
+{
+	return w->dut_attached && w->dut.cost_ns > 0 ?
+	       NS_PER_S / (w->dut.cost_ns + WIRE_PATH_NS) : 0;
 }
 
 /* ---- wire_opts.c ---- */
@@ -190,11 +205,23 @@ struct wire_snap {
 	double ksoftirqd_ns;
 	double dut_cpu_busy_ns;		/* /proc/stat of the DUT CPU */
 	double dut_napi_ns;		/* port A's NAPI kthreads ran */
+	__u64 sink_pkts;		/* wire_counters_stop() only */
 };
 
 void wire_counters_snap(const struct wire *w, struct wire_snap *s);
-/* Drops, DUT verdicts, rates and CPU of a trial from its two snapshots. */
+/*
+ * What only the moment the generator stops tells: frames at the sink so
+ * far, the DUT's CPU time so far. A slow DUT still drains its ring for
+ * a long while after (256 frames of 0.5 ms: longer than a trial), which
+ * must not count as forwarded at the offered load.
+ */
+void wire_counters_stop(const struct wire *w, struct wire_snap *s);
+/*
+ * Drops, DUT verdicts, rates and CPU of a trial from its snapshots before
+ * (a), when the generator stopped (stop) and after the drain (b).
+ */
 void wire_counters_compute(const struct wire *w, const struct wire_snap *a,
+			   const struct wire_snap *stop,
 			   const struct wire_snap *b, double elapsed_ns,
 			   struct wire_trial_result *r);
 /* Zero the per-trial maps of generator and sink; arm the capture. */
@@ -231,9 +258,18 @@ int wire_dut_configure(struct wire_dut *d, struct bpf_object *obj,
 /* Port A's NAPI back in softirq on the sender's CPU until the next attach. */
 int wire_dut_unthread(struct wire *w);
 
+/* The DUT program's time per frame in BPF_PROG_TEST_RUN; 0: unknown. */
+double wire_dut_cost(struct wire *w);
+
 /* ---- wire_trial.c ---- */
 /* Keep the worst unaccounted count of pt's trials. */
 void wire_point_track(struct wire_point *pt, const struct wire_trial_result *r);
+/*
+ * Length of a trial at rate_pps: ms, or longer up to 10 x ms where that
+ * would send fewer than a few rings of frames (a DUT slow enough that
+ * its ring lasts a large part of the trial).
+ */
+double wire_trial_ms(double rate_pps, double ms);
 
 /* ---- wire_search.c ---- */
 struct wire_search_result {
@@ -247,8 +283,9 @@ struct wire_search_result {
 
 /*
  * RFC 2544 zero-loss rate below the full-load trial full: bisection on the
- * offered rate (from hint's neighbourhood when hint > 0), then a
- * confirming trial at the rate found. 0 or -errno.
+ * offered rate from hint's neighbourhood (hint 0: the rate the DUT
+ * forwarded at full load, where it can keep up), then a confirming trial
+ * at the rate found. 0 or -errno.
  */
 int wire_search(struct wire *w, unsigned int frame_size,
 		const struct wire_trial_result *full, double hint,

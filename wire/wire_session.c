@@ -2,8 +2,9 @@
 /*
  * The tests' side of the wire (wire.h, "sessions"): the start and end of
  * a wire test, the session its subtests share, a DUT attached or the
- * subtest skipped, a measured point with its assertions, so that
- * xdp_modes, wire_props and wire_agreement say only what is their own.
+ * subtest skipped, a functional check and a measured point with their
+ * assertions, so that xdp_modes, wire_props and wire_agreement say only
+ * what is their own.
  */
 #include "test_perf.h"
 #include "wire_priv.h"
@@ -65,6 +66,7 @@ bool wire_session_ready(struct wire_session *s)
 bool wire_session_attach(struct wire_session *s, struct bpf_object *obj,
 			 struct bpf_program *prog, enum wire_mode mode)
 {
+	struct wire_trial_cfg check;
 	char why[256] = "";
 	int err;
 
@@ -75,7 +77,26 @@ bool wire_session_attach(struct wire_session *s, struct bpf_object *obj,
 	}
 	if (err)
 		test__log("%s", why);
-	return ASSERT_OK(err, "wire_dut_attach");
+	if (!ASSERT_OK(err, "wire_dut_attach"))
+		return false;
+	wire_check_defaults(&s->w, &check, PKT_MIN_FRAME);
+	test__info("wire: DUT %s, %s mode: %.0f ns a frame in test_run; checks at %.0f frames/s for %.0f ms",
+		   bpf_program__name(prog), wire_mode_name(mode),
+		   s->w.dut.cost_ns, check.rate_pps, check.duration_ms);
+	return true;
+}
+
+bool wire_session_check(struct wire_session *s,
+			const struct wire_trial_cfg *cfg,
+			struct wire_check_result *c)
+{
+	if (!ASSERT_OK(wire_check(&s->w, cfg, c), "wire_trial"))
+		return false;
+	if (c->verdict == WIRE_FAULT)
+		test__log("wire check at %.0f frames/s: %s", cfg->rate_pps,
+			  c->why);
+	return ASSERT_NEQ(c->verdict, WIRE_FAULT,
+			  "every frame accounted for, no loss of the program's or the suite's doing");
 }
 
 struct wire_point *wire_session_measure(struct wire_session *s,
