@@ -226,7 +226,8 @@ struct wire_trial_result {
 	__u64 sent;			/* frames the generator transmitted */
 	__u64 gen_frames;		/* frames it made (live: test_run asked for) */
 	__u64 received;			/* frames of ours at the sink */
-	__u64 received_run;		/* ... when the generator stopped */
+	/* forwarded when the generator stopped (wire_counters_stop()) */
+	__u64 delivered_run;
 	__u64 stamped;			/* ... with a timestamp: latency sample */
 	__u64 foreign;			/* other frames at the sink */
 	/* DUT verdicts (programs built on the base forwarder) */
@@ -255,7 +256,7 @@ struct wire_trial_result {
 	__u64 seq_lost;			/* sequence numbers never seen */
 	__u64 reordered;
 	__u64 bad_stream, clock_neg;
-	/* delivered: received_run over the generator's time */
+	/* delivered: delivered_run over the generator's time */
 	double offered_pps, delivered_pps, loss_ratio;
 	struct wire_latency lat;
 	/* CPU */

@@ -211,10 +211,33 @@ void wire_counters_stop(const struct wire *w, struct wire_snap *s)
 	struct wire_sink_stats sink;
 
 	memset(s, 0, sizeof(*s));
+	s->have_dut = w->dut_attached &&
+		      !fwd_ctl_counts(&w->dut.fwd, s->dut_reason);
 	if (!wire_counters_sink(w, &sink))
 		s->sink_pkts = sink.pkts;
-	if (w->layout == WIRE_LAYOUT_ISOLATED)
-		s->dut_napi_ns = dut_napi_ns(w);
+	if (w->layout != WIRE_LAYOUT_ISOLATED)
+		return;
+	s->dut_cpu_busy_ns = wire_counters_cpu_busy_ns(&w->dut_cpu, 1);
+	s->dut_napi_ns = dut_napi_ns(w);
+}
+
+/*
+ * Frames forwarded while the generator ran: the DUT's verdicts (one at
+ * a time; the sink gets a slow DUT's frames a NAPI poll, 64 frames, at a
+ * time), or without them the sink's count.
+ */
+static __u64 delivered_run(const struct wire_snap *a,
+			   const struct wire_snap *stop)
+{
+	__u64 n = 0;
+	int i;
+
+	if (!a->have_dut || !stop->have_dut)
+		return stop->sink_pkts;
+	for (i = 0; i < FWD_REASON_MAX; i++)
+		if (fwd_reason_forwards(i))
+			n += wire_delta(stop->dut_reason[i], a->dut_reason[i]);
+	return n;
 }
 
 /* Kernel drops between two snapshots, each frame counted once. */
@@ -567,8 +590,8 @@ void wire_counters_compute(const struct wire *w, const struct wire_snap *a,
 				     (elapsed_ns * w->nr_gen_cpus);
 	if (elapsed_ns > 0) {
 		r->offered_pps = r->sent * NS_PER_S / elapsed_ns;
-		r->received_run = stop->sink_pkts;
-		r->delivered_pps = r->received_run * NS_PER_S / elapsed_ns;
+		r->delivered_run = delivered_run(a, stop);
+		r->delivered_pps = r->delivered_run * NS_PER_S / elapsed_ns;
 		r->host_core_pct = 100 * (b->cpu_busy_ns - a->cpu_busy_ns) /
 				   elapsed_ns;
 	}
@@ -587,7 +610,7 @@ void wire_counters_compute(const struct wire *w, const struct wire_snap *a,
 				   elapsed_ns;
 		r->dut_ns_per_pkt = r->dut_seen ? dut / r->dut_seen :
 				    r->received ? dut / r->received : 0;
-		r->dut_cpu_busy_share = (b->dut_cpu_busy_ns -
+		r->dut_cpu_busy_share = (stop->dut_cpu_busy_ns -
 					 a->dut_cpu_busy_ns) / elapsed_ns;
 	}
 	if (b->run_cnt > a->run_cnt) {

@@ -210,10 +210,11 @@ struct wire_snap {
 
 void wire_counters_snap(const struct wire *w, struct wire_snap *s);
 /*
- * What only the moment the generator stops tells: frames at the sink so
- * far, the DUT's CPU time so far. A slow DUT still drains its ring for
- * a long while after (256 frames of 0.5 ms: longer than a trial), which
- * must not count as forwarded at the offered load.
+ * What only the moment the generator stops tells: frames forwarded so
+ * far (the DUT's verdicts, the sink's count), the DUT's CPU time so far.
+ * A slow DUT still drains its ring for a long while after (256 frames of
+ * 0.5 ms: longer than a trial), which must not count as forwarded at the
+ * offered load.
  */
 void wire_counters_stop(const struct wire *w, struct wire_snap *s);
 /*

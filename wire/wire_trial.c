@@ -4,6 +4,9 @@
  * generator, drain, snapshot again, read what the trial counted. How long
  * a trial runs and drains follows the DUT's cost (wire_dut_cost()).
  */
+#define _GNU_SOURCE
+#include <sched.h>
+
 #include "test_perf.h"
 #include "util.h"
 #include "wire_priv.h"
@@ -98,6 +101,27 @@ static int trial_collect(const struct wire *w, const struct wire_trial_cfg *cfg,
 }
 
 /*
+ * The calling thread onto the generator's CPUs for a trial, *saved its
+ * CPUs before. The process is pinned to the measuring CPU, which in the
+ * isolated layout is the DUT's: there, behind the DUT's SCHED_FIFO
+ * kthread, it would not even see the generator stop before a slow DUT
+ * had drained its ring, and it would steal the DUT's time as it polls.
+ */
+static bool trial_pin(const struct wire *w, cpu_set_t *saved)
+{
+	cpu_set_t set;
+	int i;
+
+	if (w->layout != WIRE_LAYOUT_ISOLATED ||
+	    sched_getaffinity(0, sizeof(*saved), saved))
+		return false;
+	CPU_ZERO(&set);
+	for (i = 0; i < w->nr_gen_cpus; i++)
+		CPU_SET(w->gen_cpus[i], &set);
+	return !sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
  * Run the generator, then drain and count until every frame is accounted
  * for (or the last drain gave up: frames vanished, the trial says how
  * many).
@@ -107,10 +131,13 @@ static int trial_run(struct wire *w, const struct wire_trial_cfg *cfg,
 		     struct wire_trial_result *r)
 {
 	struct wire_snap *a = &snaps[0], *stop = &snaps[1], *b = &snaps[2];
-	struct wire_trial_result run;
 	double elapsed = 0, stable = DRAIN_STABLE_NS;
+	struct wire_trial_result run;
+	bool pinned;
+	cpu_set_t cpus;
 	int err, i;
 
+	pinned = trial_pin(w, &cpus);
 	wire_counters_snap(w, a);
 	err = wire_traffic_run(w, cfg, pkt, len, &elapsed, r);
 	wire_counters_stop(w, stop);
@@ -123,6 +150,8 @@ static int trial_run(struct wire *w, const struct wire_trial_cfg *cfg,
 		if (r->unaccounted <= 0 || !r->have_dut_counts)
 			break;
 	}
+	if (pinned)
+		sched_setaffinity(0, sizeof(cpus), &cpus);
 	return err;
 }
 
