@@ -160,6 +160,10 @@ static void check_devs(void)
 {
 	char why[512];
 
+	for (int i = 0; i < nr_devs; i++)
+		if (devs[i].name[0] && !if_nametoindex(devs[i].name))
+			perf_usage_error("--%s: no interface '%s' here (see ip link)",
+					 devs[i].opt, devs[i].name);
 	for (int i = 0; i < nr_devs && !force_dev; i++)
 		if (devs[i].name[0] &&
 		    ifcheck_in_use(devs[i].name, why, sizeof(why)))

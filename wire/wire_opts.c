@@ -128,11 +128,9 @@ static void parse_ifname(const char *opt, const char *name, char *dst)
 	if (!*name || strlen(name) >= IFNAMSIZ)
 		perf_usage_error("--%s: '%s' is not an interface name", opt,
 				 name);
-	if (!if_nametoindex(name))
-		perf_usage_error("--%s: no interface '%s' here (see ip link)",
-				 opt, name);
 	snprintf(dst, IFNAMSIZ, "%s", name);
-	ifcheck_host_dev(opt, dst);	/* its last value, after --force-dev */
+	/* its last value is checked, once every option is parsed */
+	ifcheck_host_dev(opt, dst);
 }
 
 static int parse_offload_dev(const struct perf_option *o, const char *arg)
