@@ -24,15 +24,9 @@
 /* a line that leaves the points' own errors this unlikely is not a line */
 #define NONLINEAR_P		0.01
 
-struct fit_row {
-	const struct figure *fg;
-	const struct plot_series *s;
-	struct linear_fit fit;
-};
-
 static int cmp_fit_b(const void *pa, const void *pb)
 {
-	const struct fit_row *a = pa, *b = pb;
+	const struct report_fit *a = pa, *b = pb;
 
 	return (a->fit.b < b->fit.b) - (a->fit.b > b->fit.b);
 }
@@ -67,10 +61,9 @@ static int fit_xy(const struct plot_xy *xy, int nr, int per_point,
 	return stats_fit_means(x, y, se, dof, n, fit) < 0 ? -EINVAL : 0;
 }
 
-/* The per-unit cost fit of each property series with >= 3 distinct N. */
-static int collect_fits(const struct fig_set *c, struct fit_row **out)
+int report_fits(const struct fig_set *c, struct report_fit **out)
 {
-	struct fit_row *rows = NULL;
+	struct report_fit *rows = NULL;
 	int nr = 0, per_point = values_per_point(c->ds);
 
 	for (int i = 0; i < c->nr_figs; i++) {
@@ -80,7 +73,7 @@ static int collect_fits(const struct fig_set *c, struct fit_row **out)
 			continue;
 		for (int j = 0; j < fg->pl.nr_series; j++) {
 			const struct plot_series *s = &fg->pl.series[j];
-			struct fit_row *grown;
+			struct report_fit *grown;
 			struct linear_fit fit;
 
 			if (fit_xy(s->xy, s->nr, per_point, &fit))
@@ -89,7 +82,7 @@ static int collect_fits(const struct fig_set *c, struct fit_row **out)
 			if (!grown)
 				break;
 			rows = grown;
-			rows[nr++] = (struct fit_row){ fg, s, fit };
+			rows[nr++] = (struct report_fit){ fg, s, fit };
 		}
 	}
 	if (nr > 1)	/* qsort(NULL, 0, ...) is undefined */
@@ -98,7 +91,7 @@ static int collect_fits(const struct fig_set *c, struct fit_row **out)
 	return nr;
 }
 
-static void read_costs(struct doc *d, const struct fit_row *fits, int nr)
+static void read_costs(struct doc *d, const struct report_fit *fits, int nr)
 {
 	char seen[64][160];
 	int nr_seen = 0, nonlinear = 0, unresolved = 0;
@@ -107,7 +100,7 @@ static void read_costs(struct doc *d, const struct fit_row *fits, int nr)
 		return;
 	/* per property, its most expensive series (fits are sorted by b) */
 	for (int i = 0; i < nr && nr_seen < 64; i++) {
-		const struct fit_row *f = &fits[i];
+		const struct report_fit *f = &fits[i];
 		int k;
 
 		for (k = 0; k < nr_seen && strcmp(seen[k], f->fg->subject); k++)
@@ -293,6 +286,8 @@ static void read_noise(struct doc *d, const struct dataset *ds)
 		const struct sample_stats *st = &ds->pts[i].st;
 		double rel;
 
+		if (fig_internal_test(ds->pts[i].id.test))
+			continue;
 		outliers += st->outliers;
 		if (st->n < 2 || !(st->mean > 0) || isnan(st->ci95_high))
 			continue;
@@ -311,11 +306,11 @@ static void read_noise(struct doc *d, const struct dataset *ds)
 
 void report_write_reading(const struct fig_set *c, struct doc *d)
 {
-	struct fit_row *fits = NULL;
-	int nr_fits = collect_fits(c, &fits), nr_single = 0;
+	struct report_fit *fits = NULL;
+	int nr_fits = report_fits(c, &fits), nr_single = 0;
 
-	doc_heading(d, 2, "Automatic reading");
-	doc_para(d, "Generated from the data by rules (see the README); read it with the plots and the caveats below.");
+	doc_subsection(d, "reading", "Automatic reading");
+	doc_para(d, "Generated from the data by rules (docs/report.md); read it with the figures and the caveats below.");
 	if (ds_emulated(c->ds))
 		doc_item(d, "Every timing below comes from an emulated CPU: it measures the emulator, not the kernel.");
 	for (int i = 0; i < c->nr_figs; i++)
@@ -358,8 +353,8 @@ static void write_fits(const struct fig_set *c, struct doc *d)
 		"property", "series", "mode", "frame (B)", "a (ns)",
 		"b (ns per unit)", "b 95% CI", "lack of fit p", "points",
 	};
-	struct fit_row *fits = NULL;
-	int nr = collect_fits(c, &fits);
+	struct report_fit *fits = NULL;
+	int nr = report_fits(c, &fits);
 
 	if (!nr)
 		return;
@@ -367,7 +362,7 @@ static void write_fits(const struct fig_set *c, struct doc *d)
 		 NONLINEAR_P);
 	doc_table_head(d, 9, head);
 	for (int i = 0; i < nr; i++) {
-		const struct fit_row *f = &fits[i];
+		const struct report_fit *f = &fits[i];
 		char cell[6][48];
 		const char *row[9];
 
@@ -520,7 +515,7 @@ void report_write_cost_model(const struct fig_set *c, const char *dir,
 	char path[PATH_MAX];
 	FILE *f;
 
-	doc_heading(d, 2, "Cost model");
+	doc_section(d, "cost-model", "Cost model");
 	snprintf(path, sizeof(path), "%s/cost-model.csv", dir);
 	f = outdir_fopen_read(path, 64L << 20);	/* not a FIFO */
 	if (!f) {
