@@ -86,42 +86,93 @@ static void write_env(struct report_ctx *c, struct doc *d)
 	write_fields(d, ds->profile, ds->nr_profile);
 }
 
-/* x down, series across: what the figure shows, as numbers. */
-static void write_fig_table(struct doc *d, const struct figure *fg)
+#define TABLE_MAX_COLS	16	/* distinct line labels shown in a table */
+
+/* The distinct labels of pl's series, in order; how many. */
+static int table_labels(const struct plot *pl, const char **labels)
 {
-	const struct plot *pl = &fg->pl;
-	const char *head[PLOT_MAX_SERIES + 1];
-	char cells[PLOT_MAX_SERIES + 1][48];
-	const char *row[PLOT_MAX_SERIES + 1];
+	int nr = 0;
+
+	for (int i = 0; i < pl->nr_series && nr < TABLE_MAX_COLS; i++) {
+		int k;
+
+		for (k = 0; k < nr && strcmp(labels[k], pl->series[i].label); k++)
+			;
+		if (k == nr)
+			labels[nr++] = pl->series[i].label;
+	}
+	return nr;
+}
+
+/* The series of panel p (0 without panels) with this label. */
+static const struct plot_series *table_series(const struct plot *pl, int p,
+					      const char *label)
+{
+	for (int i = 0; i < pl->nr_series; i++)
+		if (pl->series[i].panel == p &&
+		    !strcmp(pl->series[i].label, label))
+			return &pl->series[i];
+	return NULL;
+}
+
+/* The rows of panel p: its x down, a column per label. */
+static void table_panel(struct doc *d, const struct plot *pl, int p,
+			const char **labels, int nr_labels)
+{
+	char cells[TABLE_MAX_COLS + 2][96];
+	const char *row[TABLE_MAX_COLS + 2];
+	int nr_cols = nr_labels + 1 + !!pl->nr_panels, nr_x = 0;
 	double xs[1024];
-	int nr_x = 0;
 
 	for (int i = 0; i < pl->nr_series; i++)
 		for (int j = 0; j < pl->series[i].nr && nr_x < 1024; j++)
-			xs[nr_x++] = pl->series[i].xy[j].x;
+			if (pl->series[i].panel == p)
+				xs[nr_x++] = pl->series[i].xy[j].x;
 	qsort(xs, nr_x, sizeof(*xs), cmp_double);
-	head[0] = fg->x_name;
-	for (int i = 0; i < pl->nr_series; i++)
-		head[i + 1] = pl->series[i].label;
-	doc_table_head(d, pl->nr_series + 1, head);
 	for (int k = 0; k < nr_x; k++) {
+		int c = 0;
+
 		if (k && xs[k] == xs[k - 1])
 			continue;
-		snprintf(cells[0], sizeof(cells[0]), "%g", xs[k]);
-		row[0] = cells[0];
-		for (int i = 0; i < pl->nr_series; i++) {
-			const struct plot_xy *xy = fig_xy_at(&pl->series[i], xs[k]);
+		if (pl->nr_panels)
+			snprintf(cells[c++], sizeof(cells[0]), "%s",
+				 pl->panels[p]);
+		snprintf(cells[c++], sizeof(cells[0]), "%g", xs[k]);
+		for (int l = 0; l < nr_labels; l++, c++) {
+			const struct plot_series *s = table_series(pl, p,
+								   labels[l]);
+			const struct plot_xy *xy = s ? fig_xy_at(s, xs[k]) : NULL;
 
 			if (xy)
-				doc_fmt_val_ci(cells[i + 1],
-					       sizeof(cells[i + 1]), xy->y,
-					       xy->lo, xy->hi);
+				doc_fmt_val_ci(cells[c], sizeof(cells[c]),
+					       xy->y, xy->lo, xy->hi);
 			else
-				snprintf(cells[i + 1], sizeof(cells[i + 1]), "-");
-			row[i + 1] = cells[i + 1];
+				snprintf(cells[c], sizeof(cells[c]), "-");
 		}
-		doc_table_row(d, pl->nr_series + 1, row);
+		for (int i = 0; i < nr_cols; i++)
+			row[i] = cells[i];
+		doc_table_row(d, nr_cols, row);
 	}
+}
+
+/*
+ * What the figure shows, as numbers: x down, a column per line; small
+ * multiples have a row per panel and x, a column per line label.
+ */
+static void write_fig_table(struct doc *d, const struct figure *fg)
+{
+	const struct plot *pl = &fg->pl;
+	const char *labels[TABLE_MAX_COLS], *head[TABLE_MAX_COLS + 2];
+	int nr = table_labels(pl, labels), c = 0;
+
+	if (pl->nr_panels)
+		head[c++] = "program";
+	head[c++] = fg->x_name;
+	for (int l = 0; l < nr; l++)
+		head[c++] = labels[l];
+	doc_table_head(d, c, head);
+	for (int p = 0; p < (pl->nr_panels ?: 1); p++)
+		table_panel(d, pl, p, labels, nr);
 	doc_table_end(d);
 }
 
