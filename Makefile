@@ -58,7 +58,7 @@ BPF_CFLAGS	:= -g -O2 -target bpf -mcpu=v3 -Wall -Werror \
 
 # The harness: the framework and shared helpers at the top level (runner,
 # stats, packets, ...) and its subsystems in folders of their own.
-SUBSYSTEMS	:= wire report
+SUBSYSTEMS	:= wire report obj
 HARNESS_SRCS	:= $(sort $(wildcard $(SRCDIR)/*.c) \
 			$(foreach d,$(SUBSYSTEMS),$(wildcard $(SRCDIR)/$(d)/*.c)))
 TEST_SRCS	:= $(sort $(wildcard $(SRCDIR)/prog_tests/*.c))

@@ -55,11 +55,10 @@ void json_write_num(FILE *f, const char *name, double v, bool last)
 
 /* ---- reading ---- */
 
-#define JSON_MAX_DEPTH	32
-
 struct jparser {
 	const char *start, *p, *end;
 	int depth;
+	size_t mem;		/* bytes of tree and strings allocated */
 	char *err;
 	size_t err_len;
 };
@@ -72,16 +71,38 @@ static int jerr(struct jparser *jp, const char *what)
 	return -EINVAL;
 }
 
+/*
+ * Memory for the tree, charged before it is allocated: a value takes 32
+ * bytes however few its text has ("0," is two), so the text's size alone
+ * does not bound what a file can make the reader allocate.
+ */
+static int charge(struct jparser *jp, size_t bytes)
+{
+	if (bytes > JSON_MAX_MEM - jp->mem)
+		return jerr(jp, "the file needs more memory than the reader's limit (" JSON_MAX_MEM_STR "; docs/data-format.md#limits)");
+	jp->mem += bytes;
+	return 0;
+}
+
 void json_free(struct json_value *v)
 {
-	for (int i = 0; i < v->n; i++) {
-		json_free(&v->items[i]);
-		if (v->keys)
-			free(v->keys[i]);
+	switch (v->type) {
+	case JSON_STR:
+		free(v->str);
+		break;
+	case JSON_ARR:
+	case JSON_OBJ:
+		for (int i = 0; i < v->n; i++) {
+			json_free(&v->items[i]);
+			if (v->keys)
+				free(v->keys[i]);
+		}
+		free(v->items);
+		free(v->keys);
+		break;
+	default:
+		break;
 	}
-	free(v->items);
-	free(v->keys);
-	free(v->str);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -190,6 +211,8 @@ static int parse_string(struct jparser *jp, char **out)
 	span = string_span(jp);
 	if (span < 0)
 		return jerr(jp, "unterminated string");
+	if (charge(jp, span + 1))
+		return -E2BIG;
 	s = malloc(span + 1);
 	if (!s)
 		return -ENOMEM;
@@ -254,15 +277,52 @@ static int parse_number(struct jparser *jp, double *num)
 
 static int parse_value(struct jparser *jp, struct json_value *v);
 
-/* Room for one more item (and key): keys[] grows in step with items[]. */
-static int grow_container(struct json_value *v)
+/*
+ * Room for one more item (and key: keys[] grows in step with items[]),
+ * charged to the parse's memory limit.
+ */
+static int grow_container(struct jparser *jp, struct json_value *v)
 {
-	size_t cap = v->cap;
+	size_t each = sizeof(struct json_value) +
+		      (v->type == JSON_OBJ ? sizeof(char *) : 0);
+	size_t cap = v->cap, key_cap = v->cap;
 
-	if (v->type == JSON_OBJ &&
-	    grow_array(&v->keys, &cap, v->n + 1, sizeof(*v->keys)))
+	if (v->n < v->cap)
+		return 0;
+	if (grow_array(&v->items, &cap, v->n + 1, sizeof(*v->items)))
 		return -ENOMEM;
-	return grow_array(&v->items, &v->cap, v->n + 1, sizeof(*v->items));
+	if (v->type == JSON_OBJ &&
+	    grow_array(&v->keys, &key_cap, v->n + 1, sizeof(*v->keys)))
+		return -ENOMEM;
+	/* the limit holds cap far below INT_MAX */
+	if (charge(jp, (cap - v->cap) * each))
+		return -E2BIG;
+	v->cap = cap;
+	return 0;
+}
+
+/* A closed container gives back the room it grew for and did not use. */
+static void shrink_container(struct jparser *jp, struct json_value *v)
+{
+	size_t spare = v->cap - v->n;
+	struct json_value *items;
+	char **keys;
+
+	if (!spare || !v->n)
+		return;
+	items = realloc(v->items, v->n * sizeof(*items));
+	if (!items)
+		return;		/* kept as it was, still charged */
+	v->items = items;
+	jp->mem -= spare * sizeof(*items);
+	if (v->type == JSON_OBJ) {
+		keys = realloc(v->keys, v->n * sizeof(*keys));
+		if (keys) {
+			v->keys = keys;
+			jp->mem -= spare * sizeof(*keys);
+		}
+	}
+	v->cap = v->n;
 }
 
 /* Array or object: open char consumed by the caller, close expected. */
@@ -282,7 +342,7 @@ static int parse_container(struct jparser *jp, struct json_value *v,
 	for (;;) {
 		char *key = NULL;
 
-		err = grow_container(v);
+		err = grow_container(jp, v);
 		if (err)
 			return err;
 		skip_ws(jp);
@@ -311,6 +371,7 @@ static int parse_container(struct jparser *jp, struct json_value *v,
 		if (jp->p < jp->end && *jp->p == close) {
 			jp->p++;
 			jp->depth--;
+			shrink_container(jp, v);
 			return 0;
 		}
 		return jerr(jp, close == '}' ? "',' or '}' expected" :

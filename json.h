@@ -20,20 +20,33 @@ void json_write_num(FILE *f, const char *name, double v, bool last);
 
 enum json_type { JSON_NULL, JSON_BOOL, JSON_NUM, JSON_STR, JSON_ARR, JSON_OBJ };
 
+/* 32 bytes: what is read of a value is what its type says it has. */
 struct json_value {
 	enum json_type type;
-	double num;			/* JSON_NUM, JSON_BOOL (0/1) */
-	char *str;			/* JSON_STR */
-	char **keys;			/* JSON_OBJ: keys[i] names items[i] */
-	struct json_value *items;	/* JSON_ARR, JSON_OBJ */
-	int n;
-	size_t cap;			/* of items (and keys) */
+	int n, cap;			/* JSON_ARR, JSON_OBJ: items */
+	union {
+		double num;		/* JSON_NUM, JSON_BOOL (0/1) */
+		char *str;		/* JSON_STR */
+		struct {
+			char **keys;	/* JSON_OBJ: keys[i] names items[i] */
+			struct json_value *items; /* JSON_ARR, JSON_OBJ */
+		};
+	};
 };
 
 /*
+ * What one parse may build: nesting, and the memory of the tree and its
+ * strings (a value takes 32 bytes: 512 MiB hold some 16 million, far
+ * more than a data file of the suite has; docs/data-format.md).
+ */
+#define JSON_MAX_DEPTH		32
+#define JSON_MAX_MEM		(512UL << 20)
+#define JSON_MAX_MEM_STR	"512 MiB"
+
+/*
  * Parse text[0..len-1] (one value, nothing after it). 0, or -EINVAL with
- * "JSON error at byte N: ..." in why, or -ENOMEM. Free root with
- * json_free() after success only.
+ * "JSON error at byte N: ..." in why (-E2BIG beyond JSON_MAX_MEM), or
+ * -ENOMEM. Free root with json_free() after success only.
  */
 int json_parse(const char *text, size_t len, struct json_value *root,
 	       char *why, size_t why_len);

@@ -23,7 +23,7 @@
 #include "test_opts.h"
 #include "test_run.h"
 #include "test_select.h"
-#include "user_obj.h"
+#include "obj/user_obj.h"
 #include "util.h"
 #include "xdpnl.h"
 

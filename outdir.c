@@ -336,20 +336,12 @@ static bool plain_name(const char *name)
 	       strcmp(name, "..") && strlen(name) < 256;
 }
 
-int outfile_open(struct outfile *of, const char *dir, const char *name,
-		 char *why, size_t len)
+/* The temporary file of name in of->dirfd; dir names it in messages. */
+static int outfile_create(struct outfile *of, const char *dir,
+			  const char *name, char *why, size_t len)
 {
 	int fd = -1, err, tries;
 
-	memset(of, 0, sizeof(*of));
-	of->dirfd = -1;
-	if (!plain_name(name)) {
-		why_set(why, len, "'%s' is not a file name", name);
-		return -EINVAL;
-	}
-	of->dirfd = outdir_open(dir, true, why, len);
-	if (of->dirfd < 0)
-		return of->dirfd;
 	snprintf(of->name, sizeof(of->name), "%s", name);
 	for (tries = 0; fd < 0 && tries < 64; tries++) {
 		snprintf(of->tmp, sizeof(of->tmp), ".%.200s" TMP_MARK "%08x",
@@ -374,6 +366,40 @@ int outfile_open(struct outfile *of, const char *dir, const char *name,
 		return err;
 	}
 	return 0;
+}
+
+int outfile_open(struct outfile *of, const char *dir, const char *name,
+		 char *why, size_t len)
+{
+	memset(of, 0, sizeof(*of));
+	of->dirfd = -1;
+	if (!plain_name(name)) {
+		why_set(why, len, "'%s' is not a file name", name);
+		return -EINVAL;
+	}
+	of->dirfd = outdir_open(dir, true, why, len);
+	if (of->dirfd < 0)
+		return of->dirfd;
+	return outfile_create(of, dir, name, why, len);
+}
+
+int outfile_openat(struct outfile *of, int dirfd, const char *name,
+		   char *why, size_t len)
+{
+	memset(of, 0, sizeof(*of));
+	of->dirfd = -1;
+	if (!plain_name(name)) {
+		why_set(why, len, "'%s' is not a file name", name);
+		return -EINVAL;
+	}
+	of->dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+	if (of->dirfd < 0) {
+		int err = -errno;
+
+		why_set(why, len, "cannot write %s: %s", name, strerror(-err));
+		return err;
+	}
+	return outfile_create(of, ".", name, why, len);
 }
 
 int outdir_mkdtemp(int dirfd, char *name, size_t len)

@@ -58,6 +58,9 @@ struct outfile {
 /* Start writing dir/name. 0 or -errno (why: NULL, or a one-line reason). */
 int outfile_open(struct outfile *of, const char *dir, const char *name,
 		 char *why, size_t why_len);
+/* The same in a directory already open (outdir_open()); dirfd stays open. */
+int outfile_openat(struct outfile *of, int dirfd, const char *name,
+		   char *why, size_t why_len);
 /* The same for a path "dir/name" (or "name": the working directory). */
 int outfile_open_path(struct outfile *of, const char *path, char *why,
 		      size_t why_len);

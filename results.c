@@ -108,7 +108,7 @@ void results_add_rounds(const struct point_id *id, enum metric_id metric,
 	journal_row(nr_rows - 1);
 }
 
-static const char *const mark_names[] = { "drift", "bimodal" };
+static const char *const mark_names[] = { "drift", "bimodal", "partial" };
 
 void results_marks_str(unsigned int marks, char *buf, size_t len)
 {
@@ -122,17 +122,23 @@ void results_marks_str(unsigned int marks, char *buf, size_t len)
 					 used ? " " : "", mark_names[i]);
 }
 
+/*
+ * Word by word in one pass: sscanf() measured the whole rest of the
+ * string for every word (quadratic on a long one from a file) and cut a
+ * long word into pieces that could read as a mark.
+ */
 unsigned int results_marks_parse(const char *s)
 {
+	static const char *const space = " \t\n\r\f\v";
 	unsigned int marks = 0;
-	char word[32];
-	int n;
+	size_t len;
 
-	while (s && sscanf(s, " %31s%n", word, &n) == 1) {
+	for (s = s ?: ""; *(s += strspn(s, space)); s += len) {
+		len = strcspn(s, space);
 		for (size_t i = 0; i < ARRAY_SIZE(mark_names); i++)
-			if (!strcmp(word, mark_names[i]))
+			if (len == strlen(mark_names[i]) &&
+			    !memcmp(s, mark_names[i], len))
 				marks |= 1u << i;
-		s += n;
 	}
 	return marks;
 }
@@ -200,7 +206,7 @@ void results_print_cost_model(FILE *out)
 
 static int write_cost_csv(FILE *f)
 {
-	fprintf(f, "test,subtest,property,variant,op,frame_size,mode,unit,points,n_min,n_max,a,b,b_ci95_low,b_ci95_high,a_ci95_low,a_ci95_high,se_b,r2,weighted,chi2,lof_p,marg_b,marg_ci95_low,marg_ci95_high,marg_n_lo,marg_n_hi\n");
+	fprintf(f, RESULTS_COST_CSV_HEADER "\n");
 	for (int i = 0; i < nr_fits; i++) {
 		const struct stored_fit *c = &fits[i];
 		const struct linear_fit *fit = &c->sf.fit;
@@ -232,7 +238,7 @@ static void write_env_json(FILE *f);
 
 static int write_cost_json(FILE *f)
 {
-	fprintf(f, "{\n  \"format\": \"xdp-perf-cost-model/1\",\n");
+	fprintf(f, "{\n  \"format\": \"" RESULTS_COST_JSON_FORMAT "\",\n");
 	write_env_json(f);
 	fprintf(f, "  \"fits\": [\n");
 	for (int i = 0; i < nr_fits; i++) {
@@ -528,6 +534,52 @@ static void journal_row(int i)
 		return;
 	line = json_line(write_point_json, i, &len);
 	if (line)
+		outdir_journal_append(line, len);
+	free(line);
+}
+
+/* The line of one round (results.h): the point's key, no metric. */
+static void write_round_json(FILE *f, const struct point_id *key,
+			     const char *subtest, const struct round_entry *e)
+{
+	struct point_id id = *key;
+
+	id.test = env.test_name;
+	id.subtest = subtest;
+	id.mode = key->mode ?: "test_run";
+	fprintf(f, "{");
+	/* the key's fields up to the metric: a round line holds two */
+	for (int i = 0; i < POINT_ID_METRIC; i++) {
+		fprintf(f, "%s\"%s\": ", i ? ", " : "", point_id_names[i]);
+		if (i == POINT_ID_N)
+			fprintf(f, "%ld", id.n);
+		else if (i == POINT_ID_FRAME_SIZE)
+			fprintf(f, "%d", id.frame_size);
+		else
+			json_write_string(f, *point_id_string(&id, i) ?: "");
+	}
+	fprintf(f, ", \"round\": %d, \"rounds_planned\": %d, \"loops\": %d, \"seed\": %u, ",
+		e->round, e->planned, e->loops, e->seed);
+	json_write_num(f, "ns_per_pkt", e->ns_per_pkt, false);
+	json_write_num(f, "mpps", e->mpps, false);
+	json_write_num(f, "round_time", e->time, true);
+	fprintf(f, "}\n");
+}
+
+void results_journal_round(const struct point_id *key, const char *subtest,
+			   const struct round_entry *e)
+{
+	size_t len;
+	char *line = NULL;
+	FILE *m;
+
+	if (!outdir_journal_active())
+		return;
+	m = open_memstream(&line, &len);
+	if (!m)
+		return;
+	write_round_json(m, key, subtest, e);
+	if (!fclose(m))
 		outdir_journal_append(line, len);
 	free(line);
 }

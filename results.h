@@ -16,6 +16,7 @@
 enum round_mark {
 	ROUND_MARK_DRIFT = 1 << 0,	/* the round values trend over the run */
 	ROUND_MARK_BIMODAL = 1 << 1,	/* they fall into two separate groups */
+	ROUND_MARK_PARTIAL = 1 << 2,	/* fewer rounds than planned: stopped */
 };
 
 /*
@@ -24,6 +25,13 @@ enum round_mark {
  * of `loops` timed loops. Points measured in one block of consecutive
  * repetitions (the wire tests) have rounds = 1 and no values.
  */
+/*
+ * The most rounds a point has: --rounds' limit, and what the readers of
+ * data files accept (docs/data-format.md), so that a file's round values
+ * never size an allocation or a comparison beyond it.
+ */
+#define RESULTS_MAX_ROUNDS	1000
+
 struct round_info {
 	int rounds;		/* independent rounds summarised; 1: one block */
 	int loops;		/* timed loops per round; 0: not applicable */
@@ -55,6 +63,26 @@ void results_add(const struct point_id *id, enum metric_id metric,
 void results_add_rounds(const struct point_id *id, enum metric_id metric,
 			const struct sample_stats *st,
 			const struct round_info *ri);
+/*
+ * One round of a point measured in rounds, into the journal as soon as it
+ * is measured (the point itself goes there when it is recorded): a run
+ * killed before that keeps its finished rounds, and --report-from makes a
+ * point of them, marked partial when it has fewer than planned. key and
+ * subtest as the point will be recorded (frame size included); the line
+ * carries both metrics a round measures.
+ */
+struct round_entry {
+	int round;		/* 0, 1, ...: the rounds before it are done */
+	int planned;		/* rounds the set was to measure */
+	int loops;
+	unsigned int seed;
+	double ns_per_pkt;	/* the round's value (round_info.values) */
+	double mpps;
+	double time;		/* s since the run's first round */
+};
+void results_journal_round(const struct point_id *key, const char *subtest,
+			   const struct round_entry *e);
+
 /* "drift bimodal ..." of enum round_mark bits, "" for none. */
 void results_marks_str(unsigned int marks, char *buf, size_t len);
 /* The bits of a marks string; unknown words are ignored. */
@@ -123,6 +151,11 @@ const struct perf_environment *results_env(void);
 
 /* mkdir -p the safe way (outdir_open() of outdir.h); 0 or -errno. */
 int results_mkdir_p(const char *dir);
+
+/* The first line of cost-model.csv, and the format of cost-model.json. */
+#define RESULTS_COST_CSV_HEADER \
+	"test,subtest,property,variant,op,frame_size,mode,unit,points,n_min,n_max,a,b,b_ci95_low,b_ci95_high,a_ci95_low,a_ci95_high,se_b,r2,weighted,chi2,lof_p,marg_b,marg_ci95_low,marg_ci95_high,marg_n_lo,marg_n_hi"
+#define RESULTS_COST_JSON_FORMAT	"xdp-perf-cost-model/1"
 
 /*
  * Write data.csv and data.json into dir (created if missing), and

@@ -198,6 +198,24 @@ static void unload(struct round_set *rs, struct round_prog *p, bool always)
 	p->loaded = false;
 }
 
+/* The round just measured, into the journal under its point's key. */
+static void journal_round(const struct round_set *rs,
+			  const struct round_prog *p, int s, int round)
+{
+	const struct round_series *se = &p->series[s];
+	struct point_id key = p->key;
+	struct round_entry e = {
+		.round = round, .planned = rs->rounds, .loops = rs->loops,
+		.seed = rs->seed, .ns_per_pkt = se->ns[round],
+		.mpps = se->mpps[round], .time = se->t[round],
+	};
+
+	if (!key.property)
+		return;
+	key.frame_size = p->sizes[s];
+	results_journal_round(&key, p->subtest ?: env.subtest_name, &e);
+}
+
 /* One round of series s: validate, calibrate, time the loops. */
 static void measure_series(struct round_set *rs, struct round_prog *p,
 			   int s, int round, bool pinned)
@@ -228,6 +246,7 @@ static void measure_series(struct round_set *rs, struct round_prog *p,
 	se->verdict[round] = res.verdict;
 	se->t[round] = rounds_now();
 	se->done++;
+	journal_round(rs, p, s, round);
 }
 
 /* Hold p in the dispatcher for what follows: a link fd, or < 0. */
@@ -409,6 +428,15 @@ static unsigned int round_marks(const double *v, int n)
 	return m;
 }
 
+/* The marks of a series' values, partial when the set stopped early. */
+static unsigned int series_marks(const struct round_set *rs,
+				 const struct round_series *se,
+				 const double *values)
+{
+	return round_marks(values, se->done) |
+	       (se->done < rs->rounds ? ROUND_MARK_PARTIAL : 0);
+}
+
 static int series_index(const struct round_prog *p, int size)
 {
 	for (int s = 0; s < p->nr_sizes; s++)
@@ -440,7 +468,7 @@ int rounds_summary(const struct round_set *rs, const struct round_prog *p,
 		ri->flagged += rs->ref_moved[r];
 	}
 	ri->within_sd = nw ? sqrt(within / nw) : NAN;
-	ri->marks = round_marks(se->ns, se->done);
+	ri->marks = series_marks(rs, se, se->ns);
 	return ns ? stats_compute(se->ns, se->done, ns) : 0;
 }
 
@@ -497,7 +525,7 @@ int rounds_record(const struct round_set *rs, const struct round_prog *p,
 	/* Mpps per round: the mean of 1000 / ns over its loops */
 	rel = ri;
 	rel.values = se->mpps;
-	rel.marks = round_marks(se->mpps, se->done);
+	rel.marks = series_marks(rs, se, se->mpps);
 	if (!stats_compute(se->mpps, se->done, &st))
 		results_add_rounds(&k, METRIC_MPPS, &st, &rel);
 	if (!rs->ref || p == rs->ref ||
@@ -505,7 +533,7 @@ int rounds_record(const struct round_set *rs, const struct round_prog *p,
 		return 0;
 	rel.values = values;
 	rel.within_sd = NAN;
-	rel.marks = round_marks(values, se->done);
+	rel.marks = series_marks(rs, se, values);
 	if (!stats_compute(values, se->done, &st))
 		results_add_rounds(&k, METRIC_REL_REF, &st, &rel);
 	return 0;
@@ -518,12 +546,7 @@ void rounds_record_reference(const struct round_set *rs)
 	if (!ref)
 		return;
 	for (int s = 0; s < ref->nr_sizes; s++) {
-		struct point_id key = {
-			.property = "reference", .n = 0, .variant = "xdp_fwd",
-			.op = "", .mode = "test_run",
-		};
-
-		if (rounds_record(rs, ref, s, &key) && ref->series[s].err)
+		if (rounds_record(rs, ref, s, &ref->key) && ref->series[s].err)
 			test__log("reference at %d B: %s", ref->sizes[s],
 				  ref->series[s].why);
 	}

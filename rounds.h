@@ -14,6 +14,7 @@
  *	struct round_set rs;
  *
  *	rounds_init(&rs);
+ *	prog_a.key = key;			// journaled round by round
  *	rounds_add(&rs, &prog_a);		// a struct round_prog of yours
  *	rounds_add_reference(&rs, sizes, nr);	// the base forwarder
  *	rounds_run(&rs);
@@ -27,10 +28,10 @@
 #include <stddef.h>
 
 #include "test_perf.h"
+#include "results.h"
 
 struct measure_tune;
 struct measure_result;
-struct point_id;
 struct round_info;
 struct round_prog;
 struct sample_stats;
@@ -67,6 +68,15 @@ struct round_prog {
 	const char *name;			/* for messages */
 	int sizes[PERF_MAX_SIZES];
 	int nr_sizes;
+	/*
+	 * What its points will be recorded under: rounds_record()'s key
+	 * (the frame size is each series') and subtest (NULL: the one
+	 * running when a round is measured). With key.property set, every
+	 * round goes to the journal as it is measured, so that a run
+	 * killed half way keeps it (results_journal_round()).
+	 */
+	struct point_id key;
+	const char *subtest;
 	/* filled by rounds_run() */
 	struct round_series series[PERF_MAX_SIZES];
 	int load_err;			/* a load failed: no more rounds */
@@ -97,7 +107,8 @@ int rounds_init_with(struct round_set *rs, int rounds, int loops);
 int rounds_add(struct round_set *rs, struct round_prog *p);
 /*
  * The reference of the set: the base forwarder (bpf/xdp_fwd.bpf.o) at
- * these frame sizes, measured in every round like the other programs.
+ * these frame sizes, measured in every round like the other programs,
+ * recorded as property "reference", variant "xdp_fwd", N 0.
  */
 int rounds_add_reference(struct round_set *rs, const int *sizes, int nr);
 /* Run every round; failures are kept per program and series. */
@@ -111,7 +122,8 @@ void round_prog_fwd_file_free(struct round_prog *p);
 
 /*
  * Summary of series s of p: round values, within-round spread, reference
- * flags, marks. ns may be NULL. 0, or -ENODATA when no round was measured.
+ * flags, marks (partial: fewer rounds than the set's, the run stopped).
+ * ns may be NULL. 0, or -ENODATA when no round was measured.
  */
 int rounds_summary(const struct round_set *rs, const struct round_prog *p,
 		   int s, struct sample_stats *ns, struct round_info *ri);

@@ -116,6 +116,10 @@ int rounds_add_reference(struct round_set *rs, const int *sizes, int nr)
 	p = round_prog_fwd_file(path, "reference", sizes, nr);
 	if (!p)
 		return -ENOMEM;
+	p->key = (struct point_id){
+		.property = "reference", .n = 0, .variant = "xdp_fwd",
+		.op = "", .mode = "test_run",
+	};
 	err = rounds_add(rs, p);
 	if (err) {
 		round_prog_fwd_file_free(p);

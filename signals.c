@@ -10,9 +10,11 @@
 
 #include "signals.h"
 #include "test_run.h"
+#include "util.h"
 
 #define MAX_KILL_FNS	8
 #define CHILD_WAIT_MS	2000
+#define CRASH_STACK_SIZE	(256 * 1024)
 
 static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE };
 static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
@@ -30,7 +32,8 @@ void signals_at_kill(void (*fn)(void))
 /*
  * A child of run_cmd() (ip netns add, modprobe) may be half way: it runs
  * in its own process group, out of the terminal's reach, and is given a
- * moment to finish before what it made is removed.
+ * moment to finish before what it made is removed. What is still running
+ * then (a --setup's background jobs too) is killed with its whole group.
  */
 static void wait_children(void)
 {
@@ -47,6 +50,7 @@ static void wait_children(void)
 		nanosleep(&tick, NULL);
 		waited += 10;
 	}
+	run_cmd_kill_running();
 }
 
 void signals_run_kill_path(void)
@@ -99,6 +103,23 @@ static void on_crash(int sig)
 	/* returning re-runs the fault (or abort() raises again): now theirs */
 }
 
+/*
+ * The crash path on a stack of its own: a stack overflow faults at the
+ * guard page and leaves no room for a handler on the stack that
+ * overflowed, and that crash too must take the namespaces down. Kept when
+ * the thread has one already (a sanitizer's runtime installs its own, and
+ * unmaps whatever is installed when the thread ends).
+ */
+static void crash_stack_install(void)
+{
+	static char stack[CRASH_STACK_SIZE] __attribute__((aligned(64)));
+	stack_t ss = { .ss_sp = stack, .ss_size = sizeof(stack) }, old;
+
+	if (sigaltstack(NULL, &old) || !(old.ss_flags & SS_DISABLE))
+		return;
+	sigaltstack(&ss, NULL);
+}
+
 void signals_install(void)
 {
 	struct sigaction sa = { .sa_handler = on_stop_signal };
@@ -109,9 +130,10 @@ void signals_install(void)
 		sigaddset(&sa.sa_mask, stop_signals[i]);
 	for (i = 0; i < sizeof(stop_signals) / sizeof(int); i++)
 		sigaction(stop_signals[i], &sa, NULL);
+	crash_stack_install();
 	sa.sa_handler = on_crash;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_NODEFER;
+	sa.sa_flags = SA_NODEFER | SA_ONSTACK;
 	for (i = 0; i < sizeof(crash_signals) / sizeof(int); i++)
 		sigaction(crash_signals[i], &sa, &crash_old[i]);
 }

@@ -7,10 +7,12 @@
  * 128 + the signal; a SIGPIPE is ignored from then on. A second signal
  * means now: the functions registered with signals_at_kill() run (they
  * may only make async-signal-safe calls), after children of run_cmd() had
- * up to two seconds to finish, then the signal is raised again with its
+ * up to two seconds to finish (then what is left of their process groups
+ * is killed and reaped), then the signal is raised again with its
  * default action. A crash (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) takes
  * the same path before the previous handler (the sanitizers', or the
- * default) sees it. SIGKILL cannot be caught: runlock.h is for that.
+ * default) sees it, on a stack of its own so that a stack overflow takes
+ * it too. SIGKILL cannot be caught: runlock.h is for that.
  */
 #ifndef __SIGNALS_H
 #define __SIGNALS_H

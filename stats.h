@@ -86,10 +86,18 @@ int stats_welch(const struct sample_stats *a, const struct sample_stats *b,
 		struct welch_result *res);
 
 /*
+ * The rank functions below take time (and stats_hl_shift() memory) in
+ * nx * ny: beyond this many pairs they refuse (NAN, -E2BIG) instead of
+ * running for minutes on sizes a file claims. Round values are far fewer
+ * (RESULTS_MAX_ROUNDS a side).
+ */
+#define STATS_RANK_MAX_PAIRS	(1UL << 22)
+
+/*
  * Mann-Whitney U of y against x: P(U >= u) under "same distribution",
  * where U counts pairs with y above x (ties half). Exact for nx, ny <= 25,
  * the normal approximation with continuity correction beyond. NAN when a
- * side is empty.
+ * side is empty or nx * ny > STATS_RANK_MAX_PAIRS.
  */
 double stats_mw_p_greater(const double *x, int nx, const double *y, int ny);
 /* The same for U <= u: y below x. */
@@ -100,7 +108,8 @@ double stats_mw_p_less(const double *x, int nx, const double *y, int ny);
  * differences y[j] - x[i], with the distribution-free confidence interval
  * that inverts the Mann-Whitney test (Lehmann 1975): between the k-th
  * smallest and k-th largest difference. When the sample is too small for
- * the level, the interval is infinite. 0, or -EINVAL / -ENOMEM.
+ * the level, the interval is infinite. 0, or -EINVAL / -ENOMEM, -E2BIG
+ * beyond STATS_RANK_MAX_PAIRS.
  */
 int stats_hl_shift(const double *x, int nx, const double *y, int ny,
 		   double conf, double *est, double *lo, double *hi);

@@ -27,6 +27,22 @@ static bool finite_all(const double *x, int n)
 
 #define MW_EXACT_MAX	25
 
+/*
+ * Pairs nx * ny, in size_t: the product of two int sizes overflows an
+ * int long before it overflows a size_t. 0 when beyond STATS_RANK_MAX_PAIRS
+ * (or a side is empty): the work and memory of a comparison stay bounded
+ * whatever sizes a data file claims.
+ */
+static size_t rank_pairs(int nx, int ny)
+{
+	size_t mn;
+
+	if (nx < 1 || ny < 1)
+		return 0;
+	mn = (size_t)nx * (size_t)ny;
+	return mn <= STATS_RANK_MAX_PAIRS ? mn : 0;
+}
+
 /* U of y against x (pairs with y above x, ties half) and whether any tie. */
 static double mw_u(const double *x, int nx, const double *y, int ny,
 		   bool *ties)
@@ -53,7 +69,7 @@ static double mw_u(const double *x, int nx, const double *y, int ny,
  */
 static void mw_counts(int m, int n, double *c)
 {
-	int deg = m * n;
+	int deg = m * n;	/* m, n <= MW_EXACT_MAX */
 
 	memset(c, 0, sizeof(*c) * (deg + 1));
 	c[0] = 1;
@@ -68,11 +84,12 @@ static void mw_counts(int m, int n, double *c)
 /* P(U >= u) (upper) or P(U <= u) under the null hypothesis. */
 static double mw_tail(int m, int n, double u, bool ties, bool upper)
 {
-	double mean = m * n / 2.0, sd, z, *c, total = 0, tail = 0;
+	double mn = (double)m * n, mean = mn / 2, sd, z, *c, total = 0;
+	double tail = 0;
 
 	if (m > MW_EXACT_MAX || n > MW_EXACT_MAX || ties) {
 		/* ties between doubles are rare: no tie correction of sd */
-		sd = sqrt(m * n * (m + n + 1) / 12.0);
+		sd = sqrt(mn * ((double)m + n + 1) / 12.0);
 		z = upper ? (u - mean - 0.5) / sd : (mean - u - 0.5) / sd;
 		return 0.5 * erfc(z / M_SQRT2);
 	}
@@ -95,7 +112,7 @@ static double mw_p(const double *x, int nx, const double *y, int ny,
 	bool ties;
 	double u;
 
-	if (!x || !y || nx < 1 || ny < 1)
+	if (!x || !y || !rank_pairs(nx, ny))
 		return NAN;
 	u = mw_u(x, nx, y, ny, &ties);
 	return mw_tail(nx, ny, u, ties, upper);
@@ -115,16 +132,18 @@ double stats_mw_p_less(const double *x, int nx, const double *y, int ny)
  * The k of the interval [d(k), d(mn + 1 - k)] (1-based order statistics):
  * the largest k with P(U <= k - 1) <= (1 - conf) / 2. 0 when none.
  */
-static int hl_rank(int m, int n, double conf)
+static long hl_rank(int m, int n, double conf)
 {
 	double half = (1 - conf) / 2, *c, total = 0, cum = 0, z, k;
-	int mn = m * n, r = 0;
+	double pairs = (double)m * n;
+	int mn, r = 0;
 
 	if (m > MW_EXACT_MAX || n > MW_EXACT_MAX) {
 		z = -stats_t_quantile(half, 1e300);
-		k = floor(mn / 2.0 - z * sqrt(mn * (m + n + 1) / 12.0));
-		return k < 1 ? 0 : (int)k;
+		k = floor(pairs / 2 - z * sqrt(pairs * ((double)m + n + 1) / 12));
+		return k < 1 ? 0 : (long)k;
 	}
+	mn = m * n;		/* both <= MW_EXACT_MAX */
 	c = malloc(sizeof(*c) * (mn + 1));
 	if (!c)
 		return -ENOMEM;
@@ -144,12 +163,15 @@ static int hl_rank(int m, int n, double conf)
 int stats_hl_shift(const double *x, int nx, const double *y, int ny,
 		   double conf, double *est, double *lo, double *hi)
 {
+	size_t mn = rank_pairs(nx, ny), i = 0;
 	double *d;
-	int mn = nx * ny, k, i = 0;
+	long k;
 
 	if (!x || !y || nx < 1 || ny < 1 || !(conf > 0 && conf < 1) ||
 	    !finite_all(x, nx) || !finite_all(y, ny))
 		return -EINVAL;
+	if (!mn)
+		return -E2BIG;
 	d = malloc(sizeof(*d) * mn);
 	if (!d)
 		return -ENOMEM;

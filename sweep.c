@@ -297,14 +297,9 @@ static void record_gen(struct sweep_ctx *c, const struct round_set *rs,
 		return;
 	}
 	for (int s = 0; s < g->p.nr_sizes; s++) {
-		struct point_id key = {
-			.property = gen_prop_name(c->opts->prop),
-			.n = gen_spec_n(&g->pt->spec), .variant = g->variant,
-			.op = g->op, .mode = "test_run",
-		};
 		const struct round_series *se = &g->p.series[s];
 
-		if (rounds_record(rs, &g->p, s, &key)) {
+		if (rounds_record(rs, &g->p, s, &g->p.key)) {
 			test__log("%s at %d B: %s", g->pt->name, g->p.sizes[s],
 				  se->err ? se->why : "not measured");
 			ASSERT_TRUE(false, "point measured and valid");
@@ -440,6 +435,14 @@ static int build_progs(struct sweep_ctx *c, char (*groups)[64], int nr,
 			r->p.name = r->pt->name;
 			memcpy(r->p.sizes, c->sizes, c->nr_sizes * sizeof(int));
 			r->p.nr_sizes = c->nr_sizes;
+			/* recorded in its group's subtest (record_gen()) */
+			r->p.key = (struct point_id){
+				.property = gen_prop_name(c->opts->prop),
+				.n = gen_spec_n(&r->pt->spec),
+				.variant = r->variant, .op = r->op,
+				.mode = "test_run",
+			};
+			r->p.subtest = r->group;
 		}
 	}
 	*out = g;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <linux/bpf.h>
 
@@ -151,7 +152,7 @@ static char **run_env(const char *const *extra)
 	return envp;
 }
 
-/* In the child: stdin from /dev/null, output where opts says, then exec. */
+/* In the child: its directory, input and output as opts says, then exec. */
 static void run_child(const char *const argv[], const struct run_opts *o,
 		      int out_fd, int err_fd, char **envp)
 {
@@ -160,11 +161,17 @@ static void run_child(const char *const argv[], const struct run_opts *o,
 
 	/* out of the terminal's process group: Ctrl-C is for test_perf */
 	setpgid(0, 0);
-	if (null_fd >= 0)
+	if (o->dir_fd > 0 && fchdir(o->dir_fd))
+		_exit(127);
+	if (o->stdin_fd > 0)
+		dup2(o->stdin_fd, STDIN_FILENO);
+	else if (null_fd >= 0)
 		dup2(null_fd, STDIN_FILENO);
+	/* by name in the directory of the fd: no path walked again */
 	if (out_fd < 0 && o->log_path)
-		log_fd = open(o->log_path, O_WRONLY | O_CREAT | O_APPEND |
-			      O_NOFOLLOW | O_CLOEXEC, 0644);
+		log_fd = openat(o->dir_fd > 0 ? o->dir_fd : AT_FDCWD,
+				o->log_path, O_WRONLY | O_CREAT | O_APPEND |
+				O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0644);
 	if (out_fd < 0)
 		out_fd = log_fd >= 0 ? log_fd : null_fd;
 	if (err_fd < 0)
@@ -174,8 +181,6 @@ static void run_child(const char *const argv[], const struct run_opts *o,
 		     STDOUT_FILENO);
 	if (err_fd >= 0)
 		dup2(err_fd, STDERR_FILENO);
-	if (o->cwd && chdir(o->cwd))
-		_exit(127);
 	if (o->in_child && o->in_child(o->ctx))
 		_exit(127);
 	if (envp)
@@ -263,13 +268,88 @@ static void sinks_poll(struct run_sink *sinks, int nr, int wait_ms)
 			sink_read(&sinks[idx[i]]);
 }
 
-/* The child's stdout and stderr until it exits or the deadline. */
+/*
+ * The process groups of the commands running now, for the kill path
+ * (run_cmd_kill_running()); 0 marks a free slot.
+ */
+static int running[RUN_CMD_MAX_RUNNING];
+
+static int running_add(pid_t pgid)
+{
+	for (int i = 0; i < RUN_CMD_MAX_RUNNING; i++) {
+		int free_slot = 0;
+
+		if (__atomic_compare_exchange_n(&running[i], &free_slot, pgid,
+						false, __ATOMIC_SEQ_CST,
+						__ATOMIC_SEQ_CST))
+			return i;
+	}
+	return -1;
+}
+
+static void running_del(int slot)
+{
+	if (slot >= 0)
+		__atomic_store_n(&running[slot], 0, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * What the command left of its process group, background jobs too:
+ * they are our children (subreaper) once their parents are gone, and
+ * are reaped here, each parent before its children. Called while the
+ * leader is an unreaped zombie at least, so that the group's id cannot
+ * name another group yet. timeout_ms 0: until all are reaped.
+ */
+static void end_group(pid_t pgid, int timeout_ms)
+{
+	struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+	pid_t w;
+
+	kill(-pgid, SIGKILL);
+	for (int waited = 0; timeout_ms <= 0 || waited < timeout_ms;) {
+		w = waitpid(-pgid, NULL, timeout_ms > 0 ? WNOHANG : 0);
+		if (w > 0 || (w < 0 && errno == EINTR))
+			continue;
+		if (w < 0)
+			return;		/* ECHILD: none left */
+		nanosleep(&tick, NULL);
+		waited += 10;
+	}
+}
+
+void run_cmd_kill_running(void)
+{
+	int saved = errno;
+
+	for (int i = 0; i < RUN_CMD_MAX_RUNNING; i++) {
+		int pgid = __atomic_load_n(&running[i], __ATOMIC_SEQ_CST);
+
+		if (pgid > 0)
+			end_group(pgid, RUN_CMD_KILL_WAIT_MS);
+	}
+	errno = saved;
+}
+
+/* Whether the leader pid has ended, left unreaped (WNOWAIT); or -errno. */
+static int leader_ended(pid_t pid)
+{
+	siginfo_t info = {};
+
+	if (waitid(P_PID, pid, &info, WEXITED | WNOHANG | WNOWAIT))
+		return errno == EINTR ? 0 : -errno;
+	return info.si_pid == pid;
+}
+
+/*
+ * The child's stdout and stderr until it exits or the deadline; then
+ * its whole process group is killed and reaped, the leader last seen
+ * unreaped so that its group id still names its group.
+ */
 static int run_wait(int pid, const struct run_opts *o, struct run_sink *sinks,
 		    double deadline, int *status)
 {
 	bool watching = o->watch;
-	pid_t w;
-	int i;
+	int i, ret = 0;
 
 	for (;;) {
 		if (watching) {
@@ -283,20 +363,23 @@ static int run_wait(int pid, const struct run_opts *o, struct run_sink *sinks,
 				watching = false;
 			}
 		}
-		w = waitpid(pid, status, WNOHANG);
-		if (w == pid)
+		ret = leader_ended(pid);
+		if (ret < 0)		/* reaped elsewhere (the kill path) */
+			return ret;
+		if (ret)
 			break;
-		if (w < 0 && errno != EINTR)
-			return -errno;
-		if (deadline > 0 && mono_ns() >= deadline) {
-			kill(pid, SIGKILL);
-			while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-				;
-			return -ETIMEDOUT;
-		}
+		if (deadline > 0 && mono_ns() >= deadline)
+			break;
 		/* a tick: its exit is seen even while others hold the pipes */
 		sinks_poll(sinks, 2, RUN_TICK_MS);
 	}
+	/* at the timeout, and whatever the command left running */
+	kill(-pid, SIGKILL);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+	end_group(pid, 0);
+	if (!ret)
+		return -ETIMEDOUT;
 	/* what it wrote before it exited is in the pipes */
 	for (i = 0; i < 2; i++)
 		while (sinks[i].fd >= 0) {
@@ -317,7 +400,9 @@ int run_cmd(const char *const argv[], const struct run_opts *opts)
 			  mono_ns() + o->timeout_ms * 1e6 : 0;
 	struct run_sink sinks[2] = { { .fd = -1 }, { .fd = -1 } };
 	int out_wr = -1, err_wr = -1, status = 0, ret;
+	static bool subreaper;
 	char **envp = NULL;
+	int slot;
 	pid_t pid;
 
 	ret = sink_open(&sinks[0], o->out, o->out_len, &out_wr);
@@ -330,6 +415,9 @@ int run_cmd(const char *const argv[], const struct run_opts *opts)
 	}
 	if (ret)
 		goto out;
+	/* orphans of a command become ours, to be killed and reaped */
+	if (!subreaper)
+		subreaper = !prctl(PR_SET_CHILD_SUBREAPER, 1);
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -338,10 +426,14 @@ int run_cmd(const char *const argv[], const struct run_opts *opts)
 	}
 	if (!pid)
 		run_child(argv, o, out_wr, err_wr, envp);
+	/* the child does the same: whichever runs first, the group exists */
+	setpgid(pid, pid);
+	slot = running_add(pid);
 	close(out_wr);
 	close(err_wr);
 	out_wr = err_wr = -1;
 	ret = run_wait(pid, o, sinks, deadline, &status);
+	running_del(slot);
 	if (!ret)
 		ret = WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
 					    WEXITSTATUS(status);

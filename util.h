@@ -50,9 +50,15 @@ const char *xdp_verdict_name(__u32 verdict);
  */
 bool pid_alive(int pid);
 
-/* How run_cmd() treats the child's output and time. */
+/* How run_cmd() treats the child's input, output and time. */
 struct run_opts {
-	const char *cwd;	/* chdir there first; NULL: stay */
+	/*
+	 * > 0: the child fchdir()s to this directory fd first, so that it
+	 * runs in the directory that was checked, whatever its path names
+	 * by then; 0: it stays where it is.
+	 */
+	int dir_fd;
+	int stdin_fd;		/* > 0: the child's stdin; 0: /dev/null */
 	/*
 	 * stdout and stderr captured into out (NUL-terminated, truncated to
 	 * out_len - 1; the rest is read and dropped). NULL: see log_path.
@@ -60,7 +66,10 @@ struct run_opts {
 	char *out;
 	size_t out_len;
 	bool stderr_only;	/* capture stderr; stdout to /dev/null */
-	/* Without out: append both to this file (never through a symlink). */
+	/*
+	 * Without out: append both to this file, relative to dir_fd when
+	 * given (never through a symlink).
+	 */
 	const char *log_path;
 	int timeout_ms;		/* 0: wait forever; else SIGKILL at expiry */
 	/*
@@ -93,13 +102,29 @@ enum run_watch {
 };
 
 /*
- * Run argv[0] (searched in PATH) with stdin from /dev/null; without out
- * and log_path its output is discarded. Returns once the child has
- * exited (what it left running may still hold the pipes: not waited
- * for). Returns the exit status (127: could not be executed), 128 +
- * signal when a signal ended it, -ETIMEDOUT when it was killed at the
- * timeout, or -errno when it could not be started. opts may be NULL.
+ * Run argv[0] (searched in PATH), stdin from stdin_fd or /dev/null;
+ * without out and log_path its output is discarded. The command runs in
+ * a process group of its own, and nothing of that group outlives it: at
+ * the timeout, and when its leader exits, whatever is left of the group
+ * (jobs it put in the background) is killed with SIGKILL and reaped, so
+ * that run_cmd() returns with all of it gone. The calling process
+ * becomes a child subreaper (prctl(2)) for that. Returns the exit status
+ * (127: could not be executed), 128 + signal when a signal ended it,
+ * -ETIMEDOUT when it was killed at the timeout, or -errno when it could
+ * not be started. opts may be NULL.
  */
 int run_cmd(const char *const argv[], const struct run_opts *opts);
+
+/* Commands run_cmd() tracks at once for the kill path (more run untracked). */
+#define RUN_CMD_MAX_RUNNING	8
+/* How long the kill path waits for a killed group to be reaped. */
+#define RUN_CMD_KILL_WAIT_MS	2000
+
+/*
+ * The kill path of signals.h: SIGKILL to the process group of every
+ * command run_cmd() is running, each reaped (at most
+ * RUN_CMD_KILL_WAIT_MS each). Async-signal-safe.
+ */
+void run_cmd_kill_running(void);
 
 #endif /* __UTIL_H */

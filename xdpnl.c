@@ -28,6 +28,7 @@ struct xdpnl_att {
 	__u32 mode;		/* one of MODE_FLAGS */
 	int prog_fd;		/* our dup: REPLACE needs it, and it keeps the id */
 	int nl_fd;		/* a socket of the namespace it was attached in */
+	unsigned long ns;	/* that namespace's inode */
 	char record[64];	/* its runlock line */
 };
 
@@ -123,6 +124,7 @@ int xdpnl_attach(int ifindex, int prog_fd, __u32 flags)
 		return err;
 	a->ifindex = ifindex;
 	a->mode = flags & MODE_FLAGS;
+	a->ns = ino;
 	a->nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	a->prog_fd = fcntl(prog_fd, F_DUPFD_CLOEXEC, 3);
 	if (a->nl_fd < 0 || a->prog_fd < 0) {
@@ -154,38 +156,96 @@ fail:
 	return err;
 }
 
-int xdpnl_detach(int ifindex, __u32 flags)
+/* The id of the program attached in mode on ifindex (0: none), or -errno. */
+static long query_id(int ifindex, __u32 mode)
 {
-	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
-	struct xdpnl_att *a = NULL;
-	int err;
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 
-	for (int i = 0; i < nr_atts && !a; i++)
-		if (atts[i].prog_fd >= 0 && atts[i].ifindex == ifindex &&
-		    atts[i].mode == (flags & MODE_FLAGS))
-			a = &atts[i];
-	if (!a)
-		return -ENOENT;
-	opts.old_prog_fd = a->prog_fd;
-	/* only if it is still ours: REPLACE fails when another one is there */
-	err = bpf_xdp_attach(ifindex, -1, a->mode | XDP_FLAGS_REPLACE, &opts);
-	err = err ? -errno : 0;
-	runlock_note(false, "xdp", a->record);
-	close(a->prog_fd);
-	close(a->nl_fd);
-	a->prog_fd = a->nl_fd = -1;
-	return err;
+	if (bpf_xdp_query(ifindex, 0, &q))
+		return -errno;
+	return mode == XDP_FLAGS_HW_MODE ? q.hw_prog_id :
+	       mode == XDP_FLAGS_DRV_MODE ? q.drv_prog_id : q.skb_prog_id;
 }
 
 /* The program id attached in mode on ifindex, 0 when none. */
 static __u32 attached_id(int ifindex, __u32 mode)
 {
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	long id = query_id(ifindex, mode);
 
-	if (bpf_xdp_query(ifindex, 0, &q))
+	return id > 0 ? id : 0;
+}
+
+static void forget(struct xdpnl_att *a)
+{
+	runlock_note(false, "xdp", a->record);
+	close(a->prog_fd);
+	close(a->nl_fd);
+	a->prog_fd = a->nl_fd = -1;
+}
+
+/*
+ * After a failed detach: true only when ours is known to be gone from
+ * there (another program, or none, is attached in its namespace), so
+ * that nobody has anything of ours left to detach.
+ */
+static bool known_gone(const struct xdpnl_att *a)
+{
+	unsigned long here;
+	long id;
+
+	if (ns_ino(&here) || here != a->ns)
+		return false;
+	id = query_id(a->ifindex, a->mode);
+	return id >= 0 && id != prog_id(a->prog_fd);
+}
+
+/*
+ * Our record of ifindex in mode: the one whose program is attached there
+ * now when there are two (one kept by a detach that failed).
+ */
+static struct xdpnl_att *find_att(int ifindex, __u32 mode)
+{
+	struct xdpnl_att *a = NULL;
+	__u32 now = 0;
+
+	for (int i = 0; i < nr_atts; i++) {
+		if (atts[i].prog_fd < 0 || atts[i].ifindex != ifindex ||
+		    atts[i].mode != mode)
+			continue;
+		if (!a) {
+			a = &atts[i];
+			now = attached_id(ifindex, mode);
+		}
+		if (now && prog_id(atts[i].prog_fd) == now)
+			return &atts[i];
+	}
+	return a;
+}
+
+/*
+ * A detach that failed keeps the record unless ours is known to be gone:
+ * the exit path, the kill path and, after a SIGKILL, the next run try
+ * again (each only while the program is still ours), and so does the
+ * next xdpnl_detach().
+ */
+int xdpnl_detach(int ifindex, __u32 flags)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
+	struct xdpnl_att *a = find_att(ifindex, flags & MODE_FLAGS);
+	int err;
+
+	if (!a)
+		return -ENOENT;
+	opts.old_prog_fd = a->prog_fd;
+	/* only if it is still ours: REPLACE fails when another one is there */
+	if (!bpf_xdp_attach(ifindex, -1, a->mode | XDP_FLAGS_REPLACE, &opts)) {
+		forget(a);
 		return 0;
-	return mode == XDP_FLAGS_HW_MODE ? q.hw_prog_id :
-	       mode == XDP_FLAGS_DRV_MODE ? q.drv_prog_id : q.skb_prog_id;
+	}
+	err = -errno;
+	if (known_gone(a))
+		forget(a);
+	return err;
 }
 
 /* "ifindex:prog id:mode:netns inode" a dead run recorded. */

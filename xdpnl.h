@@ -15,7 +15,12 @@
 
 /* Attach prog_fd to ifindex of the calling thread's namespace; 0 or -errno. */
 int xdpnl_attach(int ifindex, int prog_fd, __u32 flags);
-/* Detach what xdpnl_attach() attached there in the mode of flags. */
+/*
+ * Detach what xdpnl_attach() attached there in the mode of flags; 0 or
+ * -errno. When it fails, the program stays recorded (unless it is known
+ * to be gone): the next call, the exit and kill paths and the next run
+ * detach it.
+ */
 int xdpnl_detach(int ifindex, __u32 flags);
 /* Detach what runs proven dead attached and left; how many. */
 int xdpnl_cleanup_stale(void);

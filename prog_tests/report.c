@@ -1020,7 +1020,8 @@ out:
 static void test_run(void)
 {
 	static const struct self_opts opts = { .timeout_ms = RUN_TIMEOUT_MS };
-	char dir[64], out[PATH_MAX + 16], why[256];
+	static const struct self_opts quick_rebuild = { .timeout_ms = 60000 };
+	char dir[64], out[PATH_MAX + 16], out2[PATH_MAX + 16], why[256];
 	struct self_run run = {};
 	struct plot_census pc;
 	bool ok = false;
@@ -1056,6 +1057,16 @@ static void test_run(void)
 			 "run.json has the test's outcome") &&
 	     ASSERT_TRUE(file_contains(out, "report.md", "All 1 tests passed."),
 			 "the headline says so");
+	if (!ok)
+		goto out;
+	/* rebuilt elsewhere: the outcomes go with the data */
+	snprintf(out2, sizeof(out2), "%s/again", dir);
+	ok = ASSERT_EQ(run_self(&run, &quick_rebuild, "--report-from", out,
+				"--out", out2), 0, "--report-from --out") &&
+	     ASSERT_TRUE(file_contains(out2, "run.json", "\"xdp_fwd\""),
+			 "run.json copied") &&
+	     ASSERT_TRUE(file_contains(out2, "report.md", "All 1 tests passed."),
+			 "the rebuilt headline says so");
 out:
 	self_run_free(&run);
 	drop_tmp(dir, ok);

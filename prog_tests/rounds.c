@@ -52,6 +52,7 @@ static void test_scheduler(void)
 	p = round_prog_fwd_file(path, "fwd", sizes, 2);
 	if (!ASSERT_OK_PTR(p, "program"))
 		return;
+	p->key = key;
 	if (!ASSERT_OK(rounds_init_with(&rs, 3, 1), "rounds_init"))
 		goto out;
 	ASSERT_EQ(rs.rounds, 3, "rounds of the set");

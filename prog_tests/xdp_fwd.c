@@ -364,20 +364,21 @@ static void test_perf_sizes(void)
 	if (!ASSERT_OK_PTR(fwd, "program") ||
 	    !ASSERT_OK(rounds_init(&rs), "rounds"))
 		goto out;
+	fwd->key = (struct point_id){
+		.property = "base", .n = 0, .variant = "redirect",
+		.mode = "test_run",
+	};
 	if (ASSERT_OK(rounds_add(&rs, fwd), "rounds_add") &&
 	    ASSERT_OK(rounds_add_reference(&rs, env.sizes, env.nr_sizes),
 		      "reference"))
 		rounds_run(&rs);
 	rounds_record_reference(&rs);
 	for (int s = 0; s < fwd->nr_sizes; s++) {
-		struct point_id key = {
-			.property = "base", .n = 0, .variant = "redirect",
-			.mode = "test_run",
-		};
 		struct sample_stats ns;
 		struct round_info ri;
 
-		if (!ASSERT_OK(rounds_record(&rs, fwd, s, &key), "measured")) {
+		if (!ASSERT_OK(rounds_record(&rs, fwd, s, &fwd->key),
+			       "measured")) {
 			test__log("%d B: %s", fwd->sizes[s],
 				  fwd->series[s].err ? fwd->series[s].why :
 				  fwd->load_why);

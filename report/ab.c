@@ -21,7 +21,7 @@
 #include "results.h"
 #include "rounds.h"
 #include "test_run.h"
-#include "user_obj.h"
+#include "obj/user_obj.h"
 
 /* Paired rounds resolve 1%: the default effect (see docs/report.md). */
 #define VS_MIN_EFFECT	0.01
@@ -36,17 +36,22 @@
 
 static const char *vs_path, *vs_prog;
 
+/* Each side's points in a subtest of its own ("A", "B"). */
+static void side_key(struct round_prog *p, const char *side)
+{
+	p->key = (struct point_id){
+		.property = "obj", .n = -1, .variant = p->name,
+		.mode = "test_run",
+	};
+	p->subtest = side;
+}
+
 static void record_side(const struct round_set *rs, struct round_prog *p,
 			const char *side, int *failed)
 {
 	env.subtest_name = side;
 	for (int s = 0; s < p->nr_sizes; s++) {
-		struct point_id key = {
-			.property = "obj", .n = -1, .variant = p->name,
-			.mode = "test_run",
-		};
-
-		if (rounds_record(rs, p, s, &key)) {
+		if (rounds_record(rs, p, s, &p->key)) {
 			printf("%s %5d B: FAIL %s\n", side, p->sizes[s],
 			       p->series[s].err ? p->series[s].why :
 			       p->load_why);
@@ -157,6 +162,8 @@ int vs_main(int argc, char **argv)
 	if (!a || !b)
 		goto out;
 	env.test_name = "vs";
+	side_key(a, "A");
+	side_key(b, "B");
 	ret = rounds_init_with(&rs, env.quick ? VS_QUICK_ROUNDS : VS_ROUNDS,
 			       VS_LOOPS);
 	if (!ret) {

@@ -254,22 +254,44 @@ static void from_t(struct cmp_row *r, const struct cmp_opts *o, double m,
 	r->mde = o->min_effect + expm1(tm * se);
 }
 
+/*
+ * Room for the log round values of both sides and one more array of
+ * OLD's size, on the heap: the sizes come from data files (bounded by
+ * their readers, RESULTS_MAX_ROUNDS, but never a stack's business).
+ */
+static double *log_buffers(int na, int nb)
+{
+	if (na < 2 || nb < 2)
+		return NULL;
+	return calloc(2 * (size_t)na + nb, sizeof(double));
+}
+
 /* --vs: log(new / old) round by round. */
 static bool classify_paired(struct cmp_row *r, const struct cmp_opts *o,
 			    int family)
 {
 	int n = r->old->r.nr_values;
-	double a[n ? n : 1], b[n ? n : 1], d[n ? n : 1];
+	double *a, *b, *d;
+	bool ok = false;
 
-	if (!o->paired || n != r->new->r.nr_values || !log_values(r->old, a) ||
-	    !log_values(r->new, b))
+	if (!o->paired || n != r->new->r.nr_values)
 		return false;
+	a = log_buffers(n, n);
+	if (!a)
+		return false;
+	b = a + n;
+	d = b + n;
+	if (!log_values(r->old, a) || !log_values(r->new, b))
+		goto out;
 	for (int i = 0; i < n; i++)
 		d[i] = b[i] - a[i];
 	from_t(r, o, stats_mean(d, n), stats_stddev(d, n) / sqrt(n), n - 1,
 	       family);
 	r->method = CMP_M_PAIRED;
-	return true;
+	ok = true;
+out:
+	free(a);
+	return ok;
 }
 
 /* Two runs: Hodges-Lehmann shift of the log round values, Mann-Whitney. */
@@ -277,15 +299,19 @@ static bool classify_ranks(struct cmp_row *r, const struct cmp_opts *o,
 			   int family)
 {
 	int na = r->old->r.nr_values, nb = r->new->r.nr_values;
-	double a[na > 1 ? na : 1], b[nb > 1 ? nb : 1], as[na > 1 ? na : 1];
+	double *a = log_buffers(na, nb), *as, *b;
 	double est, lo, hi, slow, fast, mlo, mhi;
-	bool up;
+	bool up, ok = false;
 
+	if (!a)
+		return false;
+	as = a + na;
+	b = as + na;
 	if (!log_values(r->old, a) || !log_values(r->new, b) ||
 	    stats_hl_shift(a, na, b, nb, 1 - o->alpha, &est, &lo, &hi) ||
 	    stats_hl_shift(a, na, b, nb, 1 - o->alpha / family, &est, &mlo,
 			   &mhi))
-		return false;
+		goto out;
 	boundaries(r, o->min_effect, &slow, &fast, &up);
 	r->rel = expm1(est);
 	r->rel_low = expm1(lo);
@@ -303,7 +329,10 @@ static bool classify_ranks(struct cmp_row *r, const struct cmp_opts *o,
 			 stats_mw_p_greater(as, na, b, nb);
 	r->mde = o->min_effect + expm1((mhi - mlo) / 2);
 	r->method = CMP_M_RANKS;
-	return true;
+	ok = true;
+out:
+	free(a);
+	return ok;
 }
 
 /* Older files and wire points: Welch on mean and sd, relative to old. */

@@ -100,7 +100,7 @@ static void print_header(FILE *f, const struct cmp_result *res)
 		res->count[CMP_UNCHANGED], res->count[CMP_UNTESTABLE],
 		res->count[CMP_INFO], res->nr_missing, res->nr_extra);
 	if (res->marked)
-		fprintf(f, "%d judged points have rounds that disagree (drift, bimodal): marked in the table\n",
+		fprintf(f, "%d judged points have rounds that disagree or fell short (drift, bimodal, partial): marked in the table\n",
 			res->marked);
 }
 
@@ -371,7 +371,7 @@ static int write_md(const char *dir, const struct cmp_result *res,
 	md_side(&d, "OLD", res->old);
 	md_side(&d, "NEW", res->new);
 	doc_list_end(&d);
-	doc_para(&d, "Points are matched by test, subtest, property, N, variant, op, frame size, mode and metric. %s A point is slower or faster when the %g%% CI of its change lies beyond %g%% in that direction, at a level adjusted over the %d judged points (Benjamini-Hochberg: q is the adjusted p of the verdict's direction, compared with %g); otherwise unchanged. Time and latency going up, or a rate going down, is slower. MDE is the change this point's noise would let the comparison call at about even odds; \"rounds\" marks points whose rounds disagree (drift, bimodal). Only primary metrics with a direction are judged; diagnostic metrics (such as the generator's CPU share), metrics without a direction and unknown ones are listed with their change, never judged.",
+	doc_para(&d, "Points are matched by test, subtest, property, N, variant, op, frame size, mode and metric. %s A point is slower or faster when the %g%% CI of its change lies beyond %g%% in that direction, at a level adjusted over the %d judged points (Benjamini-Hochberg: q is the adjusted p of the verdict's direction, compared with %g); otherwise unchanged. Time and latency going up, or a rate going down, is slower. MDE is the change this point's noise would let the comparison call at about even odds; \"rounds\" marks points whose rounds disagree (drift, bimodal) or are fewer than planned (partial: the run was stopped). Only primary metrics with a direction are judged; diagnostic metrics (such as the generator's CPU share), metrics without a direction and unknown ones are listed with their change, never judged.",
 		 res->opts.paired ? "Both sides were measured in the same rounds: the change is the geometric mean of the per-round ratios new/old, with a t interval." :
 		 "The change is the Hodges-Lehmann shift of the two runs' log round values, with the interval of the Mann-Whitney test (Welch's t on the summaries where a file has no round values).",
 		 100 * (1 - res->opts.alpha), res->opts.min_effect * 100,

@@ -93,8 +93,12 @@ static int read_fields(const struct json_value *obj,
 	}
 	for (int i = 0; i < obj->n; i++) {
 		if (json_text(&obj->items[i], text, sizeof(text))) {
+			/* the key is the file's: shown, never sent raw */
+			char *key = vis_dup(obj->keys[i]);
+
 			perf_msg(err, err_len, "%s.%s is not a scalar", what,
-				obj->keys[i]);
+				 key ?: "(a key)");
+			free(key);
 			return -EINVAL;
 		}
 		if (add_field(fields, nr, obj->keys[i], text))
@@ -146,6 +150,11 @@ static int rounds_from_json(const struct json_value *o, struct ds_rounds *r,
 	r->marks = v && v->type == JSON_STR ? results_marks_parse(v->str) : 0;
 	v = json_get(o, "round_values");
 	n = v && v->type == JSON_ARR ? v->n : 0;
+	if (n > RESULTS_MAX_ROUNDS) {
+		perf_msg(err, err_len, "points[%d]: %.0f round values, more than a point can have (%d, the most --rounds measures)",
+			 idx, n, RESULTS_MAX_ROUNDS);
+		return -E2BIG;
+	}
 	if (json_values(o, "round_values", n, &r->values) ||
 	    json_values(o, "round_times", n, &r->times)) {
 		perf_msg(err, err_len, "points[%d]: round_times does not match round_values",
@@ -331,9 +340,13 @@ int ds_load_json(const char *file, struct dataset *ds, char *err,
 
 #define JOURNAL_FORMAT	"xdp-perf-journal/"
 
-/* Line idx of a journal: -1 the head (environment, profile), else a point. */
-static int journal_line(struct dataset *ds, const char *line, size_t len,
-			int idx, char *err, size_t err_len)
+/*
+ * Line idx of a journal: -1 the head (environment, profile), else a point
+ * or one round of a point (its "round" key).
+ */
+static int journal_line(struct dataset *ds, struct journal_rounds *jr,
+			const char *line, size_t len, int idx, char *err,
+			size_t err_len)
 {
 	const struct json_value *fmt;
 	struct json_value v;
@@ -342,7 +355,9 @@ static int journal_line(struct dataset *ds, const char *line, size_t len,
 	ret = json_parse(line, len, &v, err, err_len);
 	if (ret)
 		return ret;
-	if (idx >= 0) {
+	if (idx >= 0 && json_get(&v, "round")) {
+		ret = ds_journal_round_line(jr, &v, idx, err, err_len);
+	} else if (idx >= 0) {
 		ret = add_json_point(ds, &v, idx, err, err_len);
 	} else {
 		fmt = json_get(&v, "format");
@@ -367,11 +382,13 @@ static int journal_line(struct dataset *ds, const char *line, size_t len,
 
 /*
  * A last line without its '\n' is one the kill cut: it is left out. Any
- * other line that does not read refuses the file.
+ * other line that does not read refuses the file. Rounds without their
+ * point (the test was killed before it recorded them) become one.
  */
 int ds_load_journal(const char *file, struct dataset *ds, char *err,
 		    size_t err_len)
 {
+	struct journal_rounds jr = { 0 };
 	char sub[256] = "empty journal";
 	int ret = 0, idx = -1;
 	const char *p, *nl;
@@ -384,21 +401,46 @@ int ds_load_journal(const char *file, struct dataset *ds, char *err,
 		return -EIO;
 	for (p = text; !ret && (nl = memchr(p, '\n', text + len - p));
 	     p = nl + 1, idx++)
-		ret = journal_line(ds, p, nl - p, idx, sub, sizeof(sub));
+		ret = journal_line(ds, &jr, p, nl - p, idx, sub, sizeof(sub));
 	if (!ret && idx < 0)
 		ret = -EINVAL;
 	free(text);
 	if (ret) {
 		perf_msg(err, err_len, "%s:%d: %s", file, idx > 0 ? idx + 1 : 1,
 			 sub);
-		ds_free(ds);
-		return ret;
+		goto fail;
 	}
+	ret = ds_journal_rounds_finish(ds, &jr, sub, sizeof(sub));
+	if (ret) {
+		perf_msg(err, err_len, "%s: %s", file, sub);
+		goto fail;
+	}
+	ds_journal_rounds_free(&jr);
 	snprintf(ds->source, sizeof(ds->source), "%s", file);
 	return 0;
+fail:
+	ds_journal_rounds_free(&jr);
+	ds_free(ds);
+	return ret;
 }
 
-int ds_load(const char *path, struct dataset *ds, char *err, size_t err_len)
+/*
+ * What a message about a file may quote of it (a key, a path someone
+ * chose) reaches a terminal: whatever a reader put there, made visible.
+ */
+static void msg_visible(char *err, size_t err_len)
+{
+	char *v;
+
+	if (!err || !err_len || vis_clean(err))
+		return;
+	v = vis_dup(err);
+	perf_msg(err, err_len, "%s", v ?: "a data file was refused");
+	free(v);
+}
+
+static int load_path(const char *path, struct dataset *ds, char *err,
+		     size_t err_len)
 {
 	char file[PATH_MAX];
 	struct stat sb;
@@ -425,6 +467,15 @@ int ds_load(const char *path, struct dataset *ds, char *err, size_t err_len)
 	if (len > 6 && !strcmp(path + len - 6, ".jsonl"))
 		return ds_load_journal(path, ds, err, err_len);
 	return ds_load_json(path, ds, err, err_len);
+}
+
+int ds_load(const char *path, struct dataset *ds, char *err, size_t err_len)
+{
+	int ret = load_path(path, ds, err, err_len);
+
+	if (ret)
+		msg_visible(err, err_len);
+	return ret;
 }
 
 /* ---- this run's results ---- */

@@ -20,6 +20,7 @@
  */
 struct ds_rounds {
 	int rounds, loops, flagged;
+	int planned;		/* of a killed run's journal: > rounds */
 	double within_sd;
 	unsigned int seed, marks;
 	double *values;		/* [nr_values] round values, or NULL */

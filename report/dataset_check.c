@@ -15,6 +15,7 @@
 #include "dataset.h"
 #include "dataset_priv.h"
 #include "json.h"
+#include "results.h"
 #include "util.h"
 #include "vis.h"
 
@@ -33,12 +34,16 @@ static const struct num_rule num_rules[] = {
 	{ "reps", true, 0, 1e7 },
 	{ "outliers", true, 0, 1e7 },
 	/* round columns (docs/data-format.md) */
-	{ "rounds", true, 0, 1e7 },
+	{ "rounds", true, 0, RESULTS_MAX_ROUNDS },
 	{ "loops", true, 0, INT_MAX },
-	{ "flagged", true, 0, 1e7 },
+	{ "flagged", true, 0, RESULTS_MAX_ROUNDS },
 	{ "seed", true, 0, UINT_MAX },
 	{ "mean" }, { "median" }, { "stddev" }, { "ci95_low" },
 	{ "ci95_high" }, { "min" }, { "max" }, { "within_sd" },
+	/* the round lines of a journal */
+	{ "round", true, 0, RESULTS_MAX_ROUNDS - 1 },
+	{ "rounds_planned", true, 1, RESULTS_MAX_ROUNDS },
+	{ "ns_per_pkt" }, { "mpps" }, { "round_time" },
 };
 
 static const struct num_rule *num_rule_of(const char *name)

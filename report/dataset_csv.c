@@ -54,7 +54,10 @@ static const char *cell(char **cells, const int *col, int i)
 	return col[i] < 0 ? "" : cells[col[i]];
 }
 
-/* The space-separated round values of a cell; NULL when empty. */
+/*
+ * The space-separated round values of a cell; NULL when empty. -E2BIG
+ * beyond RESULTS_MAX_ROUNDS of them.
+ */
 static int csv_values(const char *c, double **out, int *n)
 {
 	size_t cap = 0;
@@ -71,6 +74,8 @@ static int csv_values(const char *c, double **out, int *n)
 		v = strtod(c, &end);
 		if (end == c)
 			return -EINVAL;
+		if (*n == RESULTS_MAX_ROUNDS)
+			return -E2BIG;
 		if (grow_array(out, &cap, *n + 1, sizeof(**out)))
 			return -ENOMEM;
 		(*out)[(*n)++] = v;
@@ -118,7 +123,13 @@ static int csv_row(char **cells, const int *col, struct ds_point *p,
 		if (cell_number(cell(cells, col, CSV_FIRST_STAT_COL + 2 + i),
 			       nums[i].dst))
 			return -EINVAL;
-	return csv_rounds(cells, col, &p->r) ? -EINVAL : 0;
+	ret = csv_rounds(cells, col, &p->r);
+	if (ret == -E2BIG)
+		perf_msg(why, why_len, "round_values holds more values than a point can have (%d, the most --rounds measures)",
+			 RESULTS_MAX_ROUNDS);
+	if (ret)
+		return ret == -ENOMEM ? ret : -EINVAL;
+	return 0;
 }
 
 /* Map header names to cell indices; outliers is optional (older files). */

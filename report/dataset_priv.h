@@ -40,4 +40,21 @@ int ds_check_csv_numbers(char **cells, int n, const struct num_rule **rules,
 int ds_check_point_strings(struct ds_point *p, int idx, char *why,
 			   size_t why_len);
 
+/*
+ * The round lines of a journal (dataset_journal.c): collected line by
+ * line, then made points of where the journal lacks the point itself.
+ */
+struct round_line;
+struct journal_rounds {
+	struct round_line *lines;
+	int nr;
+	size_t cap;
+};
+int ds_journal_round_line(struct journal_rounds *jr,
+			  const struct json_value *o, int idx, char *err,
+			  size_t len);
+int ds_journal_rounds_finish(struct dataset *ds, struct journal_rounds *jr,
+			     char *err, size_t len);
+void ds_journal_rounds_free(struct journal_rounds *jr);
+
 #endif /* __DATASET_PRIV_H */

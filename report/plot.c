@@ -25,6 +25,7 @@
 #define LOG_Y_RATIO		8	/* log y axis when max/min exceeds this */
 #define MANY_POINTS		200	/* error bars without caps above this */
 #define PANEL_COLUMNS		3	/* small multiples: panels per row */
+#define MAX_PLOT_DIRS		8	/* a run plots into one or two */
 
 /* ---- gnuplot ---- */
 
@@ -42,17 +43,19 @@ void plot_set_gnuplot(const char *path)
 }
 
 /*
- * gnuplot with one to three arguments in dir (NULL: here), its output
- * appended to log (NULL: discarded). Its exit status; 127 when it could
- * not be run, or -errno.
+ * gnuplot with one to three arguments, in directory fd dir_fd (0: here)
+ * with its output appended to log there (NULL: discarded), reading
+ * script_fd as its stdin (0: /dev/null). Its exit status; 127 when it
+ * could not be run, or -errno.
  */
-static int run_gnuplot(const char *dir, const char *log, const char *arg1,
-		       const char *arg2, const char *arg3)
+static int run_gnuplot(int dir_fd, const char *log, int script_fd,
+		       const char *arg1, const char *arg2, const char *arg3)
 {
 	const char *argv[] = { gnuplot_override ?: "gnuplot", arg1, arg2, arg3,
 			       NULL };
 	const struct run_opts opts = {
-		.cwd = dir, .log_path = log, .timeout_ms = GNUPLOT_TIMEOUT_MS,
+		.dir_fd = dir_fd, .stdin_fd = script_fd, .log_path = log,
+		.timeout_ms = GNUPLOT_TIMEOUT_MS,
 	};
 
 	return run_cmd(argv, &opts);
@@ -64,7 +67,7 @@ static int probe_terminal(const char *term)
 	char cmd[64];
 
 	snprintf(cmd, sizeof(cmd), "set terminal %s", term);
-	return run_gnuplot(NULL, NULL, "-e", cmd, NULL);
+	return run_gnuplot(0, NULL, 0, "-e", cmd, NULL);
 }
 
 static void probe_gnuplot(void)
@@ -578,9 +581,8 @@ static void write_plot_script(const struct plot *pl, FILE *f)
 	fprintf(f, "set output\n");
 }
 
-/* dir/NAME.EXT written whole by fn. */
-static int write_plot_file(const struct plot *pl, const char *dir,
-			   const char *ext,
+/* DIR/NAME.EXT written whole by fn, in directory fd dfd. */
+static int write_plot_file(const struct plot *pl, int dfd, const char *ext,
 			   void (*fn)(const struct plot *, FILE *))
 {
 	struct outfile of;
@@ -588,7 +590,7 @@ static int write_plot_file(const struct plot *pl, const char *dir,
 	int ret;
 
 	snprintf(name, sizeof(name), "%s.%s", pl->name, ext);
-	ret = outfile_open(&of, dir, name, NULL, 0);
+	ret = outfile_openat(&of, dfd, name, NULL, 0);
 	if (ret)
 		return ret;
 	fn(pl, of.f);
@@ -597,27 +599,31 @@ static int write_plot_file(const struct plot *pl, const char *dir,
 
 /*
  * gnuplot opens its outputs itself, following symlinks: it writes them
- * into a private directory (mode 0700) in dir, from where they are
- * renamed into place.
+ * into a private directory (mode 0700) in dfd, from where they are
+ * renamed into place. It runs in dfd (fchdir) and reads the script from
+ * its stdin, opened here (/dev/fd/0 is the open file, not a path in the
+ * tree): nothing is looked up by path after the check.
  */
-static int render_private(const struct plot *pl, const char *dir)
+static int render_private(const struct plot *pl, int dfd)
 {
-	char tmp[64], var[96], log[PATH_MAX], gp[160], out[160];
 	static const char *const exts[] = { "png", "svg", "pdf" };
-	int dfd, tfd, ret;
+	char tmp[64], var[96], gp[160], out[160];
+	int tfd, sfd, ret;
 
-	dfd = outdir_open(dir, false, NULL, 0);
-	if (dfd < 0)
-		return dfd;
+	snprintf(gp, sizeof(gp), "%s.gp", pl->name);
+	sfd = openat(dfd, gp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (sfd < 0)
+		return -errno;
 	ret = outdir_mkdtemp(dfd, tmp, sizeof(tmp));
 	if (ret) {
-		close(dfd);
+		close(sfd);
 		return ret;
 	}
 	snprintf(var, sizeof(var), "outdir='%s/'", tmp);
-	snprintf(gp, sizeof(gp), "%s.gp", pl->name);
-	snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
-	ret = run_gnuplot(dir, log, "-e", var, gp) ? -EIO : 0;
+	/* /dev/fd/0 rather than "-": its errors then say the line */
+	ret = run_gnuplot(dfd, "gnuplot.log", sfd, "-e", var, "/dev/fd/0") ?
+	      -EIO : 0;
+	close(sfd);
 	tfd = openat(dfd, tmp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	for (size_t i = 0; i < ARRAY_SIZE(exts) - !gnuplot_pdf; i++) {
 		snprintf(out, sizeof(out), "%s.%s", pl->name, exts[i]);
@@ -629,20 +635,63 @@ static int render_private(const struct plot *pl, const char *dir)
 	if (tfd >= 0)
 		close(tfd);
 	unlinkat(dfd, tmp, AT_REMOVEDIR);
-	close(dfd);
 	return ret;
+}
+
+/*
+ * The directories plotted into, each checked once and then held open by
+ * its fd for the rest of the run (see plot.h). Never closed: the process
+ * ends them.
+ */
+static struct plot_dir {
+	char *path;
+	int fd;
+} plot_dirs[MAX_PLOT_DIRS];
+static int nr_plot_dirs;
+
+static int plot_dir_fd(const char *dir)
+{
+	struct plot_dir *d;
+	int fd;
+
+	for (int i = 0; i < nr_plot_dirs; i++)
+		if (!strcmp(plot_dirs[i].path, dir))
+			return plot_dirs[i].fd;
+	fd = outdir_open(dir, false, NULL, 0);
+	if (fd < 0)
+		return fd;
+	/* the table is full: the oldest makes room */
+	if (nr_plot_dirs == MAX_PLOT_DIRS) {
+		close(plot_dirs[0].fd);
+		free(plot_dirs[0].path);
+		memmove(plot_dirs, plot_dirs + 1,
+			(MAX_PLOT_DIRS - 1) * sizeof(*plot_dirs));
+		nr_plot_dirs--;
+	}
+	d = &plot_dirs[nr_plot_dirs];
+	d->path = strdup(dir);
+	if (!d->path) {
+		close(fd);
+		return -ENOMEM;
+	}
+	d->fd = fd;
+	nr_plot_dirs++;
+	return fd;
 }
 
 int plot_render(const struct plot *pl, const char *dir)
 {
-	int ret;
+	int dfd, ret;
 
 	if (!plot_have_gnuplot(NULL, 0))
 		return -ENOENT;
-	ret = write_plot_file(pl, dir, "dat", write_plot_data);
+	dfd = plot_dir_fd(dir);
+	if (dfd < 0)
+		return dfd;
+	ret = write_plot_file(pl, dfd, "dat", write_plot_data);
 	if (!ret)
-		ret = write_plot_file(pl, dir, "csv", write_plot_csv);
+		ret = write_plot_file(pl, dfd, "csv", write_plot_csv);
 	if (!ret)
-		ret = write_plot_file(pl, dir, "gp", write_plot_script);
-	return ret ?: render_private(pl, dir);
+		ret = write_plot_file(pl, dfd, "gp", write_plot_script);
+	return ret ?: render_private(pl, dfd);
 }

@@ -79,6 +79,11 @@ void plot_free(struct plot *pl);
  * Write dir/NAME.dat, NAME.csv and NAME.gp and run gnuplot for
  * dir/NAME.png, NAME.svg and (with pdfcairo) NAME.pdf. -ENOENT without
  * gnuplot, -EIO when gnuplot failed (its messages are in dir/gnuplot.log).
+ * dir is opened and checked (outdir.h) at its first plot and kept open
+ * for the rest of the run: every later plot of dir goes to that same
+ * directory, and gnuplot runs in it by its fd and gets its script
+ * already open, so that nobody who can rename a directory on the way can
+ * swap the tree under a check.
  */
 int plot_render(const struct plot *pl, const char *dir);
 

@@ -34,6 +34,7 @@
 #include "report_read.h"
 #include "report_rounds.h"
 #include "report_run.h"
+#include "report_src.h"
 #include "report_wire.h"
 #include "results.h"
 #include "util.h"
@@ -468,6 +469,7 @@ static void write_doc(struct report_ctx *c, struct doc *d)
 		doc_warning(d, "These results were measured on an emulated CPU (environment \"emulated\": true, e.g. QEMU TCG). Emulated timings measure the emulator's code translation, not the CPU or the kernel: use them as functional checks only. --compare refuses to compare them with native results.");
 	if (test__stopping())
 		doc_warning(d, "The run was interrupted: this report covers the points measured before the stop.");
+	report_write_partial(ds, d);
 	if (c->no_plots[0])
 		doc_warning(d, "No plots: %s. The data and tables are complete.",
 			    c->no_plots);
@@ -636,93 +638,57 @@ static int report_finish(void)
 	return 0;
 }
 
-/* The files a report is made from: they go with it to another --out. */
-static const char *const data_files[] = {
-	"data.csv", "data.json", "cost-model.csv", "cost-model.json",
-	OUTDIR_JOURNAL, RUN_FILE,
-};
-
-/* from (a regular file, whoever planted it) into dir/name, safely. */
-static int copy_file(const char *from, const char *dir, const char *name)
+/* --out DIR for --report-from: DIR gets the checked data files. */
+static int copy_data_files(struct report_src *src, const char *to)
 {
-	FILE *in = outdir_fopen_read(from, 1L << 30);
-	char buf[65536];
-	struct outfile of;
-	size_t n;
-	int ret;
+	char why[1024];
+	int dfd, err;
 
-	if (!in)
-		return -errno;
-	ret = outfile_open(&of, dir, name, NULL, 0);
-	if (ret) {
-		fclose(in);
-		return ret;
-	}
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		fwrite(buf, 1, n, of.f);
-	ret = ferror(in) ? -EIO : 0;
-	fclose(in);
-	if (ret)
-		outfile_discard(&of);
-	return ret ?: outfile_commit(&of);
-}
-
-/* --out DIR for --report-from: DIR gets the data files and the report. */
-static int copy_data_files(const char *from, const char *to)
-{
-	char src[PATH_MAX + 32], why[512];
-	struct stat a, b;
-	int err;
-
-	if (!stat(from, &a) && !stat(to, &b) && a.st_dev == b.st_dev &&
-	    a.st_ino == b.st_ino) {
+	if (report_src_is_dir(src, to)) {
 		/* rebuilt in place: only in a directory that is ours */
-		err = outdir_open(to, false, why, sizeof(why));
-		if (err < 0)
+		dfd = outdir_open(to, false, why, sizeof(why));
+		if (dfd < 0)
 			perf_usage_error("--report-from: %s; write the report elsewhere with --out DIR",
 					 why);
-		close(err);
+		close(dfd);
 		return 0;
 	}
+	/* every file checked before anything is written */
+	if (report_src_check(src, why, sizeof(why)))
+		perf_usage_error("--report-from: %s", why);
 	/* another directory: new or empty (or --force), as a run's --out */
 	if (outdir_claim(to, env.force, why, sizeof(why)))
 		perf_usage_error("--out: %s", why);
-	for (size_t i = 0; i < ARRAY_SIZE(data_files); i++) {
-		snprintf(src, sizeof(src), "%s/%s", from, data_files[i]);
-		if (access(src, R_OK))
-			continue;
-		err = copy_file(src, to, data_files[i]);
-		if (err) {
-			fprintf(stderr, "test_perf: report: cannot copy %s to %s/: %s\n",
-				src, to, strerror(-err));
-			return err;
-		}
-	}
-	return 0;
+	dfd = outdir_open(to, false, why, sizeof(why));
+	if (dfd < 0)
+		perf_usage_error("--out: %s", why);
+	err = report_src_write(src, dfd, why, sizeof(why));
+	close(dfd);
+	if (err)
+		fprintf(stderr, "test_perf: report: %s/: %s\n", to, why);
+	return err;
 }
 
 /*
  * --report-from PATH: plots and report again from the data files of a
  * result directory (or of the directory of a data file), written there or
- * into --out with a copy of the data files.
+ * into --out with a copy of the data files (report_src.h).
  */
 int report_from_main(int argc, char **argv)
 {
-	char src[PATH_MAX], err[1024];
+	struct report_src src;
+	char err[1024];
 	struct dataset ds;
-	struct stat sb;
 	const char *out;
 	int ret;
 
 	if (argc)
 		perf_usage_error("--report-from takes no operand ('%s')", argv[0]);
-	if (ds_load(report_from, &ds, err, sizeof(err)))
+	if (report_src_open(&src, report_from, &ds, err, sizeof(err)))
 		perf_usage_error("--report-from: %s", err);
-	snprintf(src, sizeof(src), "%s", report_from);
-	if (stat(report_from, &sb) || !S_ISDIR(sb.st_mode))
-		snprintf(src, sizeof(src), "%s", dirname(strdupa(report_from)));
-	out = env.out_dir ?: src;
-	ret = copy_data_files(src, out);
+	out = env.out_dir ?: src.dir;
+	ret = copy_data_files(&src, out);
+	report_src_close(&src);
 	if (!ret) {
 		ret = report_build(out, &ds, NULL, err, sizeof(err));
 		if (ret)

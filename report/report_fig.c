@@ -213,25 +213,49 @@ static bool select_point(enum fig_kind kind, const struct ds_point *p,
 	return true;
 }
 
-/* swept[i]: another point of the same property and mode has another N. */
-static void mark_sweeps(const struct dataset *ds, bool *swept)
+/* Points by property, mode, then N. */
+static int cmp_sweep(const void *pa, const void *pb)
 {
-	for (int i = 0; i < ds->nr_pts; i++) {
-		const struct ds_point *p = &ds->pts[i];
+	const struct ds_point *a = *(const struct ds_point *const *)pa;
+	const struct ds_point *b = *(const struct ds_point *const *)pb;
+	int c = strcmp(a->id.property, b->id.property);
 
-		if (swept[i] || p->id.n < 0)
+	if (!c)
+		c = strcmp(a->id.mode, b->id.mode);
+	if (c)
+		return c;
+	return (a->id.n > b->id.n) - (a->id.n < b->id.n);
+}
+
+/*
+ * swept[i]: another point of the same property and mode has another N.
+ * Sorted, a (property, mode) group is swept when its first and last N
+ * differ: n log n, where comparing every pair took hours on a file of a
+ * million points.
+ */
+static int mark_sweeps(const struct dataset *ds, bool *swept)
+{
+	const struct ds_point **by = malloc(sizeof(*by) * (ds->nr_pts ?: 1));
+	int nr = 0;
+
+	if (!by)
+		return -ENOMEM;
+	for (int i = 0; i < ds->nr_pts; i++)
+		if (ds->pts[i].id.n >= 0)
+			by[nr++] = &ds->pts[i];
+	qsort(by, nr, sizeof(*by), cmp_sweep);
+	for (int a = 0, b; a < nr; a = b) {
+		for (b = a + 1; b < nr && !strcmp(by[a]->id.property,
+						  by[b]->id.property) &&
+		     !strcmp(by[a]->id.mode, by[b]->id.mode); b++)
+			;
+		if (by[a]->id.n == by[b - 1]->id.n)
 			continue;
-		for (int j = 0; j < ds->nr_pts; j++) {
-			const struct ds_point *q = &ds->pts[j];
-
-			if (q->id.n >= 0 && q->id.n != p->id.n &&
-			    !strcmp(q->id.property, p->id.property) &&
-			    !strcmp(q->id.mode, p->id.mode)) {
-				swept[i] = true;
-				break;
-			}
-		}
+		for (int i = a; i < b; i++)
+			swept[by[i] - ds->pts] = true;
 	}
+	free(by);
+	return 0;
 }
 
 static int cmp_ref_fig(const void *a, const void *b)
@@ -263,23 +287,26 @@ int fig_cmp_ref(const void *pa, const void *pb)
 static int prop_frame_size(struct fig_ref *r, int nr)
 {
 	bool largest = !strcmp(r->p->id.property, "payload");
-	int best = 0, best_count = 0;
+	int *sizes = malloc(sizeof(*sizes) * (nr ?: 1)), best = 0;
+	int best_count = 0;
 
-	for (int i = 0; i < nr; i++) {
-		int size = r[i].p->id.frame_size, count = 0;
-
-		if (largest) {
-			best = size > best ? size : best;
-			continue;
-		}
-		for (int j = 0; j < nr; j++)
-			count += r[j].p->id.frame_size == size;
-		if (count > best_count ||
-		    (count == best_count && size < best)) {
-			best = size;
-			best_count = count;
+	if (!sizes)
+		return -ENOMEM;
+	for (int i = 0; i < nr; i++)
+		sizes[i] = r[i].p->id.frame_size;
+	/* sorted: the longest run, the first of equal ones the smallest */
+	qsort(sizes, nr, sizeof(*sizes), cmp_int);
+	if (largest && nr)
+		best = sizes[nr - 1];
+	for (int a = 0, b; a < nr && !largest; a = b) {
+		for (b = a + 1; b < nr && sizes[b] == sizes[a]; b++)
+			;
+		if (b - a > best_count) {
+			best = sizes[a];
+			best_count = b - a;
 		}
 	}
+	free(sizes);
 	return best;
 }
 
@@ -646,6 +673,10 @@ static int build_kind(struct fig_set *c, enum fig_kind kind)
 			;
 		if (kind == FIG_PROP || kind == FIG_WSET)
 			size = prop_frame_size(r + a, b - a);
+		if (size < 0) {
+			ret = size;
+			break;
+		}
 		/* keep the figure's points at the front of the run */
 		for (int i = a; i < b; i++) {
 			if (size && r[i].p->id.frame_size != size)
@@ -695,7 +726,7 @@ int fig_build(struct fig_set *fs, const struct dataset *ds)
 	fs->swept = calloc(ds->nr_pts ?: 1, sizeof(*fs->swept));
 	if (!fs->plotted || !fs->swept)
 		return -ENOMEM;
-	mark_sweeps(ds, fs->swept);
+	ret = mark_sweeps(ds, fs->swept);
 	for (int k = 0; k <= FIG_WSET && !ret; k++)
 		ret = build_kind(fs, k);
 	return ret ?: fig_build_modes(fs);

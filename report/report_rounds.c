@@ -128,6 +128,35 @@ static void reference_table(const struct ds_point *const *refs, int nr,
 	doc_table_end(d);
 }
 
+void report_write_partial(const struct dataset *ds, struct doc *d)
+{
+	int partial = 0, listed = 0;
+
+	for (int i = 0; i < ds->nr_pts; i++)
+		partial += !!(ds->pts[i].r.marks & ROUND_MARK_PARTIAL);
+	if (!partial)
+		return;
+	doc_warning(d, "The run stopped before it finished (a signal, a kill): %d points have fewer rounds than their test planned (mark partial). Their mean and CI come from the rounds that were measured; the ns_per_pkt ones are listed here.",
+		    partial);
+	for (int i = 0; i < ds->nr_pts && listed < MAX_LISTED; i++) {
+		const struct ds_point *p = &ds->pts[i];
+		char key[512];
+
+		if (!(p->r.marks & ROUND_MARK_PARTIAL) ||
+		    !metric_is(p->id.metric, METRIC_NS_PER_PKT))
+			continue;
+		point_id_str(&p->id, POINT_ID_KEY, key, sizeof(key));
+		if (p->r.planned)
+			doc_item(d, "%s: %d of %d rounds", key, p->r.rounds,
+				 p->r.planned);
+		else
+			doc_item(d, "%s: %d rounds", key, p->r.rounds);
+		listed++;
+	}
+	if (listed)
+		doc_list_end(d);
+}
+
 /* Judged points whose rounds disagree: counted, the first ones listed. */
 static void marked_points(const struct dataset *ds, struct doc *d)
 {

@@ -27,6 +27,12 @@ struct rounds_noise {
 };
 void report_rounds_noise(const struct dataset *ds, struct rounds_noise *n);
 /*
+ * The warning of a report on a killed run's journal: how many points have
+ * fewer rounds than planned (mark partial), listed by the section. Nothing
+ * when none has.
+ */
+void report_write_partial(const struct dataset *ds, struct doc *d);
+/*
  * Write the section (nothing without round data). plot_dir: where the
  * drift plot goes, NULL when plots cannot be drawn.
  */

@@ -188,23 +188,22 @@ static int run_from_json(const struct json_value *root, struct run_info *ri)
 	return ret;
 }
 
-int run_info_read(const char *dir, struct run_info *ri, char *why,
-		  size_t why_len)
+int run_info_read_path(const char *path, const char *shown,
+		       struct run_info *ri, char *why, size_t why_len)
 {
+	char jwhy[200] = "cannot read it", *text = NULL;
 	struct json_value root;
-	char path[4096 + 16], jwhy[200] = "cannot read it", *text = NULL;
 	size_t len = 0, cap = 0, n;
 	FILE *f;
 	int ret;
 
 	memset(ri, 0, sizeof(*ri));
 	ri->duration_s = -1;
-	snprintf(path, sizeof(path), "%s/%s", dir, RUN_FILE);
 	f = outdir_fopen_read(path, RUN_MAX_BYTES);
 	if (!f) {
 		ret = -errno;
 		if (ret != -ENOENT)
-			perf_msg(why, why_len, "%s: %s", path, strerror(-ret));
+			perf_msg(why, why_len, "%s: %s", shown, strerror(-ret));
 		return ret;
 	}
 	do {
@@ -220,17 +219,27 @@ int run_info_read(const char *dir, struct run_info *ri, char *why,
 		ret = json_parse(text, len, &root, jwhy, sizeof(jwhy));
 	free(text);
 	if (ret) {
-		perf_msg(why, why_len, "%s: %s", path,
+		perf_msg(why, why_len, "%s: %s", shown,
 			 ret == -ENOMEM ? "out of memory" : jwhy);
 		return ret;
 	}
 	ret = run_from_json(&root, ri);
 	json_free(&root);
 	if (ret) {
-		perf_msg(why, why_len, "%s: not a %s file", path, RUN_FORMAT);
+		perf_msg(why, why_len, "%s: not a run file of the suite (\"format\": \"%s\" with every test's \"name\" and \"result\")",
+			 shown, RUN_FORMAT);
 		run_info_free(ri);
 		return ret;
 	}
 	ri->known = true;
 	return 0;
+}
+
+int run_info_read(const char *dir, struct run_info *ri, char *why,
+		  size_t why_len)
+{
+	char path[4096 + 16];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, RUN_FILE);
+	return run_info_read_path(path, path, ri, why, why_len);
 }

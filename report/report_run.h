@@ -50,6 +50,9 @@ int run_info_write(const char *dir);
  */
 int run_info_read(const char *dir, struct run_info *ri, char *why,
 		  size_t why_len);
+/* The same from a file's path; shown names it in why. */
+int run_info_read_path(const char *path, const char *shown,
+		       struct run_info *ri, char *why, size_t why_len);
 void run_info_free(struct run_info *ri);
 
 #endif /* __REPORT_RUN_H */

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "test_perf.h"
+#include "bpf_stats.h"
 #include "wire_priv.h"
 
 /* ---- CPU time, BPF run-time statistics ---- */
@@ -66,33 +67,12 @@ int wire_counters_ksoftirqd(int cpu)
 /* Run-time stats on while *fd is open, or by sysctl on older kernels. */
 int wire_counters_stats_on(int *fd, bool *sysctl_set)
 {
-	FILE *f;
-
-	*sysctl_set = false;
-	*fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
-	if (*fd >= 0)
-		return 0;
-	f = fopen("/proc/sys/kernel/bpf_stats_enabled", "we");
-	if (!f)
-		return -errno;
-	fputs("1\n", f);
-	*sysctl_set = !fclose(f);
-	return *sysctl_set ? 0 : -EPERM;
+	return bpf_stats_on(fd, sysctl_set);
 }
 
 void wire_counters_stats_off(int fd, bool sysctl_set)
 {
-	FILE *f;
-
-	if (fd >= 0)
-		close(fd);
-	if (!sysctl_set)
-		return;
-	f = fopen("/proc/sys/kernel/bpf_stats_enabled", "we");
-	if (f) {
-		fputs("0\n", f);
-		fclose(f);
-	}
+	bpf_stats_off(fd, sysctl_set);
 }
 
 /*

@@ -240,12 +240,14 @@ vm_run()
 # relative to the suite directory) into the output directory. The archive
 # comes from a system we do not trust more than its command: it must hold
 # regular files only, with relative names and no "..", and is unpacked in
-# a private directory first; a file then goes to the host only where no
-# file is yet and no symlink is on its way (never over a host file).
+# a private directory first. Only result files come back: those under
+# results/ (no name starting with a dot), into results/ of the output
+# directory, without execute permission, each only where no file is yet
+# and no symlink is on its way (never over a host file, never a new
+# executable, e.g. a hook in .git/hooks/).
 copy_back()
 {
-	local cpio_file=$VMTEST_TMP/back.cpio dir=$VMTEST_TMP/back f rel
-	local copied=() kept=0 n
+	local cpio_file=$VMTEST_TMP/back.cpio dir=$VMTEST_TMP/back
 
 	[ "$VM_FINISHED" = 1 ] && [ -s "$VMTEST_TMP/ttyS1" ] || return 0
 	if ! base64 -d -i <"$VMTEST_TMP/ttyS1" >"$cpio_file" ||
@@ -264,9 +266,29 @@ copy_back()
 		msg "warning: cannot extract the files the guest sent back"
 		return 0
 	}
+	copy_back_results "$dir"
+}
+
+# A result file: under results/, no component starting with a dot.
+is_result_path()
+{
+	[[ $1 =~ ^results(/[^./][^/]*)+$ ]]
+}
+
+# copy_back_results DIR: the result files of DIR (the unpacked archive)
+# into results/ of the output directory, as copy_back says.
+copy_back_results()
+{
+	local dir=$1 f rel copied=() kept=0 outside=0 n
+
 	while IFS= read -r -d '' f; do
 		rel=${f#"$dir"/}
-		if ! host_path_free "$VMTEST_OUTPUT" "$rel" ||
+		rel=${rel#./}
+		if ! is_result_path "$rel"; then
+			outside=$((outside + 1))
+			continue
+		fi
+		if ! chmod 0644 -- "$f" || ! host_path_free "$VMTEST_OUTPUT" "$rel" ||
 		   ! mkdir -p "$VMTEST_OUTPUT/$(dirname "$rel")" ||
 		   ! cp -n --preserve=timestamps -- "$f" "$VMTEST_OUTPUT/$rel"; then
 			kept=$((kept + 1))
@@ -279,6 +301,8 @@ copy_back()
 		msg "copied back into $VMTEST_OUTPUT: ${copied[*]:0:8}$([ "$n" -gt 8 ] && echo " ... ($n files)")"
 	[ "$kept" -eq 0 ] ||
 		msg "warning: $kept files not copied back: a file of that name is on the host already, or a symlink on the way (they are not overwritten)"
+	[ "$outside" -eq 0 ] ||
+		msg "warning: $outside files not copied back: only result files come back, under results/ with no name starting with a dot (write them with --out results/NAME)"
 }
 
 # host_path_free BASE REL: no file at BASE/REL yet, and no symlink among

@@ -286,6 +286,10 @@ static void measure_sizes(struct uobj *u)
 		return;
 	out("%s, %d rounds x %d loops per point", desc,
 	    rounds_profile_rounds(), rounds_profile_loops());
+	p->key = (struct point_id){
+		.property = "obj", .n = -1, .variant = p->name,
+		.mode = "test_run",
+	};
 	if (!ASSERT_OK(rounds_init(&rs), "rounds") ||
 	    !ASSERT_OK(rounds_add(&rs, p), "rounds") ||
 	    !ASSERT_OK(rounds_add_reference(&rs, env.sizes, env.nr_sizes),
@@ -293,14 +297,10 @@ static void measure_sizes(struct uobj *u)
 		goto out;
 	rounds_run(&rs);
 	for (int s = 0; s < p->nr_sizes; s++) {
-		struct point_id key = {
-			.property = "obj", .n = -1, .variant = p->name,
-			.mode = "test_run",
-		};
 		struct sample_stats ns;
 		struct round_info ri;
 
-		if (rounds_record(&rs, p, s, &key)) {
+		if (rounds_record(&rs, p, s, &p->key)) {
 			out("%5d B: FAIL %s", p->sizes[s],
 			    p->series[s].err ? p->series[s].why : p->load_why);
 			test__fail();
