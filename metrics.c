@@ -103,6 +103,9 @@ static const struct metric_def metrics[METRIC__COUNT] = {
 		"path overhead per packet (wire - test_run)" },
 	[METRIC_TEST_RUN_RATIO] = { "test_run_ratio", "x", NODIR, DIAG,
 		METRIC_KIND_OTHER, "zero-loss rate x test_run time per packet" },
+	/* which sender made a wire point's traffic: 0 live frames, 1 AF_PACKET */
+	[METRIC_GEN_SENDER] = { "gen_sender", "id", NODIR, DIAG,
+		METRIC_KIND_OTHER, "traffic sender (0 live frames, 1 AF_PACKET)" },
 };
 
 const struct metric_def *metric_def(enum metric_id id)

@@ -314,6 +314,11 @@ int netns_set_gro(const char *ns, const char *ifname, bool on)
 	return netns_set_feature(ns, ifname, ETHTOOL_SGRO, on);
 }
 
+int netns_set_tso(const char *ns, const char *ifname, bool on)
+{
+	return netns_set_feature(ns, ifname, ETHTOOL_STSO, on);
+}
+
 int netns_sysctl(const char *ns, const char *path, const char *value)
 {
 	char full[256];

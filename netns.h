@@ -64,6 +64,7 @@ int netns_add_veth(const char *ns_a, const char *if_a, const char *ns_b,
 /* Settings applied inside namespace ns. */
 int netns_link_up(const char *ns, const char *ifname);
 int netns_set_gro(const char *ns, const char *ifname, bool on);
+int netns_set_tso(const char *ns, const char *ifname, bool on);
 int netns_sysctl(const char *ns, const char *path, const char *value);
 int netns_ifindex(const char *ns, const char *ifname);
 int netns_mac(const char *ns, const char *ifname, unsigned char mac[6]);

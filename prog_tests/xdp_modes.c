@@ -5,10 +5,11 @@
  * and native mode (offload with --offload-dev, host NICs with --dut-dev).
  *
  * Functional subtests first, independent of speed: frames arrive forwarded,
- * every frame is accounted for at a low rate, the latency histogram agrees
- * with a delay injected by the generator. Then the measured points: maximum
- * forwarding rate, RFC 2544 zero-loss rate, latency at fractions of it and
- * CPU cost, for every frame size. Last, nothing of the run may be left.
+ * every frame is accounted for by cause at a rate well below what the
+ * forwarder takes, the latency histogram agrees with a delay injected by
+ * the generator. Then the measured points: maximum forwarding rate, RFC
+ * 2544 zero-loss rate, latency at fractions of it and CPU cost, for every
+ * frame size. Last, nothing of the run may be left.
  */
 #include <math.h>
 #include <linux/if_link.h>
@@ -20,55 +21,51 @@
 #include "wire/wire.h"
 #include "xdp_fwd.skel.h"
 
-/* Far below what any veth path forwards: nothing is lost but to a stall. */
-#define LOW_RATE_PPS		20000
-#define LOW_RATE_MS		100
-#define LOW_RATE_TRIES		3	/* trials that lost frames at a full ring only */
 /* Each run of the generator against the bare loop, flat out. */
 #define GEN_COMPARE_MS		100
 /* The generator stamps frames this far in the past (latency check). */
 #define INJECTED_DELAY_NS	2000000ULL
 
 struct modes_ctx {
-	struct wire_session s;		/* built on first use */
+	struct wire_session *s;		/* opened on first use */
 	struct xdp_fwd *skel;
 };
 
 static bool modes_attach(struct modes_ctx *c, enum wire_mode mode)
 {
-	return wire_session_ready(&c->s) &&
-	       wire_session_attach(&c->s, c->skel->obj, c->skel->progs.xdp_fwd,
+	return wire_session_ready(c->s) &&
+	       wire_session_attach(c->s, c->skel->obj, c->skel->progs.xdp_fwd,
 				   mode);
 }
 
-static bool low_rate_trial(struct modes_ctx *c, unsigned int frame_size,
-			   __u64 delay_ns, bool capture,
-			   struct wire_trial_result *r)
+/*
+ * A functional check of the forwarder (one generator thread: one stream),
+ * every frame accounted for by cause; chk->r is its last trial.
+ */
+static bool check_trial(struct modes_ctx *c, unsigned int frame_size,
+			__u64 delay_ns, bool capture,
+			struct wire_check_result *chk)
 {
 	struct wire_trial_cfg cfg;
 
-	wire_trial_defaults(&cfg, frame_size, LOW_RATE_PPS, LOW_RATE_MS);
+	wire_check_defaults(&c->s->w, &cfg, frame_size);
 	cfg.threads = 1;
 	cfg.ts_offset_ns = delay_ns;
 	cfg.capture = capture;
-	for (int i = 0; i < LOW_RATE_TRIES; i++) {
-		if (!ASSERT_OK(wire_trial(&c->s.w, &cfg, r), "wire_trial"))
-			return false;
-		wire_trial_log("low rate", r);
-		if (!wire_trial_ring_loss_only(r))
-			break;
-		/* a stalled DUT vCPU, not the program: see wire.h */
-		test__info("low rate: %llu of %llu frames lost at a full ring: trial repeated",
-			   (unsigned long long)(r->sent - r->received),
-			   (unsigned long long)r->sent);
-	}
-	return ASSERT_GT(r->sent, 0, "frames sent");
+	return wire_session_check(c->s, &cfg, chk);
+}
+
+/* Frames the sink missed: 0 unless the host stalled (see wire.h). */
+static __u64 lost(const struct wire_trial_result *r)
+{
+	return r->sent > r->received ? r->sent - r->received : 0;
 }
 
 /* TTL - 1, valid checksums, MACs of DUT port B -> sink, in the prefixes. */
 static void subtest_forwarded(struct modes_ctx *c, enum wire_mode mode)
 {
-	struct wire_trial_result r;
+	struct wire_check_result chk;
+	struct wire_trial_result *r = &chk.r;
 	int sizes[PERF_MAX_SIZES], n, i;
 	char why[160];
 
@@ -76,48 +73,54 @@ static void subtest_forwarded(struct modes_ctx *c, enum wire_mode mode)
 		return;
 	n = wire_sizes(sizes, PERF_MAX_SIZES);
 	for (i = 0; i < n; i++) {
-		if (!low_rate_trial(c, sizes[i], 0, true, &r))
+		if (!check_trial(c, sizes[i], 0, true, &chk))
 			return;
-		if (!ASSERT_TRUE(r.captured, "sink captured a frame"))
+		if (!ASSERT_TRUE(r->captured, "sink captured a frame"))
 			return;
-		if (wire_check_forwarded(&c->s.w, r.cap, r.cap_len, sizes[i],
+		if (wire_check_forwarded(&c->s->w, r->cap, r->cap_len, sizes[i],
 					 why, sizeof(why)))
 			test__log("%d B frame: %s", sizes[i], why);
-		ASSERT_OK(wire_check_forwarded(&c->s.w, r.cap, r.cap_len,
+		ASSERT_OK(wire_check_forwarded(&c->s->w, r->cap, r->cap_len,
 					       sizes[i], why, sizeof(why)),
 			  "forwarded frame");
-		ASSERT_EQ(r.foreign, 0, "foreign frames at the sink");
+		ASSERT_EQ(r->foreign, 0, "foreign frames at the sink");
 	}
 }
 
-/* Every frame sent is received, in order, with nothing dropped anywhere. */
+/*
+ * Every frame sent is received, in order, or dropped at a full ring while
+ * the DUT had time (a stall of the host: the check says which counter);
+ * the forwarder forwards every frame it sees.
+ */
 static void subtest_accounting(struct modes_ctx *c, enum wire_mode mode)
 {
-	struct wire_trial_result r;
+	struct wire_check_result chk;
+	struct wire_trial_result *r = &chk.r;
 	int sizes[PERF_MAX_SIZES], n, i;
 
 	if (!modes_attach(c, mode))
 		return;
 	n = wire_sizes(sizes, PERF_MAX_SIZES);
 	for (i = 0; i < n; i++) {
-		if (!low_rate_trial(c, sizes[i], 0, false, &r))
+		if (!check_trial(c, sizes[i], 0, false, &chk))
 			return;
-		ASSERT_EQ(r.received, r.sent, "received == sent");
-		ASSERT_EQ(r.unaccounted, 0, "unaccounted frames");
-		ASSERT_EQ(r.kernel_drops, 0, "kernel drops");
-		ASSERT_TRUE(r.have_dut_counts, "DUT counters read");
-		ASSERT_EQ(r.dut_forwarded, r.sent, "DUT forwarded == sent");
-		ASSERT_EQ(r.dut_passed, 0, "DUT passed to its stack");
-		ASSERT_EQ(r.seq_lost, 0, "sequence gaps");
+		ASSERT_EQ(r->received + r->kernel_drops, r->sent,
+			  "received + dropped at a ring == sent");
+		ASSERT_EQ(r->unaccounted, 0, "unaccounted frames");
+		ASSERT_TRUE(r->have_dut_counts, "DUT counters read");
+		ASSERT_EQ(r->dut_forwarded, r->dut_seen,
+			  "DUT forwarded every frame it saw");
+		ASSERT_EQ(r->dut_passed, 0, "DUT passed to its stack");
+		ASSERT_LE(r->seq_lost, lost(r), "sequence gaps <= frames lost");
 		/*
 		 * With several queues (--gen-threads > 1) the skb path of
 		 * generic mode spreads flows over them by hash: order holds
 		 * per flow only, and the sink sees one stream's flows mixed.
 		 */
-		if (mode == WIRE_MODE_NATIVE || c->s.w.topo.nq == 1)
-			ASSERT_EQ(r.reordered, 0, "reordered frames");
-		ASSERT_EQ(r.bad_stream, 0, "unknown streams");
-		ASSERT_EQ(r.foreign, 0, "foreign frames at the sink");
+		if (mode == WIRE_MODE_NATIVE || c->s->w.topo.nq == 1)
+			ASSERT_EQ(r->reordered, 0, "reordered frames");
+		ASSERT_EQ(r->bad_stream, 0, "unknown streams");
+		ASSERT_EQ(r->foreign, 0, "foreign frames at the sink");
 	}
 }
 
@@ -131,32 +134,42 @@ static void check_order(const struct wire_latency *l)
 }
 
 /*
- * Percentiles are ordered and every stamped frame is in the histogram (one
- * thread, nothing lost: sequence numbers 0, WIRE_STAMP_EVERY, ... of the
- * frames sent); frames stamped INJECTED_DELAY_NS in the past show at least
- * that latency.
+ * Stamps of one thread: sequence numbers 0, WIRE_STAMP_EVERY, ... of the
+ * frames sent, every one at the sink unless the host stalled.
+ */
+static void check_stamps(const struct wire_trial_result *r)
+{
+	__u64 stamps = (r->sent + WIRE_STAMP_EVERY - 1) / WIRE_STAMP_EVERY;
+
+	if (lost(r))
+		ASSERT_LE(r->stamped, stamps, "stamped frames");
+	else
+		ASSERT_EQ(r->stamped, stamps, "stamped frames");
+	ASSERT_EQ(r->lat.count, r->stamped, "histogram samples");
+	ASSERT_EQ(r->clock_neg, 0, "timestamps in the future");
+	check_order(&r->lat);
+}
+
+/*
+ * Percentiles are ordered and every stamped frame is in the histogram;
+ * frames stamped INJECTED_DELAY_NS in the past show at least that latency.
  */
 static void subtest_latency(struct modes_ctx *c, enum wire_mode mode)
 {
-	struct wire_trial_result plain, delayed;
+	struct wire_check_result plain, delayed;
 
 	if (!modes_attach(c, mode))
 		return;
-	if (!low_rate_trial(c, env.sizes[0], 0, false, &plain))
+	if (!check_trial(c, env.sizes[0], 0, false, &plain))
 		return;
-	ASSERT_EQ(plain.stamped, (plain.sent + WIRE_STAMP_EVERY - 1) /
-				 WIRE_STAMP_EVERY, "stamped frames");
-	ASSERT_EQ(plain.lat.count, plain.stamped, "histogram samples");
-	ASSERT_EQ(plain.clock_neg, 0, "timestamps in the future");
-	check_order(&plain.lat);
-	if (!low_rate_trial(c, env.sizes[0], INJECTED_DELAY_NS, false, &delayed))
+	check_stamps(&plain.r);
+	if (!check_trial(c, env.sizes[0], INJECTED_DELAY_NS, false, &delayed))
 		return;
 	test__info("latency p50 %.0f ns plain, %.0f ns with %llu ns injected",
-		   plain.lat.p50, delayed.lat.p50, INJECTED_DELAY_NS);
-	ASSERT_EQ(delayed.lat.count, delayed.stamped, "histogram samples");
-	check_order(&delayed.lat);
-	ASSERT_DBL_GE(delayed.lat.min, INJECTED_DELAY_NS, "min >= injected");
-	ASSERT_DBL_GE(delayed.lat.p50, INJECTED_DELAY_NS, "p50 >= injected");
+		   plain.r.lat.p50, delayed.r.lat.p50, INJECTED_DELAY_NS);
+	check_stamps(&delayed.r);
+	ASSERT_DBL_GE(delayed.r.lat.min, INJECTED_DELAY_NS, "min >= injected");
+	ASSERT_DBL_GE(delayed.r.lat.p50, INJECTED_DELAY_NS, "p50 >= injected");
 }
 
 /* What -v shows of a measured point: medians over the repetitions. */
@@ -265,14 +278,14 @@ static void subtest_perf(struct modes_ctx *c, enum wire_mode mode)
 	}
 	for (rep = 0; rep < reps && !test__stopping(); rep++) {
 		for (i = 0; i < n && !test__stopping(); i++)
-			if (!ASSERT_OK(wire_measure_rep(&c->s.w, &mc[i], &pt[i]),
+			if (!ASSERT_OK(wire_measure_rep(&c->s->w, &mc[i], &pt[i]),
 				       "wire_measure_rep"))
 				goto out;
 		test__progress(rep + 1, reps);
 	}
 	for (i = 0; i < n && pt[i].reps; i++) {
-		perf_check(&c->s.w, &pt[i]);
-		perf_summary(&c->s.w, mode, sizes[i], &pt[i]);
+		perf_check(&c->s->w, &pt[i]);
+		perf_summary(&c->s->w, mode, sizes[i], &pt[i]);
 		wire_results_add(&pt[i], "base", 0, "redirect", sizes[i], mode,
 				 true);
 	}
@@ -281,25 +294,27 @@ out:
 }
 
 /*
- * The generator against the bare live-frames loop, into a DUT that drops:
- * how much of the generator's speed its per-frame work (addresses,
- * checksums, stamps) costs. Repetitions alternate the two.
+ * The generator against the bare live-frames loop (AF_PACKET: the bare
+ * sender, the template as it is), into a DUT that drops: how much of the
+ * generator's speed its per-frame work (addresses, checksums, stamps)
+ * costs. Repetitions alternate the two.
  */
 static void subtest_generator(struct modes_ctx *c)
 {
 	double gen[WIRE_MAX_REPS], bare[WIRE_MAX_REPS], ratio[WIRE_MAX_REPS];
-	int sizes[PERF_MAX_SIZES], n, i, r, reps = wire_reps();
+	double sender[WIRE_MAX_REPS];
+	int sizes[PERF_MAX_SIZES], n, i, j, r, reps = wire_reps();
 	struct point_id key = {
 		.property = "generator", .variant = "", .op = "",
 		.mode = wire_mode_name(WIRE_MODE_NATIVE),
 	};
 
-	if (!wire_session_ready(&c->s))
+	if (!wire_session_ready(c->s))
 		return;
 	n = wire_sizes(sizes, PERF_MAX_SIZES);
 	for (i = 0; i < n && !test__stopping(); i++) {
 		for (r = 0; r < reps && !test__stopping(); r++) {
-			if (!ASSERT_OK(wire_gen_compare(&c->s.w, sizes[i],
+			if (!ASSERT_OK(wire_gen_compare(&c->s->w, sizes[i],
 							GEN_COMPARE_MS,
 							&gen[r], &bare[r]),
 				       "wire_gen_compare"))
@@ -310,13 +325,19 @@ static void subtest_generator(struct modes_ctx *c)
 			gen[r] /= 1e6;
 			bare[r] /= 1e6;
 		}
-		test__info("generator %d B: %.3f Mpps, bare live-frames loop %.3f Mpps: ratio %.2f (medians of %d)",
-			   sizes[i], stats_median_finite(gen, r), stats_median_finite(bare, r),
+		test__info("generator %d B: %.3f Mpps, bare %s %.3f Mpps: ratio %.2f (medians of %d)",
+			   sizes[i], stats_median_finite(gen, r),
+			   c->s->w.sender == WIRE_SENDER_LIVE ?
+			   "live-frames loop" : "AF_PACKET sender",
+			   stats_median_finite(bare, r),
 			   stats_median_finite(ratio, r), r);
+		for (j = 0; j < r; j++)
+			sender[j] = wire_sender_metric(c->s->w.sender);
 		key.frame_size = sizes[i];
 		wire_metric_add(&key, METRIC_MPPS_GEN, gen, r);
 		wire_metric_add(&key, METRIC_MPPS_GEN_BARE, bare, r);
 		wire_metric_add(&key, METRIC_GEN_BARE_RATIO, ratio, r);
+		wire_metric_add(&key, METRIC_GEN_SENDER, sender, r);
 	}
 }
 
@@ -376,7 +397,7 @@ static void subtest_dut_dev(struct modes_ctx *c)
 		return;
 	}
 	/* the forwarder's maps are about to describe host ports */
-	wire_dut_detach(&c->s.w);
+	wire_dut_detach(&c->s->w);
 	for (i = 0; i < ARRAY_SIZE(modes); i++) {
 		err = wire_dut_dev_run(c->skel->obj, c->skel->progs.xdp_fwd,
 				       modes[i], wire_opts.dut_in,
@@ -391,14 +412,6 @@ static void subtest_dut_dev(struct modes_ctx *c)
 	}
 }
 
-/* Last: the DUT program goes with the skeleton, then nothing may be left. */
-static void subtest_cleanup(struct modes_ctx *c)
-{
-	xdp_fwd__destroy(c->skel);
-	c->skel = NULL;
-	wire_cleanup_subtest(&c->s);
-}
-
 void test_xdp_modes(void)
 {
 	static const enum wire_mode modes[] = {
@@ -411,18 +424,15 @@ void test_xdp_modes(void)
 		subtest_forwarded, subtest_accounting, subtest_latency,
 		subtest_perf,
 	};
-	struct modes_ctx *c;
+	struct modes_ctx c = {};
 	unsigned int m, k;
 	char name[64];
 
-	if (!test__need_bpf())
+	c.s = wire_test_start();
+	if (!c.s)
 		return;
-	wire_opts_resolve();
-	c = calloc(1, sizeof(*c));
-	if (!ASSERT_OK_PTR(c, "calloc"))
-		return;
-	c->skel = xdp_fwd__open_and_load();
-	if (!ASSERT_OK_PTR(c->skel, "xdp_fwd__open_and_load"))
+	c.skel = xdp_fwd__open_and_load();
+	if (!ASSERT_OK_PTR(c.skel, "xdp_fwd__open_and_load"))
 		goto out;
 	for (m = 0; m < ARRAY_SIZE(modes); m++) {
 		for (k = 0; k < ARRAY_SIZE(kinds); k++) {
@@ -431,19 +441,17 @@ void test_xdp_modes(void)
 			if (test__stopping())
 				break;
 			if (test__start_subtest(name))
-				run[k](c, modes[m]);
+				run[k](&c, modes[m]);
 		}
 	}
 	if (test__start_subtest("generator"))
-		subtest_generator(c);
+		subtest_generator(&c);
 	if (test__start_subtest("offload"))
 		subtest_offload();
 	if (test__start_subtest("dut_dev"))
-		subtest_dut_dev(c);
-	if (test__start_subtest("cleanup"))
-		subtest_cleanup(c);
+		subtest_dut_dev(&c);
 out:
-	wire_close(&c->s.w);
-	xdp_fwd__destroy(c->skel);
-	free(c);
+	/* the DUT program goes with the skeleton before the cleanup check */
+	xdp_fwd__destroy(c.skel);
+	wire_test_end(c.s);
 }

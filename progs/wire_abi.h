@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ABI shared by the wire programs (xdp_trafficgen, xdp_sink) and the harness
- * (wire_*.c): the payload every generated frame carries, the per-CPU counters
- * and the latency histogram layout.
+ * (wire_*.c): the payload every generated frame carries, how its addresses
+ * are drawn, the per-CPU counters and the latency histogram layout.
  *
  * Both ends run on the same host, so the payload is in host byte order and
  * the timestamps come from one clock (bpf_ktime_get_ns, CLOCK_MONOTONIC).
@@ -23,7 +23,7 @@
 
 /* 16 B, fits the 18 B of payload a 64 B frame leaves after the headers. */
 struct wire_payload {
-	__u64 ts_ns;		/* bpf_ktime_get_ns() at generation - offset, 0: none */
+	__u64 ts_ns;		/* CLOCK_MONOTONIC at generation - offset, 0: none */
 	__u32 seq;		/* per stream, from 0 at the start of a trial */
 	__u16 stream;		/* generator CPU */
 	__u16 magic;		/* WIRE_MAGIC */
@@ -64,6 +64,22 @@ struct wire_gen_cfg {
 	__u64 interval_ps;
 	__u64 catchup_ps;
 };
+
+/*
+ * The generator's 64 random bits of a frame (its source and destination
+ * host bits): splitmix64's finaliser of a counter made of the stream's
+ * sequence number, the stream and the seed. The XDP generator and the
+ * AF_PACKET sender (wire/wire_afpacket.c) share it: both send the same
+ * addresses for the same (sequence number, stream, seed).
+ */
+static inline __u64 wire_gen_rnd(__u64 seq, __u32 stream, __u64 seed)
+{
+	__u64 x = (seq + ((__u64)stream << 40)) * 0x9e3779b97f4a7c15ULL + seed;
+
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
 
 /* Per CPU = per stream on the generator side. */
 struct wire_gen_stats {

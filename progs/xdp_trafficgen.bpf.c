@@ -15,9 +15,11 @@
  * that changed.
  *
  * What each part costs decides how far the generator outruns a DUT: the
- * random numbers come from a counter-based mix in the program (two helper
+ * random numbers come from a counter-based mix (wire_gen_rnd(), two helper
  * calls of bpf_get_prandom_u32 cost more than everything else together but
- * the clock), and the clock is read for 1 frame in stamp_mask + 1.
+ * the clock), and the clock is read for 1 frame in stamp_mask + 1. Where
+ * the kernel refuses live frames, wire/wire_afpacket.c makes the same
+ * frames in user space.
  *
  * The program is also attached to the generator's veth so that it stays in
  * the XDP dispatcher: test_run then skips the dispatcher update (and its
@@ -108,14 +110,6 @@ static __always_inline __u64 pace(struct wire_gen_stats *st,
 	return p.now_ns;
 }
 
-/* splitmix64's finaliser: 64 well-mixed bits from a counter. */
-static __always_inline __u64 mix64(__u64 x)
-{
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
 SEC("xdp")
 int xdp_trafficgen(struct xdp_md *ctx)
 {
@@ -149,8 +143,7 @@ int xdp_trafficgen(struct xdp_md *ctx)
 	}
 
 	cpu = bpf_get_smp_processor_id();
-	rnd = mix64((st->sent + ((__u64)cpu << 40)) * 0x9e3779b97f4a7c15ULL +
-		    cfg->seed);
+	rnd = wire_gen_rnd(st->sent, cpu, cfg->seed);
 	saddr = bpf_htonl(cfg->src_addr | ((__u32)rnd & cfg->src_host_mask));
 	daddr = bpf_htonl(cfg->dst_addr |
 			  ((__u32)(rnd >> 32) & cfg->dst_host_mask));

@@ -2,11 +2,13 @@
 /*
  * A wire session (see wire.h; the method is in docs/wire.md): open builds
  * the topology and brings generator and sink up, the DUT program is
- * attached and configured at port A, close takes everything down again.
+ * attached and configured at port A (and its cost taken), close takes
+ * everything down again.
  */
 #include <linux/if_link.h>
 
 #include "test_perf.h"
+#include "results.h"
 #include "util.h"
 #include "wire_priv.h"
 
@@ -116,7 +118,6 @@ int wire_open(struct wire *w, char *why, size_t len)
 	w->cpu_latency_fd = -1;
 	w->gen_link_fd = w->sink_link_fd = -1;
 	w->dut.link_fd = w->dut.pass_link_fd = -1;
-	wire_opts_resolve();
 	if (geteuid() != 0) {
 		perf_msg(why, len, "wire tests need root (namespaces, veth, XDP attach)");
 		return WIRE_SKIP;
@@ -149,6 +150,11 @@ int wire_open(struct wire *w, char *why, size_t len)
 	layout_probe(w);
 	if (w->layout_note[0])
 		test__info("wire: %s", w->layout_note);
+	test__info("wire: generator: %s", w->sender == WIRE_SENDER_LIVE ?
+		   "XDP program, live-frames test_run" : w->sender_note);
+	/* data.json says what made the traffic of its wire points */
+	results_profile_add("wire_sender", w->sender == WIRE_SENDER_LIVE ?
+			    "\"live\"" : "\"af_packet\"");
 	return 0;
 }
 
@@ -166,6 +172,7 @@ void wire_close(struct wire *w)
 		bpf_link__destroy(w->tp_links[i]);
 		w->tp_links[i] = NULL;
 	}
+	wire_afp_close(w);
 	bpf_object__close(w->gen_obj);
 	bpf_object__close(w->sink_obj);
 	w->gen_obj = NULL;
@@ -195,6 +202,39 @@ int wire_dut_configure(struct wire_dut *d, struct bpf_object *obj,
 	fwd_ctl_cfg_port(&cfg, FWD_PORT_A, d->ifindex, mac_in, next_in);
 	fwd_ctl_cfg_port(&cfg, FWD_PORT_B, d->out_ifindex, mac_out, next_out);
 	return fwd_ctl_configure(&d->fwd, &cfg);
+}
+
+/*
+ * The DUT program's time per frame in BPF_PROG_TEST_RUN on the generator's
+ * largest frame as port A receives it (in the DUT's namespace, from port
+ * A): the least of a few single runs, each without the dispatcher swap of
+ * repeated ones. An estimate for deriving rates, not a measurement.
+ */
+double wire_dut_cost(struct wire *w)
+{
+	__u8 pkt[PKT_BUF_LEN(PKT_MAX_FRAME)];
+	struct xdp_md ctx = { .ingress_ifindex = w->dut.ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = pkt,
+		.ctx_in = &ctx,
+		.ctx_size_in = sizeof(ctx),
+		.repeat = 1,
+	);
+	double best = 0;
+	int saved, i;
+	__u32 n;
+
+	if (wire_traffic_frame(w, PKT_MAX_FRAME, pkt, &n) ||
+	    netns_enter(w->dut.ns, &saved))
+		return 0;
+	ctx.data_end = n;
+	opts.data_size_in = n;
+	for (i = 0; i < 5; i++)
+		if (!bpf_prog_test_run_opts(w->dut.prog_fd, &opts) &&
+		    opts.duration > 0 && (!best || opts.duration < best))
+			best = opts.duration;
+	netns_leave(saved);
+	return best;
 }
 
 int wire_dut_attach(struct wire *w, struct bpf_object *obj,
@@ -247,6 +287,7 @@ int wire_dut_attach(struct wire *w, struct bpf_object *obj,
 	}
 	wire_track_prog(w, d->prog_fd);
 	w->dut_attached = true;
+	d->cost_ns = wire_dut_cost(w);
 	err = layout_dut(w, why, len);
 	if (err)
 		wire_dut_detach(w);
@@ -273,53 +314,4 @@ void wire_dut_detach(struct wire *w)
 	wire_xdp_detach(d->ns, d->ifindex, wire_mode_flags(d->mode),
 			&d->link_fd, &d->netlink_attached);
 	w->dut_attached = false;
-}
-
-/* ---- sessions of the tests ---- */
-
-bool wire_session_ready(struct wire_session *s)
-{
-	if (!s->tried) {
-		s->tried = true;
-		s->open_err = wire_open(&s->w, s->why, sizeof(s->why));
-		if (s->open_err < 0)
-			test__log("wire_open: %s", s->why);
-	}
-	if (s->open_err == WIRE_SKIP)
-		test__skip("%s", s->why);
-	else if (s->open_err)
-		ASSERT_OK(s->open_err, "wire_open");
-	return !s->open_err;
-}
-
-bool wire_session_attach(struct wire_session *s, struct bpf_object *obj,
-			 struct bpf_program *prog, enum wire_mode mode)
-{
-	char why[256] = "";
-	int err;
-
-	err = wire_dut_attach(&s->w, obj, prog, mode, why, sizeof(why));
-	if (err == WIRE_SKIP) {
-		test__skip("%s", why);
-		return false;
-	}
-	if (err)
-		test__log("%s", why);
-	return ASSERT_OK(err, "wire_dut_attach");
-}
-
-void wire_cleanup_subtest(struct wire_session *s)
-{
-	char why[256] = "";
-	int err;
-
-	wire_close(&s->w);
-	if (!s->tried || s->open_err) {
-		test__skip("no wire session was opened");
-		return;
-	}
-	err = wire_check_clean(&s->w, why, sizeof(why));
-	if (err)
-		test__log("%s", why);
-	ASSERT_OK(err, "nothing left behind");
 }

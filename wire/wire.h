@@ -2,8 +2,9 @@
 /*
  * Real-wire runs: a generator, a DUT and a sink in three network namespaces
  * joined by veth pairs, traffic made in the kernel with BPF_PROG_RUN +
- * BPF_F_TEST_XDP_LIVE_FRAMES, and the measurements the study asks for
- * (maximum forwarding rate, RFC 2544 zero-loss throughput, latency
+ * BPF_F_TEST_XDP_LIVE_FRAMES (or, where the kernel refuses that, by an
+ * AF_PACKET sender making the same frames), and the measurements the study
+ * asks for (maximum forwarding rate, RFC 2544 zero-loss throughput, latency
  * percentiles, CPU cost), every packet accounted for.
  *
  *   [gen ns] gen --veth-- dut_a [dut ns] dut_b --veth-- sink [sink ns]
@@ -52,6 +53,24 @@ enum wire_layout {
 
 const char *wire_layout_name(enum wire_layout layout);
 
+/*
+ * What makes the traffic (docs/wire.md, "Generator"): the XDP generator
+ * run with live frames, or the AF_PACKET sender where the kernel refuses
+ * live frames. Both make the same frames, paced the same way.
+ */
+enum wire_sender {
+	WIRE_SENDER_AUTO,	/* live frames when the kernel allows it */
+	WIRE_SENDER_LIVE,
+	WIRE_SENDER_AF_PACKET,
+};
+
+const char *wire_sender_name(enum wire_sender sender);
+/* The value of metric gen_sender: 0 live frames, 1 AF_PACKET. */
+static inline double wire_sender_metric(enum wire_sender sender)
+{
+	return sender == WIRE_SENDER_AF_PACKET;
+}
+
 enum wire_ns { WIRE_NS_GEN, WIRE_NS_DUT, WIRE_NS_SINK, WIRE_NS_MAX };
 enum wire_dev { WIRE_DEV_GEN, WIRE_DEV_DUT_A, WIRE_DEV_DUT_B, WIRE_DEV_SINK,
 		WIRE_DEV_MAX };
@@ -78,12 +97,11 @@ struct wire_opts {
 	char dut_in[IFNAMSIZ];		/* --dut-dev IN,OUT, "" = none */
 	char dut_out[IFNAMSIZ];
 	enum wire_layout layout;	/* --wire-layout */
+	enum wire_sender sender;	/* --wire-sender */
 };
 
 extern struct wire_opts wire_opts;
 
-/* Nothing left to fill: the defaults are the option table's (wire_opts.c). */
-void wire_opts_resolve(void);
 /* Repetitions of a wire point: env.reps, at most 3 in the quick profile. */
 int wire_reps(void);
 /* Frame sizes of wire runs: env.sizes, only the extremes in --quick. */
@@ -111,6 +129,12 @@ struct wire_dut {
 	/* maps of programs built on xdp_fwd_base.bpf.h, -1 otherwise */
 	struct fwd_ctl fwd;
 	int pass_link_fd;		/* XDP_PASS on OUT for --dut-dev native */
+	/*
+	 * The program's own time per frame (BPF_PROG_TEST_RUN on the wire's
+	 * largest frame, at attach; 0: unknown): what the rates of checks,
+	 * the drain after a trial and the trials' lengths derive from.
+	 */
+	double cost_ns;
 };
 
 struct wire {
@@ -120,6 +144,10 @@ struct wire {
 	struct bpf_object *gen_obj;	/* progs/xdp_trafficgen.bpf.o */
 	struct bpf_object *sink_obj;	/* progs/xdp_sink.bpf.o */
 	struct wire_gen_cfg gen_cfg;	/* what map gen_config holds */
+	enum wire_sender sender;	/* live or AF_PACKET, as probed */
+	char sender_note[192];		/* why AF_PACKET, or "" */
+	int afp_fd[WIRE_MAX_THREADS];	/* AF_PACKET: a socket per thread */
+	int nr_afp_fd;
 	int gen_link_fd, sink_link_fd;
 	struct bpf_link *tp_links[3];
 	bool have_tracepoints;
@@ -194,8 +222,10 @@ struct wire_trial_result {
 	long gen_vol_switches;		/* generator threads blocked */
 	long gen_invol_switches;	/* ... preempted */
 	__u64 sent;			/* frames the generator transmitted */
-	__u64 gen_frames;		/* frames its test_run calls asked for */
+	__u64 gen_frames;		/* frames it made (live: test_run asked for) */
 	__u64 received;			/* frames of ours at the sink */
+	/* forwarded when the generator stopped (wire_counters_stop()) */
+	__u64 delivered_run;
 	__u64 stamped;			/* ... with a timestamp: latency sample */
 	__u64 foreign;			/* other frames at the sink */
 	/* DUT verdicts (programs built on the base forwarder) */
@@ -204,11 +234,13 @@ struct wire_trial_result {
 	__u64 dut_reason[FWD_REASON_MAX];	/* enum fwd_reason counts */
 	/* kernel drops, by where they were counted */
 	__u64 drop_xmit;		/* ndo_xdp_xmit queue full */
-	__u64 drop_xmit_dev[WIRE_DEV_MAX];	/* ... by sending device */
+	__u64 drop_xmit_dev[WIRE_DEV_MAX];	/* ... by device it went to */
 	__u64 drop_redirect;		/* failed redirects */
 	__u64 drop_exception;		/* aborted / invalid / failed TX */
-	__u64 drop_skb;			/* veth skb path (generic mode) */
+	__u64 drop_skb;			/* veth skb path: peer ring full */
+	__u64 drop_skb_dev[WIRE_DEV_MAX];	/* ... by sending device */
 	__u64 drop_rx;			/* veth receive path */
+	__u64 drop_rx_dev[WIRE_DEV_MAX];	/* ... by device */
 	__u64 kernel_drops;		/* sum of the above */
 	/*
 	 * The same drops by stage: entering or inside the DUT (port A's
@@ -222,6 +254,7 @@ struct wire_trial_result {
 	__u64 seq_lost;			/* sequence numbers never seen */
 	__u64 reordered;
 	__u64 bad_stream, clock_neg;
+	/* delivered: delivered_run over the generator's time */
 	double offered_pps, delivered_pps, loss_ratio;
 	struct wire_latency lat;
 	/* CPU */
@@ -263,13 +296,51 @@ int wire_gen_compare(struct wire *w, unsigned int frame_size,
 		     double duration_ms, double *gen_pps, double *bare_pps);
 /* One line with what a trial counted, for -v and failures. */
 void wire_trial_log(const char *what, const struct wire_trial_result *res);
+
 /*
- * Frames were lost, and only at a full ring: the DUT handled every frame
- * it saw and nothing is unaccounted. With the DUT on a CPU of its own a
- * stall of that vCPU longer than a ring lasts does this at any rate:
- * low-rate checks repeat such a trial instead of failing.
+ * Functional checks (wire_check.c): a trial well below what the DUT
+ * attached can take, every frame accounted for by cause.
  */
-bool wire_trial_ring_loss_only(const struct wire_trial_result *r);
+enum wire_verdict {
+	WIRE_CLEAN,		/* every frame sent was forwarded and received */
+	/*
+	 * Frames lost only at a full ring while the DUT had time to spare:
+	 * its vCPU (or the sink's) stalled longer than a ring lasts, the
+	 * host's doing, not the program's nor the suite's.
+	 */
+	WIRE_HOST_LOSS,
+	WIRE_FAULT,		/* the program's or the suite's doing */
+};
+
+/*
+ * A check trial of frame_size for the DUT attached to w: at most 20 kpps
+ * and a tenth of what the program's cost (cost_ns plus a generous path)
+ * lets the DUT forward; 2000 frames, in 100 ms at least and 2 s at most.
+ */
+void wire_check_defaults(const struct wire *w, struct wire_trial_cfg *cfg,
+			 unsigned int frame_size);
+/*
+ * What a trial's counters say, by cause; why names the counters of any
+ * loss (which device, which drop) and, for WIRE_FAULT, whose doing it is.
+ */
+enum wire_verdict wire_trial_verdict(const struct wire *w,
+				     const struct wire_trial_result *r,
+				     char *why, size_t why_len);
+/* What a functional check found. */
+struct wire_check_result {
+	struct wire_trial_result r;	/* its last trial */
+	enum wire_verdict verdict;	/* ... and that trial's verdict */
+	char why[640];			/* ... which counters, whose doing */
+	int trials;
+	__u64 dut_seen;			/* frames the DUT saw, all trials */
+};
+
+/*
+ * The trial at cfg, repeated (3 trials in all) while its verdict is
+ * WIRE_HOST_LOSS. 0 or -errno.
+ */
+int wire_check(struct wire *w, const struct wire_trial_cfg *cfg,
+	       struct wire_check_result *c);
 
 /*
  * The frame the generator sends for frame_size (what the sink should see
@@ -313,6 +384,7 @@ struct wire_point {
 	__s64 unaccounted;		/* worst over all trials */
 	bool gen_limited_any;		/* some repetition was */
 	bool have_prog_stats;
+	enum wire_sender sender;	/* what made the traffic */
 };
 
 struct wire_measure_cfg {
@@ -370,6 +442,28 @@ struct wire_session {
 };
 
 /*
+ * The start of a wire test (xdp_modes, wire_props, wire_agreement): the
+ * test is skipped unless BPF can be used, the wire options are resolved,
+ * and the session returned is opened by the first subtest that needs it.
+ * NULL: nothing to run. wire_test_end() ends it.
+ *
+ *	s = wire_test_start();
+ *	if (!s)
+ *		return;
+ *	if (test__start_subtest("native") && wire_session_ready(s) &&
+ *	    wire_session_attach(s, obj, prog, WIRE_MODE_NATIVE) &&
+ *	    wire_session_check(s, &cfg, &check))
+ *		pt = wire_session_measure(s, &mc);
+ *	...
+ *	wire_test_end(s);
+ */
+struct wire_session *wire_test_start(void);
+/*
+ * Subtest "cleanup" (nothing of the session may be left: the test
+ * releases the programs it holds first), then s closed and freed.
+ */
+void wire_test_end(struct wire_session *s);
+/*
  * Open s on first use. True when the wire is up; otherwise the current
  * subtest is skipped (WIRE_SKIP) or failed, with the reason.
  */
@@ -382,10 +476,20 @@ bool wire_session_ready(struct wire_session *s);
 bool wire_session_attach(struct wire_session *s, struct bpf_object *obj,
 			 struct bpf_program *prog, enum wire_mode mode);
 /*
- * Subtest "cleanup": close s, then nothing of it may be left (namespaces,
- * interfaces, links, pins, programs). Release the programs the test holds
- * itself (skeletons) first. Skipped when no wire was opened.
+ * A functional check of the DUT attached to s (wire_check(), cfg from
+ * wire_check_defaults() with the test's changes). False, the subtest
+ * failed with the counter named, when a loss or a frame unaccounted is
+ * the program's or the suite's doing; a loss that is the host's is logged.
  */
-void wire_cleanup_subtest(struct wire_session *s);
+bool wire_session_check(struct wire_session *s,
+			const struct wire_trial_cfg *cfg,
+			struct wire_check_result *c);
+/*
+ * A measured point of the DUT attached to s (wire_measure()), every frame
+ * of every trial accounted for. The point, to free(), or NULL when the
+ * subtest failed or nothing was measured (stopped).
+ */
+struct wire_point *wire_session_measure(struct wire_session *s,
+					const struct wire_measure_cfg *mc);
 
 #endif /* __WIRE_HARNESS_H */

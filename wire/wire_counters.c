@@ -147,6 +147,20 @@ static void snap_dev(const struct wire *w, struct wire_snap *s, int i)
 				&s->eth_rx_drops[i]);
 }
 
+/* CPU time of the DUT's receive path so far, ns (isolated layout). */
+static double dut_napi_ns(const struct wire *w)
+{
+	double ns = 0;
+	int i;
+
+	for (i = 0; i < w->nr_dut_napi; i++)
+		ns += wire_task_runtime_ns(w->dut_napi[i]);
+	/* softirq work deferred from the DUT's kthread runs there */
+	if (w->dut_ksoftirqd)
+		ns += wire_task_runtime_ns(w->dut_ksoftirqd);
+	return ns;
+}
+
 void wire_counters_snap(const struct wire *w, struct wire_snap *s)
 {
 	int i;
@@ -169,11 +183,41 @@ void wire_counters_snap(const struct wire *w, struct wire_snap *s)
 	if (w->layout != WIRE_LAYOUT_ISOLATED)
 		return;
 	s->dut_cpu_busy_ns = wire_counters_cpu_busy_ns(&w->dut_cpu, 1);
-	for (i = 0; i < w->nr_dut_napi; i++)
-		s->dut_napi_ns += wire_task_runtime_ns(w->dut_napi[i]);
-	/* softirq work deferred from the DUT's kthread runs there */
-	if (w->dut_ksoftirqd)
-		s->dut_napi_ns += wire_task_runtime_ns(w->dut_ksoftirqd);
+	s->dut_napi_ns = dut_napi_ns(w);
+}
+
+void wire_counters_stop(const struct wire *w, struct wire_snap *s)
+{
+	struct wire_sink_stats sink;
+
+	memset(s, 0, sizeof(*s));
+	s->have_dut = w->dut_attached &&
+		      !fwd_ctl_counts(&w->dut.fwd, s->dut_reason);
+	if (!wire_counters_sink(w, &sink))
+		s->sink_pkts = sink.pkts;
+	if (w->layout != WIRE_LAYOUT_ISOLATED)
+		return;
+	s->dut_cpu_busy_ns = wire_counters_cpu_busy_ns(&w->dut_cpu, 1);
+	s->dut_napi_ns = dut_napi_ns(w);
+}
+
+/*
+ * Frames forwarded while the generator ran: the DUT's verdicts (one at
+ * a time; the sink gets a slow DUT's frames a NAPI poll, 64 frames, at a
+ * time), or without them the sink's count.
+ */
+static __u64 delivered_run(const struct wire_snap *a,
+			   const struct wire_snap *stop)
+{
+	__u64 n = 0;
+	int i;
+
+	if (!a->have_dut || !stop->have_dut)
+		return stop->sink_pkts;
+	for (i = 0; i < FWD_REASON_MAX; i++)
+		if (fwd_reason_forwards(i))
+			n += wire_delta(stop->dut_reason[i], a->dut_reason[i]);
+	return n;
 }
 
 /* Kernel drops between two snapshots, each frame counted once. */
@@ -212,9 +256,11 @@ static void snap_drops(const struct wire *w, const struct wire_snap *a,
 		tx_dropped = wire_delta(b->link[i].tx_dropped,
 					a->link[i].tx_dropped);
 		own = tx_err + xmit_err;
-		r->drop_skb += tx_dropped > own ? tx_dropped - own : 0;
-		r->drop_rx += wire_delta(b->eth_rx_drops[i],
-					 a->eth_rx_drops[i]);
+		r->drop_skb_dev[i] = tx_dropped > own ? tx_dropped - own : 0;
+		r->drop_skb += r->drop_skb_dev[i];
+		r->drop_rx_dev[i] = wire_delta(b->eth_rx_drops[i],
+					       a->eth_rx_drops[i]);
+		r->drop_rx += r->drop_rx_dev[i];
 		/*
 		 * gen's transmit is into port A's ring and port A is the
 		 * DUT's; port B's transmit and the sink's receive are after.
@@ -495,6 +541,7 @@ int wire_counters_latency(const struct wire *w,
 }
 
 void wire_counters_compute(const struct wire *w, const struct wire_snap *a,
+			   const struct wire_snap *stop,
 			   const struct wire_snap *b, double elapsed_ns,
 			   struct wire_trial_result *r)
 {
@@ -523,7 +570,8 @@ void wire_counters_compute(const struct wire *w, const struct wire_snap *a,
 				     (elapsed_ns * w->nr_gen_cpus);
 	if (elapsed_ns > 0) {
 		r->offered_pps = r->sent * NS_PER_S / elapsed_ns;
-		r->delivered_pps = r->received * NS_PER_S / elapsed_ns;
+		r->delivered_run = delivered_run(a, stop);
+		r->delivered_pps = r->delivered_run * NS_PER_S / elapsed_ns;
 		r->host_core_pct = 100 * (b->cpu_busy_ns - a->cpu_busy_ns) /
 				   elapsed_ns;
 	}
@@ -537,10 +585,12 @@ void wire_counters_compute(const struct wire *w, const struct wire_snap *a,
 	if (r->have_dut_cpu) {
 		double dut = b->dut_napi_ns - a->dut_napi_ns;
 
-		r->dut_cpu_share = dut / elapsed_ns;
+		/* the share while the load was offered, the drain left out */
+		r->dut_cpu_share = (stop->dut_napi_ns - a->dut_napi_ns) /
+				   elapsed_ns;
 		r->dut_ns_per_pkt = r->dut_seen ? dut / r->dut_seen :
 				    r->received ? dut / r->received : 0;
-		r->dut_cpu_busy_share = (b->dut_cpu_busy_ns -
+		r->dut_cpu_busy_share = (stop->dut_cpu_busy_ns -
 					 a->dut_cpu_busy_ns) / elapsed_ns;
 	}
 	if (b->run_cnt > a->run_cnt) {

@@ -194,7 +194,6 @@ int wire_dut_dev_run(struct bpf_object *obj, struct bpf_program *prog,
 	bool pass_netlink = false, stats_sysctl = false;
 	double sum;
 
-	wire_opts_resolve();
 	if (!s)
 		return -ENOMEM;
 	if (!out)

@@ -38,6 +38,18 @@ const char *wire_layout_name(enum wire_layout layout)
 	return layout <= WIRE_LAYOUT_ISOLATED ? layout_names[layout] : "unknown";
 }
 
+static const char *const sender_names[] = {
+	[WIRE_SENDER_AUTO] = "auto",
+	[WIRE_SENDER_LIVE] = "live",
+	[WIRE_SENDER_AF_PACKET] = "af_packet",
+};
+
+const char *wire_sender_name(enum wire_sender sender)
+{
+	return sender <= WIRE_SENDER_AF_PACKET ? sender_names[sender] :
+						 "unknown";
+}
+
 __u32 wire_mode_flags(enum wire_mode mode)
 {
 	switch (mode) {
@@ -160,6 +172,20 @@ static int parse_layout(const struct perf_option *o, const char *arg)
 	return 0;
 }
 
+static int parse_sender(const struct perf_option *o, const char *arg)
+{
+	if (!strcmp(arg, "auto"))
+		wire_opts.sender = WIRE_SENDER_AUTO;
+	else if (!strcmp(arg, "live"))
+		wire_opts.sender = WIRE_SENDER_LIVE;
+	else if (!strcmp(arg, "af_packet"))
+		wire_opts.sender = WIRE_SENDER_AF_PACKET;
+	else
+		perf_usage_error("--wire-sender wants 'auto', 'live' or 'af_packet', not '%s'",
+				 arg);
+	return 0;
+}
+
 /*
  * 30 repetitions of every (mode, size) point must fit the 30 minute
  * budget of the whole evaluation: a quarter of a second at ~6 Mpps is
@@ -201,6 +227,10 @@ PERF_OPTION(wire_layout, .name = "wire-layout", .arg = "L",
 	    .group = PERF_GRP_WIRE, .type = PERF_OPT_CUSTOM,
 	    .parse = parse_layout, .def = "isolated",
 	    .help = "isolated: the DUT on a CPU of its own (shared when no CPU is left for it); shared: everything on one CPU");
+PERF_OPTION(wire_sender, .name = "wire-sender", .arg = "S",
+	    .group = PERF_GRP_WIRE, .type = PERF_OPT_CUSTOM,
+	    .parse = parse_sender, .def = "auto",
+	    .help = "auto: live frames when the kernel allows them, else AF_PACKET; live or af_packet: that sender, or skip");
 PERF_OPTION(wire_offload_dev, .name = "offload-dev", .arg = "IFNAME",
 	    .group = PERF_GRP_WIRE, .type = PERF_OPT_CUSTOM,
 	    .parse = parse_offload_dev,
@@ -209,11 +239,6 @@ PERF_OPTION(wire_dut_dev, .name = "dut-dev", .arg = "IN,OUT",
 	    .group = PERF_GRP_WIRE, .type = PERF_OPT_CUSTOM,
 	    .parse = parse_dut_dev,
 	    .help = "run the DUT on these host NICs, with an external generator");
-
-/* The options' defaults are in their table: nothing is left to fill. */
-void wire_opts_resolve(void)
-{
-}
 
 int wire_reps(void)
 {

@@ -152,6 +152,7 @@ int wire_measure_rep(struct wire *w, const struct wire_measure_cfg *mc,
 
 	if (pt->reps >= WIRE_MAX_REPS)
 		return -E2BIG;
+	pt->sender = w->sender;
 	err = measure_rep(w, mc, pt, pt->reps);
 	if (!err)
 		pt->reps++;
@@ -217,7 +218,7 @@ void wire_results_add(const struct wire_point *pt, const char *property,
 		.op = "", .frame_size = frame_size,
 		.mode = wire_mode_name(mode),
 	};
-	double wire_ns[WIRE_MAX_REPS];
+	double wire_ns[WIRE_MAX_REPS], sender[WIRE_MAX_REPS];
 	int i, reps = pt->reps;
 
 	wire_metric_add(&key, METRIC_MPPS_MAX, pt->mpps_max, reps);
@@ -229,6 +230,9 @@ void wire_results_add(const struct wire_point *pt, const char *property,
 	wire_metric_add(&key, METRIC_CPU_HOST_PCT, pt->host_pct, reps);
 	wire_metric_add(&key, METRIC_GEN_CPU_PCT, pt->gen_cpu_pct, reps);
 	wire_metric_add(&key, METRIC_KSOFTIRQD_PCT, pt->ksoftirqd_pct, reps);
+	for (i = 0; i < reps; i++)
+		sender[i] = wire_sender_metric(pt->sender);
+	wire_metric_add(&key, METRIC_GEN_SENDER, sender, reps);
 	wire_metric_add(&key, METRIC_CPU_DUT_NS, pt->dut_ns, pt->dut_reps);
 	wire_metric_add(&key, METRIC_DUT_CPU_PCT, pt->dut_pct, pt->dut_reps);
 	if (pt->have_prog_stats) {

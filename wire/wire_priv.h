@@ -5,20 +5,25 @@
  *
  *   wire_opts.c      options, profile defaults, modes
  *   wire_topo.c      namespaces and veths, XDP attach, cleanup check
+ *   wire_afpacket.c  the AF_PACKET sender (kernels refusing live frames)
  *   wire_traffic.c   generator and sink objects, frames, pacing, threads
  *   wire_napi.c      threaded NAPI: switch on, find and place kthreads
  *   wire_counters.c  counter snapshots, per-trial maps, latency, CPU time
- *   wire.c           a session: open, close, layout, the DUT
+ *   wire.c           a session: open, close, layout, the DUT and its cost
  *   wire_trial.c     one trial
+ *   wire_check.c     functional checks: rates from the DUT's cost, verdicts
  *   wire_search.c    RFC 2544 search, load trials, generator efficiency
  *   wire_point.c     measured points (repetitions of trials), results
+ *   wire_session.c   the tests' side: start-up, sessions, checks, points
  *   wire_devrun.c    the DUT on host NICs (--dut-dev, --offload-dev)
  */
 #ifndef __WIRE_PRIV_H
 #define __WIRE_PRIV_H
 
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
+#include <time.h>
 #include <bpf/libbpf.h>
 
 #include "metrics.h"
@@ -37,6 +42,13 @@ struct point_id;
 #define WIRE_BATCH_SPAN_NS	20000.0
 /* Frames a late paced generator may send back to back to catch up. */
 #define WIRE_PACE_CATCHUP	128
+/*
+ * The path around a DUT program on veth, per frame, generously: 0.4 to
+ * 0.9 us measured (docs/benchmarks.md), more with the AF_PACKET sender.
+ */
+#define WIRE_PATH_NS		2000.0
+/* A veth receive ring (VETH_RING_SIZE). */
+#define WIRE_RING_FRAMES	256
 
 static inline int wire_map_fd(struct bpf_object *obj, const char *name)
 {
@@ -54,6 +66,27 @@ static inline int wire_prog_fd(struct bpf_object *obj, const char *name)
 static inline __u64 wire_delta(__u64 after, __u64 before)
 {
 	return after >= before ? after - before : 0;
+}
+
+/* Sleep until CLOCK_MONOTONIC reads t_ns. */
+static inline void wire_sleep_until(double t_ns)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)(t_ns / NS_PER_S),
+		.tv_nsec = (long)(t_ns - (double)(time_t)(t_ns / NS_PER_S) *
+				  NS_PER_S),
+	};
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	       EINTR)
+		;
+}
+
+/* Frames per second the DUT attached can forward, by its cost; 0: unknown. */
+static inline double wire_dut_capacity(const struct wire *w)
+{
+	return w->dut_attached && w->dut.cost_ns > 0 ?
+	       NS_PER_S / (w->dut.cost_ns + WIRE_PATH_NS) : 0;
 }
 
 /* ---- wire_opts.c ---- */
@@ -79,6 +112,38 @@ void wire_track_prog(struct wire *w, int prog_fd);
  */
 int wire_check_clean(const struct wire *w, char *why, size_t why_len);
 
+/* A generator thread of a trial (started by wire_traffic_run()). */
+struct gen_start;
+struct wire_gen_thread {
+	pthread_t tid;
+	const struct wire *w;
+	const struct wire_trial_cfg *cfg;
+	struct gen_start *start;
+	int idx;		/* thread index: its AF_PACKET socket */
+	const __u8 *pkt;	/* the template frame */
+	__u32 len;
+	int cpu;
+	double rate;		/* this thread's share, pps; 0 = unpaced */
+	double t_start, t_end;
+	double cpu_ns;		/* thread CPU time over the loop */
+	long vol_switches;	/* it blocked (a lock, a sleep) */
+	long invol_switches;	/* it was preempted */
+	__u64 frames;		/* frames made (live: asked of test_run) */
+	__u64 sent;		/* AF_PACKET: frames the kernel took */
+	int err;
+};
+
+/* ---- wire_afpacket.c ---- */
+/*
+ * A packet socket per generator thread on the generator's veth, which
+ * gets TSO off (veth hands only such a sender's skbs to port A's NAPI);
+ * one frame sent as a probe. 0, or -errno with why.
+ */
+int wire_afp_open(struct wire *w, char *why, size_t len);
+void wire_afp_close(struct wire *w);
+/* Thread g's frames until end_ns (CLOCK_MONOTONIC), on its socket. */
+void wire_afp_loop(struct wire_gen_thread *g, double end_ns);
+
 /* ---- wire_traffic.c ---- */
 /* Load generator and sink objects (and the drop counters' tracepoints). */
 int wire_traffic_load(struct wire *w, char *why, size_t why_len);
@@ -89,7 +154,10 @@ int wire_traffic_attach(struct wire *w, char *why, size_t why_len);
  * see wire_traffic_attach()): the generator or the bare loop.
  */
 int wire_traffic_use(const struct wire *w, bool bare);
-/* One live frame: WIRE_SKIP on kernels without live frames. */
+/*
+ * Choose the sender (wire_opts.sender): one live frame, else the AF_PACKET
+ * sender, with the reason in w->sender_note. WIRE_SKIP when neither works.
+ */
 int wire_traffic_probe(struct wire *w, char *why, size_t why_len);
 /* Write w->gen_cfg to the generator's map (between trials only). */
 int wire_traffic_config(const struct wire *w);
@@ -137,11 +205,24 @@ struct wire_snap {
 	double ksoftirqd_ns;
 	double dut_cpu_busy_ns;		/* /proc/stat of the DUT CPU */
 	double dut_napi_ns;		/* port A's NAPI kthreads ran */
+	__u64 sink_pkts;		/* wire_counters_stop() only */
 };
 
 void wire_counters_snap(const struct wire *w, struct wire_snap *s);
-/* Drops, DUT verdicts, rates and CPU of a trial from its two snapshots. */
+/*
+ * What only the moment the generator stops tells: frames forwarded so
+ * far (the DUT's verdicts, the sink's count), the DUT's CPU time so far.
+ * A slow DUT still drains its ring for a long while after (256 frames of
+ * 0.5 ms: longer than a trial), which must not count as forwarded at the
+ * offered load.
+ */
+void wire_counters_stop(const struct wire *w, struct wire_snap *s);
+/*
+ * Drops, DUT verdicts, rates and CPU of a trial from its snapshots before
+ * (a), when the generator stopped (stop) and after the drain (b).
+ */
 void wire_counters_compute(const struct wire *w, const struct wire_snap *a,
+			   const struct wire_snap *stop,
 			   const struct wire_snap *b, double elapsed_ns,
 			   struct wire_trial_result *r);
 /* Zero the per-trial maps of generator and sink; arm the capture. */
@@ -178,9 +259,18 @@ int wire_dut_configure(struct wire_dut *d, struct bpf_object *obj,
 /* Port A's NAPI back in softirq on the sender's CPU until the next attach. */
 int wire_dut_unthread(struct wire *w);
 
+/* The DUT program's time per frame in BPF_PROG_TEST_RUN; 0: unknown. */
+double wire_dut_cost(struct wire *w);
+
 /* ---- wire_trial.c ---- */
 /* Keep the worst unaccounted count of pt's trials. */
 void wire_point_track(struct wire_point *pt, const struct wire_trial_result *r);
+/*
+ * Length of a trial at rate_pps: ms, or longer up to 10 x ms where that
+ * would send fewer than a few rings of frames (a DUT slow enough that
+ * its ring lasts a large part of the trial).
+ */
+double wire_trial_ms(double rate_pps, double ms);
 
 /* ---- wire_search.c ---- */
 struct wire_search_result {
@@ -194,8 +284,9 @@ struct wire_search_result {
 
 /*
  * RFC 2544 zero-loss rate below the full-load trial full: bisection on the
- * offered rate (from hint's neighbourhood when hint > 0), then a
- * confirming trial at the rate found. 0 or -errno.
+ * offered rate from hint's neighbourhood (hint 0: the rate the DUT
+ * forwarded at full load, where it can keep up), then a confirming trial
+ * at the rate found. 0 or -errno.
  */
 int wire_search(struct wire *w, unsigned int frame_size,
 		const struct wire_trial_result *full, double hint,

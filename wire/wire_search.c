@@ -46,7 +46,8 @@ static int search_trial(struct search *s, double target, const char *kind,
 	char what[80];
 	int err;
 
-	wire_trial_defaults(&cfg, s->frame_size, target, wire_opts.trial_ms);
+	wire_trial_defaults(&cfg, s->frame_size, target,
+			    wire_trial_ms(target, wire_opts.trial_ms));
 	err = wire_trial(s->w, &cfg, r);
 	if (err)
 		return err;
@@ -104,8 +105,11 @@ static int bisect(struct search *s)
 }
 
 /*
- * A previous repetition's rate brackets this one's: probe just above and
- * just below it; the bisection then starts from an interval of 2 * res.
+ * Where the program can keep up: a previous repetition's rate, or what
+ * the DUT forwarded at full load. Probe just above and just below it; the
+ * bisection then starts from an interval of 2 * res, or below the probe
+ * (not from the generator's rate: for a program that costs tens of
+ * microseconds a frame that is a hundred times too high).
  */
 static int probe_hint(struct search *s, double hint)
 {
@@ -143,6 +147,8 @@ int wire_search(struct wire *w, unsigned int frame_size,
 		out->confirmed = true;
 		return 0;
 	}
+	if (hint <= 0)
+		hint = full->delivered_pps;
 	err = probe_hint(&s, hint);
 	if (!err)
 		err = bisect(&s);
@@ -160,7 +166,7 @@ int wire_search(struct wire *w, unsigned int frame_size,
 		if (rate <= 0)
 			break;
 		wire_trial_defaults(&out->confirm_cfg, frame_size, rate,
-				    wire_opts.trial_ms);
+				    wire_trial_ms(rate, wire_opts.trial_ms));
 		err = search_trial(&s, rate, "confirm", &out->confirm);
 		out->confirmed = !err && trial_passed(&out->confirm);
 		if (err || out->confirmed)
@@ -237,7 +243,9 @@ int wire_load_points(struct wire *w, unsigned int frame_size,
 			return 0;
 		wire_trial_defaults(&cfg, frame_size,
 				    zero_loss * wire_opts.latency_at[i],
-				    wire_opts.trial_ms);
+				    wire_trial_ms(zero_loss *
+						  wire_opts.latency_at[i],
+						  wire_opts.trial_ms));
 		err = wire_trial(w, &cfg, &r);
 		if (err)
 			return err;
@@ -258,14 +266,17 @@ static int gen_rate(struct wire *w, unsigned int frame_size, double ms,
 {
 	struct wire_trial_result r;
 	struct wire_trial_cfg cfg;
+	bool live;
 	int err;
 
 	wire_trial_defaults(&cfg, frame_size, 0, ms);
 	cfg.bare = bare;
-	err = wire_traffic_use(w, bare);
+	/* live frames: the bare loop is a program of its own */
+	live = w->sender == WIRE_SENDER_LIVE;
+	err = live ? wire_traffic_use(w, bare) : 0;
 	if (!err)
 		err = wire_trial(w, &cfg, &r);
-	if (bare)
+	if (bare && live)
 		err = wire_traffic_use(w, false) ?: err;
 	if (err)
 		return err;

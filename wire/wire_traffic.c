@@ -2,8 +2,9 @@
 /*
  * Traffic of the wire: the generator (progs/xdp_trafficgen.bpf.c) and the
  * sink (progs/xdp_sink.bpf.c) with its drop counters, the frame they
- * exchange, and the generator threads that pace BPF_PROG_RUN with live
- * frames.
+ * exchange, the choice of sender, and the generator threads that pace
+ * BPF_PROG_RUN with live frames (or run the AF_PACKET sender,
+ * wire_afpacket.c).
  *
  * Where the time goes on veth: the generator thread runs test_run, which
  * builds a batch of frames and flushes them into DUT port A's ring; the
@@ -16,9 +17,7 @@
  */
 #define _GNU_SOURCE
 #include <math.h>
-#include <pthread.h>
 #include <sched.h>
-#include <time.h>
 #include <arpa/inet.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -366,10 +365,10 @@ int wire_check_forwarded(const struct wire *w, const __u8 *f, __u32 len,
 
 /*
  * One live frame out of the generator's veth: kernels before 5.18 reject
- * the flag with EINVAL. The frame reaches the sink before any trial resets
- * the counters.
+ * the flag with EINVAL, some refuse it (EPERM seen on a 6.18 guest). The
+ * frame reaches the sink before any trial resets the counters.
  */
-int wire_traffic_probe(struct wire *w, char *why, size_t len)
+static int live_probe(struct wire *w, char *why, size_t len)
 {
 	__u8 pkt[PKT_BUF_LEN(PKT_MAX_FRAME)];
 	struct xdp_md ctx = { .ingress_ifindex = w->topo.ifindex[WIRE_DEV_GEN] };
@@ -396,14 +395,43 @@ int wire_traffic_probe(struct wire *w, char *why, size_t len)
 				   &opts))
 		err = -errno;
 	netns_leave(saved);
-	if (err == -EINVAL || err == -EOPNOTSUPP || err == -ENOTSUPP) {
+	if (err == -EINVAL || err == -EOPNOTSUPP || err == -ENOTSUPP)
 		perf_msg(why, len, "kernel without BPF_F_TEST_XDP_LIVE_FRAMES (5.18+): %s",
 			 strerror(-err));
+	else if (err)
+		perf_msg(why, len, "live-frames test_run refused: %s",
+			 strerror(-err));
+	return err;
+}
+
+int wire_traffic_probe(struct wire *w, char *why, size_t len)
+{
+	char live[128] = "--wire-sender af_packet", afp[128];
+	int err;
+
+	if (wire_opts.sender != WIRE_SENDER_AF_PACKET) {
+		err = live_probe(w, live, sizeof(live));
+		if (!err) {
+			w->sender = WIRE_SENDER_LIVE;
+			return 0;
+		}
+		if (wire_opts.sender == WIRE_SENDER_LIVE) {
+			perf_msg(why, len, "%s (--wire-sender live)", live);
+			return WIRE_SKIP;
+		}
+	}
+	err = wire_afp_open(w, afp, sizeof(afp));
+	if (err) {
+		wire_afp_close(w);
+		perf_msg(why, len, "no traffic generator: %s; AF_PACKET sender: %s",
+			 live, afp);
 		return WIRE_SKIP;
 	}
-	if (err)
-		perf_msg(why, len, "live-frames test_run failed: %s", strerror(-err));
-	return err;
+	w->sender = WIRE_SENDER_AF_PACKET;
+	perf_msg(w->sender_note, sizeof(w->sender_note),
+		 "AF_PACKET sender, sendmmsg() on %s (%s)",
+		 w->topo.ifname[WIRE_DEV_GEN], live);
+	return 0;
 }
 
 /* ---- generator threads ---- */
@@ -435,34 +463,6 @@ static void gen_start_set(struct gen_start *s, int go)
 	pthread_mutex_unlock(&s->lock);
 }
 
-struct gen_thread {
-	pthread_t tid;
-	const struct wire *w;
-	const struct wire_trial_cfg *cfg;
-	struct gen_start *start;
-	const __u8 *pkt;
-	__u32 len;
-	int cpu;
-	double rate;		/* this thread's share, pps; 0 = unpaced */
-	double t_start, t_end;
-	double cpu_ns;		/* thread CPU time over the loop */
-	long vol_switches;	/* it blocked (a lock, a sleep) */
-	long invol_switches;	/* it was preempted */
-	__u64 frames;		/* frames asked of test_run */
-	int err;
-};
-
-static void sleep_until(double t_ns)
-{
-	struct timespec ts = {
-		.tv_sec = (time_t)(t_ns / NS_PER_S),
-		.tv_nsec = (long)fmod(t_ns, NS_PER_S),
-	};
-
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
-}
-
 /*
  * Paced above WIRE_PACE_PROG_PPS per thread: the program paces itself
  * (gen_config.interval_ps) and calls are sized to FULL_CALL_NS like
@@ -471,7 +471,8 @@ static void sleep_until(double t_ns)
  * a handful of frames. Below it, one frame per call, each call on a
  * schedule counted from the start.
  */
-static void gen_loop(struct gen_thread *g, int prog_fd, int ifindex)
+static void gen_loop(struct wire_gen_thread *g, int prog_fd, int ifindex,
+		     double end)
 {
 	struct xdp_md ctx = { .data_end = g->len, .ingress_ifindex = ifindex };
 	LIBBPF_OPTS(bpf_test_run_opts, opts,
@@ -483,17 +484,10 @@ static void gen_loop(struct gen_thread *g, int prog_fd, int ifindex)
 	);
 	bool slow = g->rate > 0 && g->rate < WIRE_PACE_PROG_PPS;
 	__u32 batch = wire_pace_batch(g->cfg, g->rate), n;
-	double end, now, due, t0, t1;
-	struct rusage ru;
+	double now, due, t0, t1;
 
 	n = slow ? 1 : g->rate > 0 ? (__u32)ceil(g->rate * PACED_CALL_NS / NS_PER_S) :
 	    4096;
-	getrusage(RUSAGE_THREAD, &ru);
-	g->vol_switches = -ru.ru_nvcsw;
-	g->invol_switches = -ru.ru_nivcsw;
-	g->cpu_ns = -thread_cpu_ns();
-	g->t_start = mono_ns();
-	end = g->t_start + g->cfg->duration_ms * 1e6;
 	for (;;) {
 		now = mono_ns();
 		if (now >= end || test__stopping())
@@ -501,7 +495,7 @@ static void gen_loop(struct gen_thread *g, int prog_fd, int ifindex)
 		if (slow) {
 			due = g->t_start + g->frames * NS_PER_S / g->rate;
 			if (now < due) {
-				sleep_until(due < end ? due : end);
+				wire_sleep_until(due < end ? due : end);
 				continue;
 			}
 		}
@@ -521,6 +515,27 @@ static void gen_loop(struct gen_thread *g, int prog_fd, int ifindex)
 			    (__u32)next;
 		}
 	}
+}
+
+/* Thread g's loop with the sender of the wire, and what it cost. */
+static void gen_run(struct wire_gen_thread *g)
+{
+	const struct wire *w = g->w;
+	struct rusage ru;
+	double end;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	g->vol_switches = -ru.ru_nvcsw;
+	g->invol_switches = -ru.ru_nivcsw;
+	g->cpu_ns = -thread_cpu_ns();
+	g->t_start = mono_ns();
+	end = g->t_start + g->cfg->duration_ms * 1e6;
+	if (w->sender == WIRE_SENDER_AF_PACKET)
+		wire_afp_loop(g, end);
+	else
+		gen_loop(g, wire_prog_fd(w->gen_obj, g->cfg->bare ?
+					 "xdp_bare_tx" : "xdp_trafficgen"),
+			 w->topo.ifindex[WIRE_DEV_GEN], end);
 	g->t_end = mono_ns();
 	g->cpu_ns += thread_cpu_ns();
 	getrusage(RUSAGE_THREAD, &ru);
@@ -530,7 +545,7 @@ static void gen_loop(struct gen_thread *g, int prog_fd, int ifindex)
 
 static void *gen_thread_fn(void *arg)
 {
-	struct gen_thread *g = arg;
+	struct wire_gen_thread *g = arg;
 	const struct wire *w = g->w;
 	cpu_set_t set;
 	int saved = -1;
@@ -542,9 +557,7 @@ static void *gen_thread_fn(void *arg)
 	prctl(PR_SET_TIMERSLACK, 1UL);
 	g->err = netns_enter(w->topo.ns[WIRE_NS_GEN], &saved);
 	if (gen_start_wait(g->start) > 0 && !g->err)
-		gen_loop(g, wire_prog_fd(w->gen_obj, g->cfg->bare ?
-					 "xdp_bare_tx" : "xdp_trafficgen"),
-			 w->topo.ifindex[WIRE_DEV_GEN]);
+		gen_run(g);
 	netns_leave(saved);
 	return NULL;
 }
@@ -557,14 +570,16 @@ int wire_traffic_run(const struct wire *w, const struct wire_trial_cfg *cfg,
 		.lock = PTHREAD_MUTEX_INITIALIZER,
 		.cond = PTHREAD_COND_INITIALIZER,
 	};
-	struct gen_thread g[WIRE_MAX_THREADS] = {};
+	struct wire_gen_thread g[WIRE_MAX_THREADS] = {};
 	int i, n = cfg->threads, err = 0, started = 0;
 	double t0 = 0, t1 = 0, cpu = 0, wall = 0;
+	__u64 short_frames;
 
 	if (n < 1 || n > w->nr_gen_cpus)
 		n = w->nr_gen_cpus;
 	for (i = 0; i < n; i++) {
 		g[i].w = w;
+		g[i].idx = i;
 		g[i].cfg = cfg;
 		g[i].start = &start;
 		g[i].pkt = pkt;
@@ -589,9 +604,13 @@ int wire_traffic_run(const struct wire *w, const struct wire_trial_cfg *cfg,
 		cpu += g[i].cpu_ns;
 		wall += g[i].t_end - g[i].t_start;
 		r->gen_frames += g[i].frames;
+		r->sent += g[i].sent;
 		r->gen_vol_switches += g[i].vol_switches;
 		r->gen_invol_switches += g[i].invol_switches;
 	}
+	/* live frames: the frames the program returned XDP_TX for */
+	if (w->sender == WIRE_SENDER_LIVE)
+		wire_counters_gen(w, &r->sent, &short_frames);
 	*elapsed_ns = t1 > t0 ? t1 - t0 : 0;
 	r->gen_cpu_share = wall > 0 ? cpu / wall : 0;
 	return err;

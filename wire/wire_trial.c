@@ -1,32 +1,66 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * One trial: reset the per-trial maps, snapshot the counters, run the
- * generator, drain, snapshot again, read what the trial counted.
+ * generator, drain, snapshot again, read what the trial counted. How long
+ * a trial runs and drains follows the DUT's cost (wire_dut_cost()).
  */
+#define _GNU_SOURCE
+#include <sched.h>
+
 #include "test_perf.h"
+#include "util.h"
 #include "wire_priv.h"
 
 #define DRAIN_POLL_US		2000
-#define DRAIN_STABLE_POLLS	4
-#define DRAIN_MAX_POLLS		500
+/* The sink count stands still this long (at least) when the wire is empty. */
+#define DRAIN_STABLE_NS		8e6
+/* ... and for this many of the DUT's frame times, for a slow program. */
+#define DRAIN_STABLE_FRAMES	16
+/*
+ * Drains until every frame is accounted for, each twice as patient as the
+ * one before: a DUT vCPU stalled while its ring still holds frames.
+ */
+#define DRAIN_ROUNDS		5
+/* A trial sends at least this many frames where its length allows. */
+#define TRIAL_MIN_FRAMES	(4 * WIRE_RING_FRAMES)
+#define TRIAL_MAX_STRETCH	10
 
 /*
  * After the generator stopped, frames may still sit in veth rings or wait
- * for a NAPI run: poll until the sink count stops moving.
+ * for a NAPI run: poll until the sink count has not moved for stable_ns,
+ * at most a second or two full rings of the DUT's frame time.
  */
-static void drain(const struct wire *w)
+static void drain(const struct wire *w, double stable_ns)
 {
+	double cost = w->dut_attached ? w->dut.cost_ns + WIRE_PATH_NS : 0;
+	double start = mono_ns(), still = 0, max = 2 * WIRE_RING_FRAMES * cost;
 	struct wire_sink_stats s;
 	__u64 last = ~0ULL;
-	int stable = 0, i;
 
-	for (i = 0; i < DRAIN_MAX_POLLS && stable < DRAIN_STABLE_POLLS; i++) {
+	if (max < NS_PER_S)
+		max = NS_PER_S;
+	if (stable_ns < DRAIN_STABLE_FRAMES * cost)
+		stable_ns = DRAIN_STABLE_FRAMES * cost;
+	while (mono_ns() - start < max) {
 		usleep(DRAIN_POLL_US);
 		if (wire_counters_sink(w, &s))
 			return;
-		stable = s.pkts == last ? stable + 1 : 0;
-		last = s.pkts;
+		if (s.pkts != last) {
+			last = s.pkts;
+			still = mono_ns();
+		} else if (mono_ns() - still >= stable_ns) {
+			return;
+		}
 	}
+}
+
+double wire_trial_ms(double rate_pps, double ms)
+{
+	double need = rate_pps > 0 ? 1e3 * TRIAL_MIN_FRAMES / rate_pps : 0;
+
+	if (need > TRIAL_MAX_STRETCH * ms)
+		need = TRIAL_MAX_STRETCH * ms;
+	return need > ms ? need : ms;
 }
 
 void wire_trial_defaults(struct wire_trial_cfg *cfg, unsigned int frame_size,
@@ -40,28 +74,104 @@ void wire_trial_defaults(struct wire_trial_cfg *cfg, unsigned int frame_size,
 	cfg->batch = wire_opts.gen_batch;
 }
 
+/* What the trial counted, from the run's figures in r and snapshot a. */
+static int trial_collect(const struct wire *w, const struct wire_trial_cfg *cfg,
+			 const struct wire_snap *a, const struct wire_snap *stop,
+			 struct wire_snap *b, double elapsed,
+			 struct wire_trial_result *r)
+{
+	struct wire_sink_stats sink;
+	int err;
+
+	wire_counters_snap(w, b);
+	err = wire_counters_sink(w, &sink);
+	if (err)
+		return err;
+	r->received = sink.pkts;
+	r->stamped = sink.stamped;
+	r->foreign = sink.foreign;
+	r->bad_stream = sink.bad_stream;
+	r->clock_neg = sink.clock_neg;
+	wire_counters_sequences(w, &r->seq_lost, &r->reordered);
+	wire_counters_compute(w, a, stop, b, elapsed, r);
+	err = wire_counters_latency(w, &sink, &r->lat);
+	if (cfg->capture)
+		wire_counters_capture(w, r);
+	return err;
+}
+
+/*
+ * The calling thread onto the generator's CPUs for a trial, *saved its
+ * CPUs before. The process is pinned to the measuring CPU, which in the
+ * isolated layout is the DUT's: there, behind the DUT's SCHED_FIFO
+ * kthread, it would not even see the generator stop before a slow DUT
+ * had drained its ring, and it would steal the DUT's time as it polls.
+ */
+static bool trial_pin(const struct wire *w, cpu_set_t *saved)
+{
+	cpu_set_t set;
+	int i;
+
+	if (w->layout != WIRE_LAYOUT_ISOLATED ||
+	    sched_getaffinity(0, sizeof(*saved), saved))
+		return false;
+	CPU_ZERO(&set);
+	for (i = 0; i < w->nr_gen_cpus; i++)
+		CPU_SET(w->gen_cpus[i], &set);
+	return !sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
+ * Run the generator, then drain and count until every frame is accounted
+ * for (or the last drain gave up: frames vanished, the trial says how
+ * many).
+ */
+static int trial_run(struct wire *w, const struct wire_trial_cfg *cfg,
+		     const __u8 *pkt, __u32 len, struct wire_snap *snaps,
+		     struct wire_trial_result *r)
+{
+	struct wire_snap *a = &snaps[0], *stop = &snaps[1], *b = &snaps[2];
+	double elapsed = 0, stable = DRAIN_STABLE_NS;
+	struct wire_trial_result run;
+	bool pinned;
+	cpu_set_t cpus;
+	int err, i;
+
+	pinned = trial_pin(w, &cpus);
+	wire_counters_snap(w, a);
+	err = wire_traffic_run(w, cfg, pkt, len, &elapsed, r);
+	wire_counters_stop(w, stop);
+	run = *r;
+	for (i = 0; !err && i < DRAIN_ROUNDS; i++, stable *= 2) {
+		drain(w, stable);
+		*r = run;
+		err = trial_collect(w, cfg, a, stop, b, elapsed, r);
+		/* a DUT without verdict counters (a bare drop) accounts nothing */
+		if (r->unaccounted <= 0 || !r->have_dut_counts)
+			break;
+	}
+	if (pinned)
+		sched_setaffinity(0, sizeof(cpus), &cpus);
+	return err;
+}
+
 int wire_trial(struct wire *w, const struct wire_trial_cfg *cfg,
 	       struct wire_trial_result *r)
 {
 	__u8 pkt[PKT_BUF_LEN(PKT_MAX_FRAME)];
-	struct wire_snap *a = NULL, *b = NULL;
-	struct wire_sink_stats sink;
+	struct wire_snap *snaps;
 	int err, stats_fd = -1;
 	bool stats_sysctl = false;
-	double elapsed = 0;
-	__u64 short_frames;
 	__u32 len;
 
 	memset(r, 0, sizeof(*r));
 	err = wire_traffic_frame(w, cfg->frame_size, pkt, &len);
 	if (err)
 		return err;
-	a = calloc(1, sizeof(*a));
-	b = calloc(1, sizeof(*b));
-	if (!a || !b) {
-		err = -ENOMEM;
-		goto out;
-	}
+	/* before, when the generator stopped, after the drain */
+	snaps = calloc(3, sizeof(*snaps));
+	if (!snaps)
+		return -ENOMEM;
 	w->gen_cfg.ts_offset_ns = cfg->ts_offset_ns;
 	wire_traffic_pace(w, cfg);
 	err = wire_traffic_config(w);
@@ -74,38 +184,11 @@ int wire_trial(struct wire *w, const struct wire_trial_cfg *cfg,
 		if (err)
 			goto out;
 	}
-	wire_counters_snap(w, a);
-	err = wire_traffic_run(w, cfg, pkt, len, &elapsed, r);
-	drain(w);
-	wire_counters_snap(w, b);
+	err = trial_run(w, cfg, pkt, len, snaps, r);
 	wire_counters_stats_off(stats_fd, stats_sysctl);
-	if (err)
-		goto out;
-	wire_counters_gen(w, &r->sent, &short_frames);
-	err = wire_counters_sink(w, &sink);
-	if (err)
-		goto out;
-	r->received = sink.pkts;
-	r->stamped = sink.stamped;
-	r->foreign = sink.foreign;
-	r->bad_stream = sink.bad_stream;
-	r->clock_neg = sink.clock_neg;
-	wire_counters_sequences(w, &r->seq_lost, &r->reordered);
-	wire_counters_compute(w, a, b, elapsed, r);
-	err = wire_counters_latency(w, &sink, &r->lat);
-	if (cfg->capture)
-		wire_counters_capture(w, r);
 out:
-	free(a);
-	free(b);
+	free(snaps);
 	return err;
-}
-
-bool wire_trial_ring_loss_only(const struct wire_trial_result *r)
-{
-	return r->received < r->sent && r->unaccounted == 0 &&
-	       r->dut_forwarded == r->dut_seen && !r->dut_passed &&
-	       !r->drop_exception && !r->drop_redirect;
 }
 
 void wire_trial_log(const char *what, const struct wire_trial_result *r)
