@@ -67,6 +67,15 @@ static void group_names(const struct gen_spec *spec, char *group,
 	snprintf(group, len, "%s_%s", variant, op);
 }
 
+void sweep_point_key(const struct gen_spec *spec, char *variant, char *op,
+		     size_t len)
+{
+	char group[128];
+
+	group_names(spec, group, variant, op, len < sizeof(group) ? len :
+							    sizeof(group));
+}
+
 bool sweep_in_profile(const struct gen_point *p)
 {
 	return p->quick || !env.quick;

@@ -45,6 +45,16 @@ bool sweep_in_profile(const struct gen_point *p);
  */
 int sweep_select(const struct gen_point *pts, int nr, enum gen_prop prop,
 		 const char *group, int *idx, int max);
+/*
+ * The variant and op a property test records a point of the sweep with
+ * (point_id.h): the map type and "lookup_hit" for a map, the ALU op,
+ * pattern or loop kind, or the property's own name. A wire test gives the
+ * same program the same key, so that the report draws every path of it
+ * together (docs/data-format.md, "One program on every path"). spec must
+ * have a property (gen_spec_primary() >= 0).
+ */
+void sweep_point_key(const struct gen_spec *spec, char *variant, char *op,
+		     size_t len);
 
 struct bpf_object;
 struct measure_result;

@@ -6,17 +6,28 @@
  *            prefix of a valid file is refused, never half read)
  * synthetic  a small synthetic run with every kind of plot: every file is
  *            produced, CSV and JSON parse and agree, every plot is a valid
- *            PNG and SVG of non-trivial size, both reports reference every
- *            plot and report.html inlines each PNG
+ *            PNG, SVG and PDF of non-trivial size with its CSV, both reports
+ *            reference every plot and report.html inlines each PNG; the
+ *            headline and the contents open report.md, a failed subtest
+ *            is named there, the study's figure of each property measured
+ *            on the wire has a line per path
+ * paper      --report-style paper: no title inside a figure
+ * browser    report.html in headless Chromium: every image loads, every
+ *            link of the contents resolves, the page fits 1280 px; a
+ *            screenshot of the first screen is kept
  * no_gnuplot without gnuplot the report is still written and says why
  * emulated   results of an emulated CPU are flagged in the report
  * run        a real small run of test_perf --report (needs BPF): the files
- *            results.c writes parse, agree and make a report
+ *            results.c writes parse, agree and make a report; run.json
+ *            holds the test's outcome and the headline says it
+ * run_info   run.json from someone else: refused when it is not one,
+ *            names shown with control characters made visible
  * point_id   what names a point: labels, order, and the key written as
  *            CSV and JSON reads back the same
  * grow_array the readers' growing arrays: contents kept, doubling,
  *            overflow refused
  */
+#define _GNU_SOURCE		/* memmem */
 #include <dirent.h>
 #include <limits.h>
 #include <math.h>
@@ -26,6 +37,7 @@
 #include "report/dataset.h"
 #include "report/plot.h"
 #include "report/report.h"
+#include "report/report_run.h"
 #include "testing_helpers.h"
 #include "util.h"
 
@@ -69,8 +81,12 @@ static void synth_micro(struct synth *s)
 	static const long lookups[] = { 0, 4, 8, 16 };
 
 	for (int i = 0; i < 4; i++) {
-		synth_point(s, "insn_count", "insns", "insns", ns[i], "", "",
-			    64, "test_run", "ns_per_pkt", "ns", 20 + 0.3 * ns[i]);
+		synth_point(s, "insn_count", "insns", "insns", ns[i], "insns",
+			    "", 64, "test_run", "ns_per_pkt", "ns",
+			    20 + 0.3 * ns[i]);
+		synth_point(s, "insn_count", "insns", "insns", ns[i], "insns",
+			    "", 64, "test_run", "mpps", "Mpps",
+			    1000 / (20 + 0.3 * ns[i]));
 		synth_point(s, "map_access", "hash_hit", "map", lookups[i],
 			    "hash", "lookup_hit", 64, "test_run", "ns_per_pkt",
 			    "ns", 20 + 6 * lookups[i]);
@@ -120,6 +136,40 @@ static void synth_wire(struct synth *s)
 		}
 }
 
+/*
+ * Property programs on the wire as wire_props records them: the sweep's
+ * key (property, N, variant, op), a few N, generic and native mode.
+ */
+static void synth_wire_props(struct synth *s)
+{
+	static const char *const modes[] = { "generic", "native" };
+	static const long insns[] = { 0, 256, 1024 }, lookups[] = { 0, 8, 16 };
+
+	for (int m = 0; m < 2; m++)
+		for (int i = 0; i < 3; i++) {
+			double base = m ? 4.0 : 1.5;
+
+			synth_point(s, "wire_props", modes[m], "insns", insns[i],
+				    "insns", "", 64, modes[m], "mpps_max",
+				    "Mpps", base / (1 + insns[i] / 400.0));
+			synth_point(s, "wire_props", modes[m], "insns", insns[i],
+				    "insns", "", 64, modes[m],
+				    "cpu_dut_ns_per_pkt", "ns",
+				    1000 / base + 0.3 * insns[i]);
+			synth_point(s, "wire_props", modes[m], "insns", insns[i],
+				    "insns", "load_50pct", 64, modes[m],
+				    "latency_p99", "ns", 9000 + 20.0 * insns[i]);
+			synth_point(s, "wire_props", modes[m], "map",
+				    lookups[i], "hash", "lookup_hit", 64,
+				    modes[m], "mpps_max", "Mpps",
+				    base / (1 + lookups[i] / 10.0));
+			synth_point(s, "wire_props", modes[m], "map",
+				    lookups[i], "hash", "lookup_hit", 64,
+				    modes[m], "cpu_dut_ns_per_pkt", "ns",
+				    1000 / base + 6 * lookups[i]);
+		}
+}
+
 /* A metric this build does not know: listed, never plotted as a rate. */
 static void synth_unknown(struct synth *s)
 {
@@ -148,6 +198,7 @@ static bool write_synthetic(const char *dir, bool emulated)
 		"  \"points\": [\n", emulated ? "true" : "false");
 	synth_micro(&s);
 	synth_wire(&s);
+	synth_wire_props(&s);
 	synth_unknown(&s);
 	fprintf(s.json, "\n  ]\n}\n");
 	fclose(s.csv);
@@ -159,7 +210,14 @@ static bool write_synthetic(const char *dir, bool emulated)
 	fprintf(f, "property,variant,op,frame_size,a,b,b_ci95_low,b_ci95_high,r2,points\n"
 		"insns,,,64,20,0.3,0.29,0.31,0.999,4\n");
 	fclose(f);
-	return true;
+	/* how the run ended: a failed subtest the headline must name */
+	return ASSERT_OK(file_put(dir, "run.json",
+		"{\"format\": \"xdp-perf-run/1\", \"started\": \"2026-01-01T00:00:00Z\", \"duration_s\": 185.5, \"interrupted\": false, \"results\": [\n"
+		" {\"name\": \"insn_count\", \"result\": \"OK\", \"message\": null, \"subtests\": []},\n"
+		" {\"name\": \"stats\", \"result\": \"OK\", \"message\": null, \"subtests\": []},\n"
+		" {\"name\": \"wire_props\", \"result\": \"FAIL\", \"message\": null, \"subtests\": [{\"name\": \"generic_insns\", \"result\": \"OK\", \"message\": null}, {\"name\": \"native_map\", \"result\": \"FAIL\", \"message\": null}]},\n"
+		" {\"name\": \"xdp_offload\", \"result\": \"SKIP\", \"message\": \"no offload-capable device\", \"subtests\": []}\n"
+		"]}\n"), "write run.json");
 }
 
 /* ---- checks ---- */
@@ -290,13 +348,28 @@ static char *base64_file(const char *path)
 }
 
 struct plot_census {
-	int png, svg;
-	int kinds;		/* bit per prefix seen: prop, size, tput, lat, cpu */
+	int png, svg, pdf, csv;
+	int kinds;	/* bit per prefix seen: prop, size, tput, lat, cpu, modes */
 };
 
 static const char *const kind_prefix[] = {
-	"prop-", "size-", "tput-", "lat-", "cpu-",
+	"prop-", "size-", "tput-", "lat-", "cpu-", "modes-",
 };
+
+/* A PDF document of non-trivial size, as pdfcairo writes one. */
+static bool check_pdf(const char *path, const char *name)
+{
+	size_t len = 0;
+	char *buf = file_read(path, &len);
+	bool ok;
+
+	ok = ASSERT_OK_PTR(buf, name) &&
+	     ASSERT_GE(len, MIN_PLOT_BYTES, name) &&
+	     ASSERT_MEMEQ(buf, "%PDF-", 5, "PDF header") &&
+	     ASSERT_OK_PTR(memmem(buf, len, "%%EOF", 5), "PDF end");
+	free(buf);
+	return ok;
+}
 
 static bool check_one_plot(const char *dir, const char *name, const char *md,
 			   const char *html, struct plot_census *pc)
@@ -317,6 +390,15 @@ static bool check_one_plot(const char *dir, const char *name, const char *md,
 		pc->svg++;
 		return check_svg(path, name) &&
 		       ASSERT_OK_PTR(strstr(html, ref), "report.html links the SVG");
+	}
+	if (has_suffix(name, ".pdf")) {
+		pc->pdf++;
+		return check_pdf(path, name) &&
+		       ASSERT_OK_PTR(strstr(html, ref), "report.html links the PDF");
+	}
+	if (has_suffix(name, ".csv")) {
+		pc->csv++;
+		return ASSERT_OK_PTR(strstr(html, ref), "report.html names the CSV");
 	}
 	pc->png++;
 	if (!check_png(path, name))
@@ -349,11 +431,17 @@ static bool check_plots(const char *dir, struct plot_census *pc)
 		goto out;
 	}
 	while (ok && (de = readdir(d))) {
-		if (has_suffix(de->d_name, ".png") || has_suffix(de->d_name, ".svg"))
+		if (has_suffix(de->d_name, ".png") ||
+		    has_suffix(de->d_name, ".svg") ||
+		    has_suffix(de->d_name, ".pdf") ||
+		    has_suffix(de->d_name, ".csv"))
 			ok = check_one_plot(dir, de->d_name, md, html, pc);
 	}
 	ok = ok && ASSERT_EQ(pc->png, pc->svg, "a PNG and an SVG per plot") &&
+	     ASSERT_EQ(pc->csv, pc->png, "a CSV per plot") &&
 	     ASSERT_GT(pc->png, 0, "plots");
+	if (ok && plot_have_pdf())
+		ok = ASSERT_EQ(pc->pdf, pc->png, "a PDF per plot");
 out:
 	if (d)
 		closedir(d);
@@ -518,6 +606,81 @@ out:
 	drop_tmp(dir, ok);
 }
 
+/* The first nr lines of dir/name, to free(); NULL when unreadable. */
+static char *head_lines(const char *dir, const char *name, int nr)
+{
+	char path[PATH_MAX], *text, *c;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	text = file_read(path, NULL);
+	for (c = text; c && *c && nr; c++)
+		nr -= *c == '\n';
+	if (c)
+		*c = '\0';
+	return text;
+}
+
+/* What a researcher reads first: contents, headline, a failure named. */
+static bool check_headline(const char *dir)
+{
+	static const char *const wanted[] = {
+		"**Contents**", "[Headline](#headline)",
+		"(#per-property-results)", "(#prop-insns)", "## Headline",
+		"1 of 4 tests failed: wire_props (native_map)", "| run |",
+		"| duration | 3 min 6 s", "| test_run | 64 |",
+		"| generic | 64 |",
+	};
+	char *head = head_lines(dir, "report.md", 40);
+	bool ok = ASSERT_OK_PTR(head, "report.md");
+
+	for (size_t i = 0; ok && i < ARRAY_SIZE(wanted); i++)
+		if (!ASSERT_OK_PTR(strstr(head, wanted[i]),
+				   "in the first 40 lines of report.md"))
+			test__log("missing: %s", wanted[i]);
+	/* the suite's own tests are no finding */
+	ok = ok && ASSERT_FALSE(strstr(head, "stats"), "no self-test named");
+	free(head);
+	return ok &&
+	       ASSERT_TRUE(file_contains(dir, "report.html", "<nav id=\"contents\">"),
+			   "contents in report.html") &&
+	       ASSERT_TRUE(file_contains(dir, "report.html", "<h2 id=\"headline\">"),
+			   "anchor in report.html") &&
+	       ASSERT_TRUE(file_contains(dir, "report.md", "| insns | instruction | 64 | insns | 0.300"),
+			   "unit cost of a property");
+}
+
+/* modes-<property>: a line per path, in the figure and in its CSV. */
+static bool check_modes(const char *dir)
+{
+	static const char *const figs[] = { "modes-insns", "modes-map" };
+	char name[64], *head;
+	bool ok = true;
+
+	for (size_t i = 0; ok && i < ARRAY_SIZE(figs); i++) {
+		snprintf(name, sizeof(name), "plots/%s.csv", figs[i]);
+		head = head_lines(dir, name, 1);
+		ok = ASSERT_OK_PTR(head, name) &&
+		     ASSERT_OK_PTR(strstr(head, "N,test_run,"), "test_run column") &&
+		     ASSERT_OK_PTR(strstr(head, ",generic,"), "generic column") &&
+		     ASSERT_OK_PTR(strstr(head, ",native,"), "native column");
+		free(head);
+	}
+	return ok &&
+	       ASSERT_TRUE(file_exists(dir, "plots/modes-cpu-insns.png"),
+			   "CPU companion") &&
+	       ASSERT_TRUE(file_exists(dir, "plots/modes-lat-insns.png"),
+			   "latency companion") &&
+	       ASSERT_FALSE(file_exists(dir, "plots/modes-lat-map.png"),
+			    "no latency figure without latency points") &&
+	       /* test_run Mpps of the map sweep: 1000 / its ns per packet */
+	       ASSERT_TRUE(file_contains(dir, "plots/modes-map.csv", "\n8,14.70588235,"),
+			   "test_run rate from ns per packet") &&
+	       ASSERT_TRUE(file_contains(dir, "report.md", "data: [modes-insns.csv](plots/modes-insns.csv)"),
+			   "the CSV named in the caption") &&
+	       ASSERT_TRUE(file_contains(dir, "report.md", "insns at N = 1024 (instructions): test_run 3.06 Mpps, generic 0.421 Mpps (0.14x test_run)"),
+			   "the paths read at the largest N");
+}
+
 static void test_synthetic(void)
 {
 	static const char *const files[] = {
@@ -539,11 +702,17 @@ static void test_synthetic(void)
 		if (!ASSERT_OK(access(path, R_OK), files[i]))
 			goto out;
 	}
-	if (!check_csv_json_agree(dir) || !check_plots(dir, &pc))
+	if (!check_csv_json_agree(dir) || !check_plots(dir, &pc) ||
+	    !check_headline(dir) || !check_modes(dir))
 		goto out;
-	/* 2 properties, sizes, throughput, latency x 2 modes, CPU */
-	ok = ASSERT_EQ(pc.png, 7, "plots") &&
-	     ASSERT_EQ(pc.kinds, 0x1f, "every kind of plot") &&
+	/*
+	 * ns/pkt vs N of insns and map; sizes; throughput, latency and CPU
+	 * of the base forwarder, throughput and CPU of insns and map,
+	 * latency of insns (small multiples); per property its paths:
+	 * throughput and CPU of both, latency of insns
+	 */
+	ok = ASSERT_EQ(pc.png, 16, "plots") &&
+	     ASSERT_EQ(pc.kinds, 0x3f, "every kind of plot") &&
 	     ASSERT_TRUE(file_contains(dir, "report.md", "Synthetic CPU"), "environment") &&
 	     ASSERT_TRUE(file_contains(dir, "report.md", "| 0.3 | 0.29 |"), "cost model") &&
 	     ASSERT_TRUE(file_contains(dir, "report.md", "below 10GbE line rate"),
@@ -553,13 +722,19 @@ static void test_synthetic(void)
 	     ASSERT_TRUE(file_contains(dir, "report.md", "gbps_max"), "unplotted metric listed") &&
 	     ASSERT_TRUE(file_contains(dir, "report.md", "generic mystery_rate |"),
 			 "unknown metric in the table") &&
-	     ASSERT_FALSE(file_contains(dir, "plots/tput-base-forwarder-redirect.dat",
+	     ASSERT_FALSE(file_contains(dir, "plots/tput-base-forwarder.dat",
 				   "mystery_rate"), "unknown metric not plotted") &&
 	     ASSERT_TRUE(file_contains(dir, "report.md", "native maximum rate is"),
 			 "mode comparison") &&
-	     ASSERT_TRUE(file_contains(dir, "plots/tput-base-forwarder-redirect.gp",
+	     ASSERT_TRUE(file_contains(dir, "plots/tput-base-forwarder.gp",
 				  "10e9/((x+20)*8)/1e6"),
 			 "line rate drawn") &&
+	     ASSERT_TRUE(file_contains(dir, "plots/tput-insns.gp",
+				  "set multiplot layout 1,3"),
+			 "one figure per property, a panel per program") &&
+	     ASSERT_TRUE(file_contains(dir, "plots/modes-insns.gp",
+				  "set title 'insns: throughput vs N"),
+			 "a title inside the figure on screen") &&
 	     ASSERT_FALSE(file_contains(dir, "report.md", "emulated CPU"), "not flagged emulated");
 out:
 	drop_tmp(dir, ok);
@@ -603,11 +778,250 @@ out:
 	drop_tmp(dir, ok);
 }
 
+/* --report-style paper: the caption says what a figure is, not the figure. */
+static void test_paper(void)
+{
+	char dir[64], why[256];
+	bool ok = false;
+
+	if (!plot_have_gnuplot(why, sizeof(why))) {
+		test__skip("%s", why);
+		return;
+	}
+	plot_set_style(PLOT_STYLE_PAPER);
+	if (!make_tmp(dir, sizeof(dir)) || !write_synthetic(dir, false) ||
+	    !build_report(dir))
+		goto out;
+	ok = ASSERT_FALSE(file_contains(dir, "plots/modes-insns.gp", "set title"),
+			  "no title in a figure") &&
+	     ASSERT_FALSE(file_contains(dir, "plots/tput-insns.gp",
+				   "layout 1,3 title"), "no title over the panels") &&
+	     ASSERT_TRUE(file_contains(dir, "plots/tput-insns.gp",
+				  "set title 'N=256 insns'"), "panels keep their names") &&
+	     ASSERT_TRUE(file_contains(dir, "report.md",
+				  "*insns: throughput vs N per path, 64 B frames*"),
+			 "the caption names the figure");
+out:
+	plot_set_style(PLOT_STYLE_SCREEN);
+	drop_tmp(dir, ok);
+}
+
+/* ---- in a real browser ---- */
+
+#define BROWSER_TIMEOUT_MS	90000
+#define SCREEN_W		1280
+#define SCREEN_H		800
+
+/*
+ * Run in the page once it has loaded: every image decoded, every link to
+ * an anchor resolved, nothing wider than the window. The body is then
+ * replaced by the verdict, so that --dump-dom is small.
+ */
+static const char check_script[] =
+	"<script>\n"
+	"window.addEventListener('load', function () {\n"
+	"  var bad = [], imgs = document.images;\n"
+	"  var links = document.querySelectorAll('a[href^=\"#\"]');\n"
+	"  for (var i = 0; i < imgs.length; i++)\n"
+	"    if (!imgs[i].complete || imgs[i].naturalWidth === 0)\n"
+	"      bad.push('image not loaded: ' + imgs[i].alt);\n"
+	"  for (var i = 0; i < links.length; i++) {\n"
+	"    var id = decodeURIComponent(links[i].getAttribute('href').slice(1));\n"
+	"    if (!document.getElementById(id))\n"
+	"      bad.push('no anchor for the link #' + id);\n"
+	"  }\n"
+	"  var w = Math.max(document.documentElement.scrollWidth,\n"
+	"                   document.body.scrollWidth);\n"
+	"  if (w > 1280)\n"
+	"    bad.push('page wider than the window: ' + w + ' px');\n"
+	"  var out = document.createElement('pre');\n"
+	"  out.id = 'xdp-perf-check';\n"
+	"  out.textContent = 'images ' + imgs.length + ' links ' + links.length +\n"
+	"    ' problems ' + bad.length + '\\n' + bad.join('\\n') + '\\nend';\n"
+	"  document.body.innerHTML = '';\n"
+	"  document.body.appendChild(out);\n"
+	"});\n"
+	"</script>\n";
+
+/* The first chromium in PATH (Debian: chromium); false when none. */
+static bool find_chromium(char *path, size_t len)
+{
+	static const char *const names[] = { "chromium", "chromium-browser" };
+	const char *env_path = getenv("PATH") ?: "/usr/bin:/bin";
+	char *dirs = strdup(env_path), *save = NULL;
+	bool found = false;
+
+	for (char *d = strtok_r(dirs, ":", &save); d && !found;
+	     d = strtok_r(NULL, ":", &save))
+		for (size_t i = 0; i < ARRAY_SIZE(names) && !found; i++) {
+			snprintf(path, len, "%s/%s", d, names[i]);
+			found = access(path, X_OK) == 0;
+		}
+	free(dirs);
+	return found;
+}
+
+/*
+ * chromium headless on file://page with a profile of its own in dir:
+ * --dump-dom into out (action "dump") or --screenshot=shot. Its exit
+ * status; stderr (its own chatter) logged on failure.
+ */
+static int run_chromium(const char *chromium, const char *dir,
+			const char *page, const char *shot, char *out,
+			size_t out_len)
+{
+	char profile[PATH_MAX], url[PATH_MAX + 16], shot_arg[PATH_MAX + 16];
+	char err[8192] = "";
+	const char *argv[] = {
+		chromium, "--headless", "--no-sandbox", "--disable-gpu",
+		"--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update",
+		"--disable-sync", "--hide-scrollbars", profile,
+		"--window-size=1280,800", "--virtual-time-budget=10000",
+		shot ? shot_arg : "--dump-dom", url, NULL,
+	};
+	struct run_opts opts = {
+		.out = out, .out_len = out_len, .err = err,
+		.err_len = sizeof(err), .timeout_ms = BROWSER_TIMEOUT_MS,
+	};
+	static int nr;
+	int ret;
+
+	/* a new, empty profile every time: nothing carried over */
+	snprintf(profile, sizeof(profile), "--user-data-dir=%s/profile-%d",
+		 dir, nr++);
+	snprintf(url, sizeof(url), "file://%s/%s", dir, page);
+	snprintf(shot_arg, sizeof(shot_arg), "--screenshot=%s", shot ?: "");
+	ret = run_cmd(argv, &opts);
+	if (ret)
+		log_output("chromium stderr", err, true);
+	return ret;
+}
+
+/* dir/name: report.html with the check script before its end. */
+static bool write_check_page(const char *dir, const char *from,
+			     const char *name)
+{
+	char path[PATH_MAX], *html, *end, *page;
+	bool ok;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, from);
+	html = file_read(path, NULL);
+	end = html ? strstr(html, "</body>") : NULL;
+	if (!ASSERT_OK_PTR(end, "end of the page's body")) {
+		free(html);
+		return false;
+	}
+	*end = '\0';
+	ok = asprintf(&page, "%s%s</body></html>\n", html, check_script) > 0;
+	ok = ASSERT_TRUE(ok, "asprintf") &&
+	     ASSERT_OK(file_put(dir, name, page), "write the check page");
+	if (ok)
+		free(page);
+	free(html);
+	return ok;
+}
+
+/* The verdict the script left; *problems its count, -1 when none came. */
+static const char *check_verdict(const char *dom, int *problems)
+{
+	const char *v = strstr(dom, "<pre id=\"xdp-perf-check\">");
+	int images, links;
+
+	*problems = -1;
+	if (v && sscanf(v + 25, "images %d links %d problems %d", &images,
+			&links, problems) != 3)
+		*problems = -1;
+	return v;
+}
+
+static bool check_in_browser(const char *chromium, const char *dir,
+			     const char *page, int want_problems)
+{
+	char out[16384] = "", check[64];
+	const char *v;
+	int ret, problems;
+
+	snprintf(check, sizeof(check), "check-%s", page);
+	if (!write_check_page(dir, page, check))
+		return false;
+	ret = run_chromium(chromium, dir, check, NULL, out, sizeof(out));
+	if (!ASSERT_EQ(ret, 0, "chromium --dump-dom"))
+		return false;
+	v = check_verdict(out, &problems);
+	if (!ASSERT_OK_PTR(v, "the check ran in the page") ||
+	    !ASSERT_EQ(problems, want_problems, "problems found in the page")) {
+		log_output("verdict", v ?: out, true);
+		return false;
+	}
+	test__info("%s: %.*s", page, (int)strcspn(v + 25, "\n"), v + 25);
+	return true;
+}
+
+/* A page that breaks each rule once: the checks can fail. */
+static const char broken_page[] =
+	"<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>\n"
+	"<nav><a href=\"#here\">here</a> <a href=\"#nowhere\">nowhere</a></nav>\n"
+	"<h2 id=\"here\">here</h2><img alt=\"missing\" src=\"missing.png\">\n"
+	"<div style=\"width:2000px\">wide</div>\n</body></html>\n";
+
+/* PNG of the first screen: a SCREEN_W x SCREEN_H image, not an empty one. */
+static bool check_screenshot(const char *path)
+{
+	size_t len = 0;
+	unsigned char *png = (unsigned char *)file_read(path, &len);
+	bool ok;
+
+	ok = ASSERT_OK_PTR(png, "screenshot") &&
+	     ASSERT_GE(len, 10000, "screenshot size") &&
+	     ASSERT_MEMEQ(png + 12, "IHDR", 4, "screenshot is a PNG") &&
+	     ASSERT_EQ(png[16] << 24 | png[17] << 16 | png[18] << 8 | png[19],
+		       SCREEN_W, "screenshot width") &&
+	     ASSERT_EQ(png[20] << 24 | png[21] << 16 | png[22] << 8 | png[23],
+		       SCREEN_H, "screenshot height");
+	free(png);
+	return ok;
+}
+
+static void test_browser(void)
+{
+	char chromium[PATH_MAX], dir[64], why[256], shot[PATH_MAX];
+	char keep[] = "/tmp/xdp-perf-browser.XXXXXX";
+	bool ok = false;
+
+	if (!find_chromium(chromium, sizeof(chromium))) {
+		test__skip("chromium is not installed (Debian: apt-get install chromium; scripts/install-deps.sh)");
+		return;
+	}
+	if (!plot_have_gnuplot(why, sizeof(why))) {
+		test__skip("%s", why);
+		return;
+	}
+	if (!make_tmp(dir, sizeof(dir)))
+		return;
+	if (!write_synthetic(dir, false) || !build_report(dir) ||
+	    !check_in_browser(chromium, dir, "report.html", 0) ||
+	    !ASSERT_OK(file_put(dir, "broken.html", broken_page), "broken page") ||
+	    !check_in_browser(chromium, dir, "broken.html", 3))
+		goto out;
+	/* the first screen, kept for a person to look at */
+	if (!ASSERT_OK_PTR(mkdtemp(keep), "mkdtemp"))
+		goto out;
+	snprintf(shot, sizeof(shot), "%s/report-first-screen.png", keep);
+	ok = ASSERT_EQ(run_chromium(chromium, dir, "report.html", shot, NULL, 0),
+		       0, "chromium --screenshot") &&
+	     check_screenshot(shot);
+	test__info("screenshot of the first screen: %s", shot);
+out:
+	drop_tmp(dir, ok);
+}
+
 /* test_perf --report on the base forwarder: the real writer and pipeline. */
 static void test_run(void)
 {
 	static const struct self_opts opts = { .timeout_ms = RUN_TIMEOUT_MS };
-	char dir[64], out[PATH_MAX + 16], why[256];
+	static const struct self_opts quick_rebuild = { .timeout_ms = 60000 };
+	char dir[64], out[PATH_MAX + 16], out2[PATH_MAX + 16], why[256];
 	struct self_run run = {};
 	struct plot_census pc;
 	bool ok = false;
@@ -638,9 +1052,75 @@ static void test_run(void)
 	ok = check_csv_json_agree(out) && check_plots(out, &pc) &&
 	     ASSERT_TRUE(pc.kinds & 2, "ns/pkt vs frame size plot") &&
 	     ASSERT_TRUE(file_contains(out, "report.md", "## Environment"),
-			 "environment");
+			 "environment") &&
+	     ASSERT_TRUE(file_contains(out, "run.json", "{\"name\": \"xdp_fwd\", \"result\": \"OK\""),
+			 "run.json has the test's outcome") &&
+	     ASSERT_TRUE(file_contains(out, "report.md", "All 1 tests passed."),
+			 "the headline says so");
+	if (!ok)
+		goto out;
+	/* rebuilt elsewhere: the outcomes go with the data */
+	snprintf(out2, sizeof(out2), "%s/again", dir);
+	ok = ASSERT_EQ(run_self(&run, &quick_rebuild, "--report-from", out,
+				"--out", out2), 0, "--report-from --out") &&
+	     ASSERT_TRUE(file_contains(out2, "run.json", "\"xdp_fwd\""),
+			 "run.json copied") &&
+	     ASSERT_TRUE(file_contains(out2, "report.md", "All 1 tests passed."),
+			 "the rebuilt headline says so");
 out:
 	self_run_free(&run);
+	drop_tmp(dir, ok);
+}
+
+/* run.json from someone else: read when it is one, refused when not. */
+static void test_run_info(void)
+{
+	static const char *const bad[] = {
+		"{\"format\": \"xdp-perf-run/2\", \"results\": []}",
+		"{\"format\": \"xdp-perf-run/1\"}",
+		"{\"format\": \"xdp-perf-run/1\", \"results\": [{\"name\": \"t\", \"result\": \"MAYBE\"}]}",
+		"{\"format\": \"xdp-perf-run/1\", \"results\": [{\"result\": \"OK\"}]}",
+		"{\"format\": \"xdp-perf-run/1\", \"results\": [{\"name\": 1, \"result\": \"OK\"}]}",
+		"{\"format\": \"xdp-perf-run/1\", \"results\": [{\"name\": \"t\", \"result\": \"OK\", \"subtests\": {}}]}",
+		"{\"format\": \"xdp-perf-run/1\", \"results\": []",
+	};
+	char dir[64], why[512];
+	struct run_info ri;
+	bool ok = false;
+
+	if (!make_tmp(dir, sizeof(dir)))
+		return;
+	if (!ASSERT_EQ(run_info_read(dir, &ri, why, sizeof(why)), -ENOENT,
+		       "no run.json") ||
+	    !ASSERT_FALSE(ri.known, "outcomes not known"))
+		goto out;
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (!ASSERT_OK(file_put(dir, "run.json", bad[i]), "write"))
+			goto out;
+		if (!ASSERT_ERR(run_info_read(dir, &ri, why, sizeof(why)),
+				"bad run.json refused")) {
+			test__log("accepted: %s", bad[i]);
+			run_info_free(&ri);
+			goto out;
+		}
+		if (!ASSERT_OK_PTR(strstr(why, "run.json"), "the reason names the file"))
+			goto out;
+	}
+	if (!ASSERT_OK(file_put(dir, "run.json",
+		"{\"format\": \"xdp-perf-run/1\", \"duration_s\": -5, \"results\": [{\"name\": \"a\\nb\", \"result\": \"FAIL\", \"message\": null, \"subtests\": [{\"name\": \"s\\u001b[31m\", \"result\": \"SKIP\", \"message\": \"why\"}]}]}"),
+		       "write") ||
+	    !ASSERT_OK(run_info_read(dir, &ri, why, sizeof(why)), "good run.json"))
+		goto out;
+	ok = ASSERT_TRUE(ri.known, "known") &&
+	     ASSERT_EQ(ri.nr_tests, 1, "tests") &&
+	     ASSERT_STREQ(ri.tests[0].name, "a\\nb", "line break shown") &&
+	     ASSERT_EQ(ri.tests[0].state, RUN_FAIL, "failed") &&
+	     ASSERT_EQ(ri.tests[0].nr_subs, 1, "subtests") &&
+	     ASSERT_STREQ(ri.tests[0].subs[0].name, "s\\e[31m", "escape shown") &&
+	     ASSERT_STREQ(ri.tests[0].subs[0].reason, "why", "reason") &&
+	     ASSERT_TRUE(ri.duration_s < 0, "a negative duration is unknown");
+	run_info_free(&ri);
+out:
 	drop_tmp(dir, ok);
 }
 
@@ -809,8 +1289,14 @@ void test_report(void)
 		test_no_gnuplot();
 	if (test__start_subtest("emulated"))
 		test_emulated();
+	if (test__start_subtest("paper"))
+		test_paper();
+	if (test__start_subtest("browser"))
+		test_browser();
 	if (test__start_subtest("run"))
 		test_run();
+	if (test__start_subtest("run_info"))
+		test_run_info();
 	if (test__start_subtest("point_id"))
 		test_point_id();
 	if (test__start_subtest("grow_array"))

@@ -21,6 +21,7 @@
 #include "results.h"
 #include "runner.h"
 #include "stats.h"
+#include "sweep.h"
 #include "util.h"
 #include "wire/wire.h"
 
@@ -63,10 +64,10 @@ static bool agree_test_run(struct agree_ctx *c, struct bpf_object *obj,
 {
 	struct measure_result res;
 	struct fwd_bench fb;
-	char variant[64];
+	char variant[64], op[64];
 	struct point_id key = {
 		.property = gen_prop_name(GEN_P_INSNS),
-		.n = gen_spec_n(&c->p->spec), .op = "",
+		.n = gen_spec_n(&c->p->spec), .variant = variant, .op = op,
 		.frame_size = frame_size, .mode = "test_run",
 	};
 
@@ -77,7 +78,8 @@ static bool agree_test_run(struct agree_ctx *c, struct bpf_object *obj,
 		test__log("%s: %s", c->p->name, res.error);
 		return ASSERT_TRUE(false, "test_run measurement");
 	}
-	key.variant = gen_spec_variant(&c->p->spec, variant, sizeof(variant));
+	/* insn_count's key: the report sets the paths side by side */
+	sweep_point_key(&c->p->spec, variant, op, sizeof(variant));
 	if (record)
 		measure_record(&key, &res);
 	*ns = res.ns.mean;
@@ -89,23 +91,23 @@ static void agree_record(struct agree_ctx *c, const struct wire_point *pt,
 			 enum wire_mode mode, unsigned int frame_size)
 {
 	double path[WIRE_MAX_REPS], ratio[WIRE_MAX_REPS], wire_ns;
-	char variant[64];
+	char variant[64], op[64];
 	struct point_id key = {
 		.property = gen_prop_name(GEN_P_INSNS),
-		.n = gen_spec_n(&c->p->spec), .op = "",
+		.n = gen_spec_n(&c->p->spec), .variant = variant, .op = op,
 		.frame_size = frame_size, .mode = wire_mode_name(mode),
 	};
 	int r;
 
-	key.variant = gen_spec_variant(&c->p->spec, variant, sizeof(variant));
+	sweep_point_key(&c->p->spec, variant, op, sizeof(variant));
 	for (r = 0; r < pt->reps; r++) {
 		wire_ns = pt->mpps_zero_loss[r] > 0 ?
 			  1e3 / pt->mpps_zero_loss[r] : NAN;
 		path[r] = wire_ns - c->test_run_ns;
 		ratio[r] = pt->mpps_zero_loss[r] * 1e6 * c->test_run_ns / 1e9;
 	}
-	wire_results_add(pt, key.property, key.n, key.variant, frame_size,
-			 mode, true);
+	wire_results_add(pt, key.property, key.n, key.variant, key.op,
+			 frame_size, mode, true);
 	wire_metric_add(&key, METRIC_PATH_NS, path, pt->reps);
 	wire_metric_add(&key, METRIC_TEST_RUN_RATIO, ratio, pt->reps);
 	test__info("%s %s %u B: zero-loss %.4f Mpps = %.1f ns/pkt, test_run %.1f ns/pkt: zero-loss x test_run = %.3f, path overhead %.1f ns/pkt; DUT CPU %.1f ns/pkt",

@@ -147,8 +147,8 @@ static void run_point(struct props_ctx *c, const struct gen_point *p,
 	int sizes[PERF_MAX_SIZES], nr = wire_sizes(sizes, PERF_MAX_SIZES);
 	int primary = gen_spec_primary(&p->spec);
 	struct wire_point *pt = NULL;
+	char variant[64] = "", op[64] = "";
 	struct bpf_object *obj;
-	char variant[64];
 
 	/* payload bytes exist only in long frames */
 	mc.frame_size = primary == GEN_P_PAYLOAD ? sizes[nr - 1] : sizes[0];
@@ -164,9 +164,11 @@ static void run_point(struct props_ctx *c, const struct gen_point *p,
 	test__info("%s %s %u B: %.3f Mpps, DUT program %.1f ns/pkt",
 		   wire_mode_name(mode), p->name, mc.frame_size,
 		   pt->mpps_max[0], pt->prog_ns[0]);
-	gen_spec_variant(&p->spec, variant, sizeof(variant));
+	/* the key its property test records: both paths in one figure */
+	if (primary >= 0)
+		sweep_point_key(&p->spec, variant, op, sizeof(variant));
 	wire_results_add(pt, primary < 0 ? "empty" : gen_prop_name(primary),
-			 primary < 0 ? 0 : gen_spec_n(&p->spec), variant,
+			 primary < 0 ? 0 : gen_spec_n(&p->spec), variant, op,
 			 mc.frame_size, mode, false);
 out:
 	free(pt);

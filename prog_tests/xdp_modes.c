@@ -286,8 +286,8 @@ static void subtest_perf(struct modes_ctx *c, enum wire_mode mode)
 	for (i = 0; i < n && pt[i].reps; i++) {
 		perf_check(&c->s->w, &pt[i]);
 		perf_summary(&c->s->w, mode, sizes[i], &pt[i]);
-		wire_results_add(&pt[i], "base", 0, "redirect", sizes[i], mode,
-				 true);
+		wire_results_add(&pt[i], "base", 0, "redirect", "", sizes[i],
+				 mode, true);
 	}
 out:
 	free(pt);

@@ -10,14 +10,12 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "doc.h"
 #include "outdir.h"
+#include "util.h"
 #include "vis.h"
-
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#endif
 
 /*
  * HTML text and attribute values: markup characters as entities, after
@@ -88,10 +86,15 @@ static const char html_style[] =
 	"padding:0 1em;color:#222}\n"
 	"table{border-collapse:collapse;margin:1em 0;font-size:90%}\n"
 	"td,th{border:1px solid #bbb;padding:2px 6px;text-align:left}\n"
-	"th{background:#eee}\nimg{max-width:100%}\n"
+	"th{background:#eee}\nimg{max-width:100%;height:auto}\n"
 	"figure{margin:1em 0}figcaption{font-size:90%;color:#555}\n"
 	".warn{background:#fff3cd;border-left:4px solid #e0a800;"
-	"padding:.5em 1em}\n";
+	"padding:.5em 1em}\n"
+	/* a wide table scrolls in its box, the page keeps its width */
+	".tw{overflow-x:auto;max-width:100%}\n"
+	"td{overflow-wrap:anywhere}\n"
+	"nav{background:#f4f6f8;border:1px solid #d0d7de;padding:.4em .8em;"
+	"font-size:90%;line-height:1.6}\nnav b{margin-right:.5em}\n";
 
 int doc_open(struct doc *d, const char *dir, const char *base,
 	     const char *title)
@@ -100,6 +103,7 @@ int doc_open(struct doc *d, const char *dir, const char *base,
 	int err;
 
 	memset(d, 0, sizeof(*d));
+	d->md_toc = d->html_toc = -1;
 	snprintf(d->dir, sizeof(d->dir), "%s", dir);
 	snprintf(name, sizeof(name), "%s.md", base);
 	err = outfile_open(&d->md_of, dir, name, NULL, 0);
@@ -111,8 +115,21 @@ int doc_open(struct doc *d, const char *dir, const char *base,
 		outfile_discard(&d->md_of);
 		return err;
 	}
-	d->md = d->md_of.f;
-	d->html = d->html_of.f;
+	/* in memory: the contents are known only at the end */
+	d->md = open_memstream(&d->md_buf, &d->md_len);
+	d->html = open_memstream(&d->html_buf, &d->html_len);
+	if (!d->md || !d->html) {
+		err = -errno;
+		if (d->md)
+			fclose(d->md);
+		if (d->html)
+			fclose(d->html);
+		free(d->md_buf);
+		free(d->html_buf);
+		outfile_discard(&d->md_of);
+		outfile_discard(&d->html_of);
+		return err;
+	}
 	fprintf(d->md, "# ");
 	md_esc(d->md, title);
 	fprintf(d->md, "\n\n");
@@ -139,18 +156,91 @@ void doc_list_end(struct doc *d)
 	doc_flow(d);
 }
 
+/* Markdown: a list, a section's subsections on its line. */
+static void md_contents(const struct doc *d, FILE *f)
+{
+	fputs("**Contents**\n\n", f);
+	for (int i = 0; i < d->nr_anchors; i++) {
+		const struct doc_anchor *a = &d->anchors[i];
+		bool sub = a->level > 2;
+
+		if (sub)
+			fputs(i && d->anchors[i - 1].level > 2 ? " · " : ": ", f);
+		else
+			fputs(i ? "\n- " : "- ", f);
+		fputc('[', f);
+		md_esc(f, a->title);
+		fprintf(f, "](#%s)", a->id);
+	}
+	fputs("\n\n", f);
+}
+
+/* HTML: the sections on a line, each one's subsections after it in (). */
+static void html_contents(const struct doc *d, FILE *f)
+{
+	fputs("<nav id=\"contents\"><b>Contents</b>", f);
+	for (int i = 0; i < d->nr_anchors; i++) {
+		const struct doc_anchor *a = &d->anchors[i];
+		bool after_sub = i && d->anchors[i - 1].level > 2;
+
+		if (a->level > 2)
+			fputs(after_sub ? ", " : " (", f);
+		else if (i)
+			fputs(after_sub ? ") · " : " · ", f);
+		fprintf(f, "<a href=\"#%s\">", a->id);
+		html_esc(f, a->title);
+		fputs("</a>", f);
+	}
+	if (d->nr_anchors && d->anchors[d->nr_anchors - 1].level > 2)
+		fputc(')', f);
+	fputs("</nav>\n", f);
+}
+
+/* buf with the contents at mark (-1: none). */
+static void write_with_contents(FILE *out, const char *buf, size_t len,
+				long mark, const struct doc *d,
+				void (*contents)(const struct doc *, FILE *))
+{
+	if (mark < 0 || (size_t)mark > len) {
+		fwrite(buf, 1, len, out);
+		return;
+	}
+	fwrite(buf, 1, mark, out);
+	contents(d, out);
+	fwrite(buf + mark, 1, len - mark, out);
+}
+
 int doc_close(struct doc *d)
 {
 	int err = 0;
 
 	doc_flow(d);
 	fprintf(d->html, "</body></html>\n");
+	if (fclose(d->md))
+		err = -errno;
+	if (fclose(d->html) && !err)
+		err = -errno;
+	d->md = d->html = NULL;
+	if (!err) {
+		write_with_contents(d->md_of.f, d->md_buf, d->md_len, d->md_toc,
+				    d, md_contents);
+		write_with_contents(d->html_of.f, d->html_buf, d->html_len,
+				    d->html_toc, d, html_contents);
+	}
+	free(d->md_buf);
+	free(d->html_buf);
+	free(d->anchors);
+	d->anchors = NULL;
+	if (err) {
+		outfile_discard(&d->md_of);
+		outfile_discard(&d->html_of);
+		return err;
+	}
 	err = outfile_commit(&d->md_of);
 	if (err)
 		outfile_discard(&d->html_of);
 	else
 		err = outfile_commit(&d->html_of);
-	d->md = d->html = NULL;
 	return err;
 }
 
@@ -183,6 +273,79 @@ void doc_heading(struct doc *d, int level, const char *fmt, ...)
 	doc_vtext(d, pre[level - 1], tag, fmt, ap);
 	va_end(ap);
 	fprintf(d->md, "\n");
+}
+
+void doc_contents(struct doc *d)
+{
+	doc_flow(d);
+	fflush(d->md);
+	fflush(d->html);
+	d->md_toc = ftell(d->md);
+	d->html_toc = ftell(d->html);
+}
+
+/* An anchor id: [a-z0-9-] only, so it needs no escaping anywhere. */
+static void anchor_id(char *out, size_t len, const char *in)
+{
+	size_t j = 0;
+
+	for (; *in && j + 1 < len; in++) {
+		unsigned char c = *in;
+
+		out[j++] = isalnum(c) ? tolower(c) : '-';
+	}
+	out[j] = '\0';
+}
+
+static void doc_vanchored(struct doc *d, int level, const char *id,
+			  const char *fmt, va_list ap)
+{
+	struct doc_anchor *a = NULL;
+	char title[160];
+	va_list copy;
+
+	va_copy(copy, ap);
+	vsnprintf(title, sizeof(title), fmt, copy);
+	va_end(copy);
+	doc_flow(d);
+	/* out of memory: the heading is written, the contents miss it */
+	if (!grow_array(&d->anchors, &d->cap_anchors, d->nr_anchors + 1,
+			sizeof(*d->anchors))) {
+		a = &d->anchors[d->nr_anchors++];
+		a->level = level;
+		anchor_id(a->id, sizeof(a->id), id);
+		snprintf(a->title, sizeof(a->title), "%s", title);
+	}
+	fprintf(d->md, "\n");
+	if (a)
+		fprintf(d->md, "<a id=\"%s\"></a>\n\n", a->id);
+	fprintf(d->md, "%s ", level == 2 ? "##" : "###");
+	md_text(d->md, title, false);
+	fprintf(d->md, "\n\n");
+	fprintf(d->html, "<h%d", level);
+	if (a)
+		fprintf(d->html, " id=\"%s\"", a->id);
+	fprintf(d->html, ">");
+	html_esc(d->html, title);
+	fprintf(d->html, "</h%d>\n", level);
+}
+
+void doc_section(struct doc *d, const char *id, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	doc_vanchored(d, 2, id, fmt, ap);
+	va_end(ap);
+}
+
+void doc_subsection(struct doc *d, const char *id, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	doc_vanchored(d, 3, id, fmt, ap);
+	va_end(ap);
 }
 
 /* A paragraph of its own: ends a list, a blank line after it. */
@@ -246,7 +409,7 @@ static void table_cells(struct doc *d, int nr, const char *const *cells,
 void doc_table_head(struct doc *d, int nr, const char *const *cells)
 {
 	doc_flow(d);
-	fprintf(d->html, "<table>\n");
+	fprintf(d->html, "<div class=\"tw\"><table>\n");
 	table_cells(d, nr, cells, "th");
 	fprintf(d->md, "|");
 	for (int i = 0; i < nr; i++)
@@ -265,7 +428,7 @@ void doc_table_end(struct doc *d)
 	if (!d->in_table)
 		return;
 	fprintf(d->md, "\n");
-	fprintf(d->html, "</table>\n");
+	fprintf(d->html, "</table></div>\n");
 	d->in_table = false;
 }
 
@@ -317,15 +480,40 @@ static void html_link(FILE *f, const char *text, const char *rel,
 	fputs("</a>", f);
 }
 
-/* " (SVG, data)": a figure's other files, with link() of the format. */
-static void figure_links(FILE *f, const char *rel,
+/* dir/rel + ext is there (gnuplot may have no PDF terminal). */
+static bool beside(const struct doc *d, const char *rel, const char *ext)
+{
+	char path[sizeof(d->dir) + 256];
+
+	snprintf(path, sizeof(path), "%s/%s%s", d->dir, rel, ext);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * " (SVG, PDF; data: NAME.csv)": a figure's other files, with link() of
+ * the format; the data file is named, a reader looks for it by name.
+ */
+static void figure_links(const struct doc *d, FILE *f, const char *rel,
 			 void (*link)(FILE *, const char *, const char *,
 				      const char *))
 {
+	const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+	char name[256];
+
 	fputs(" (", f);
 	link(f, "SVG", rel, ".svg");
-	fputs(", ", f);
-	link(f, "data", rel, ".dat");
+	if (beside(d, rel, ".pdf")) {
+		fputs(", ", f);
+		link(f, "PDF", rel, ".pdf");
+	}
+	fputs("; data: ", f);
+	if (beside(d, rel, ".csv")) {
+		snprintf(name, sizeof(name), "%s.csv", base);
+		link(f, name, rel, ".csv");
+	} else {
+		snprintf(name, sizeof(name), "%s.dat", base);
+		link(f, name, rel, ".dat");
+	}
 	fputc(')', f);
 }
 
@@ -339,7 +527,7 @@ void doc_image(struct doc *d, const char *rel, const char *caption)
 	fputs("\n\n*", d->md);
 	md_esc(d->md, caption);
 	fputc('*', d->md);
-	figure_links(d->md, rel, md_link);
+	figure_links(d, d->md, rel, md_link);
 	fputs("\n\n", d->md);
 	snprintf(png, sizeof(png), "%s/%s.png", d->dir, rel);
 	fprintf(d->html, "<figure id=\"");
@@ -353,7 +541,7 @@ void doc_image(struct doc *d, const char *rel, const char *caption)
 	}
 	fprintf(d->html, "\"><figcaption>");
 	html_esc(d->html, caption);
-	figure_links(d->html, rel, html_link);
+	figure_links(d, d->html, rel, html_link);
 	fputs("</figcaption></figure>\n", d->html);
 }
 

@@ -2,10 +2,17 @@
 /*
  * Documents written twice at once: NAME.md (Markdown) and NAME.html (one
  * self-contained page, images inlined as base64 PNG), with headings,
- * paragraphs, lists, tables, images and warnings; every string escaped
- * for where it goes (all text is shown literally: Markdown and HTML
- * markup in it is escaped, control characters are made visible). Also
- * the formatting of a value with its CI.
+ * sections with anchors and a table of contents, paragraphs, lists,
+ * tables, images and warnings; every string escaped for where it goes
+ * (all text is shown literally: Markdown and HTML markup in it is
+ * escaped, control characters are made visible). Also the formatting of
+ * a value with its CI.
+ *
+ *	doc_open(&d, dir, "report", "Title");
+ *	doc_contents(&d);			the contents go here
+ *	doc_section(&d, "results", "Results");	listed in them
+ *	doc_subsection(&d, "results-a", "A");	listed under Results
+ *	doc_close(&d);
  */
 #ifndef __DOC_H
 #define __DOC_H
@@ -15,8 +22,20 @@
 #include "outdir.h"
 #include "stats.h"
 
+struct doc_anchor {
+	int level;		/* 2: a section, 3: a subsection */
+	char id[64];
+	char title[160];
+};
+
 struct doc {
-	FILE *md, *html;	/* written as temporary files until doc_close */
+	FILE *md, *html;	/* in memory until doc_close */
+	char *md_buf, *html_buf;
+	size_t md_len, html_len;
+	long md_toc, html_toc;	/* where the contents go; -1: none */
+	struct doc_anchor *anchors;
+	int nr_anchors;
+	size_t cap_anchors;
 	struct outfile md_of, html_of;
 	char dir[4096];		/* where the document is, for inlined images */
 	bool in_list;
@@ -26,9 +45,21 @@ struct doc {
 /* dir/base.md and dir/base.html with title as first heading; 0 or -errno. */
 int doc_open(struct doc *d, const char *dir, const char *base,
 	     const char *title);
+/* Write both files (each whole or not at all); 0 or -errno. */
 int doc_close(struct doc *d);
 void doc_heading(struct doc *d, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * A heading with an anchor id ([a-z0-9-]; other characters become '-')
+ * that the table of contents links to: level 2 for a section, 3 for a
+ * subsection listed under it.
+ */
+void doc_section(struct doc *d, const char *id, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void doc_subsection(struct doc *d, const char *id, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The table of contents goes here: every section, written at doc_close. */
+void doc_contents(struct doc *d);
 void doc_para(struct doc *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void doc_item(struct doc *d, const char *fmt, ...)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * gnuplot: found once, asked for its PNG and SVG terminals, run with a
- * timeout. Every plot is written as data (.dat) and a script (.gp) that
- * runs in its directory, then rendered to PNG and SVG.
+ * gnuplot: found once, asked for its PNG, SVG and PDF terminals, run with
+ * a timeout. Every plot is written as data (.dat, .csv) and a script
+ * (.gp) that runs in its directory, then rendered to PNG and SVG for the
+ * screen and to PDF at a paper's column width, in one gnuplot run.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "csv.h"
 #include "outdir.h"
 #include "plot.h"
 #include "util.h"
@@ -22,12 +24,15 @@
 #define GNUPLOT_TIMEOUT_MS	60000
 #define LOG_Y_RATIO		8	/* log y axis when max/min exceeds this */
 #define MANY_POINTS		200	/* error bars without caps above this */
+#define PANEL_COLUMNS		3	/* small multiples: panels per row */
 #define MAX_PLOT_DIRS		8	/* a run plots into one or two */
 
 /* ---- gnuplot ---- */
 
 static const char *gnuplot_override;
 static int gnuplot_state;	/* 0 unknown, 1 usable, -1 not */
+static bool gnuplot_pdf;	/* has pdfcairo */
+static enum plot_style style;
 static char gnuplot_png[16];
 static char gnuplot_why[PATH_MAX + 64];
 
@@ -92,6 +97,7 @@ static void probe_gnuplot(void)
 			 "%s has no SVG terminal", name);
 		return;
 	}
+	gnuplot_pdf = !probe_terminal("pdfcairo");
 	gnuplot_state = 1;
 }
 
@@ -102,6 +108,21 @@ bool plot_have_gnuplot(char *why, size_t why_len)
 	if (gnuplot_state < 0 && why)
 		snprintf(why, why_len, "%s", gnuplot_why);
 	return gnuplot_state > 0;
+}
+
+bool plot_have_pdf(void)
+{
+	return plot_have_gnuplot(NULL, 0) && gnuplot_pdf;
+}
+
+void plot_set_style(enum plot_style s)
+{
+	style = s;
+}
+
+enum plot_style plot_get_style(void)
+{
+	return style;
 }
 
 double plot_line_rate_mpps(int frame_size)
@@ -123,7 +144,22 @@ struct plot_series *plot_add_series(struct plot *pl, const char *label)
 	s = &s[pl->nr_series++];
 	memset(s, 0, sizeof(*s));
 	snprintf(s->label, sizeof(s->label), "%s", label);
+	s->panel = pl->nr_panels ? pl->nr_panels - 1 : 0;
 	return s;
+}
+
+int plot_add_panel(struct plot *pl, const char *title)
+{
+	char (*p)[96];
+
+	if (pl->nr_panels >= PLOT_MAX_PANELS)
+		return -E2BIG;
+	p = realloc(pl->panels, (pl->nr_panels + 1) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	pl->panels = p;
+	snprintf(p[pl->nr_panels], sizeof(p[0]), "%s", title);
+	return pl->nr_panels++;
 }
 
 int plot_add_xy(struct plot_series *s, double x, double y, double lo,
@@ -147,8 +183,11 @@ void plot_free(struct plot *pl)
 	for (int i = 0; i < pl->nr_series; i++)
 		free(pl->series[i].xy);
 	free(pl->series);
+	free(pl->panels);
 	pl->series = NULL;
+	pl->panels = NULL;
 	pl->nr_series = 0;
+	pl->nr_panels = 0;
 }
 
 /*
@@ -180,8 +219,20 @@ static void dat_comment(FILE *f, const char *prefix, const char *s)
 	free(v);
 }
 
+/* "panel: label" of a series of small multiples, the label otherwise. */
+static void series_name(const struct plot *pl, const struct plot_series *s,
+			char *buf, size_t len)
+{
+	if (pl->nr_panels)
+		snprintf(buf, len, "%s: %s", pl->panels[s->panel], s->label);
+	else
+		snprintf(buf, len, "%s", s->label);
+}
+
 static void write_plot_data(const struct plot *pl, FILE *f)
 {
+	char name[300];
+
 	dat_comment(f, "", pl->title);
 	fprintf(f, "# x y ci95_low ci95_high, one block per series\n");
 	for (int i = 0, block = 0; i < pl->nr_series; i++) {
@@ -189,11 +240,81 @@ static void write_plot_data(const struct plot *pl, FILE *f)
 
 		if (!s->nr)
 			continue;
-		dat_comment(f, block++ ? "\n\n" : "", s->label);
+		series_name(pl, s, name, sizeof(name));
+		dat_comment(f, block++ ? "\n\n" : "", name);
 		for (int j = 0; j < s->nr; j++)
 			fprintf(f, "%.10g %.10g %.10g %.10g\n", s->xy[j].x,
 				s->xy[j].y, s->xy[j].lo, s->xy[j].hi);
 	}
+}
+
+static const struct plot_xy *xy_at(const struct plot_series *s, double x)
+{
+	for (int i = 0; i < s->nr; i++)
+		if (s->xy[i].x == x)
+			return &s->xy[i];
+	return NULL;
+}
+
+/* Every x of the plot, sorted, each once; how many (NULL: no memory). */
+static double *distinct_x(const struct plot *pl, int *nr)
+{
+	double *xs;
+	int n = 0, k = 0;
+
+	for (int i = 0; i < pl->nr_series; i++)
+		n += pl->series[i].nr;
+	xs = malloc((n ?: 1) * sizeof(*xs));
+	if (!xs)
+		return NULL;
+	for (int i = 0; i < pl->nr_series; i++)
+		for (int j = 0; j < pl->series[i].nr; j++)
+			xs[k++] = pl->series[i].xy[j].x;
+	qsort(xs, n, sizeof(*xs), cmp_double);
+	for (int i = 0; i < n; i++)
+		if (!i || xs[i] != xs[*nr - 1])
+			xs[(*nr)++] = xs[i];
+	return xs;
+}
+
+/*
+ * The same numbers for a spreadsheet: x down, three columns per series
+ * (mean, CI low, CI high) across, empty where a series has no point.
+ */
+static void write_plot_csv(const struct plot *pl, FILE *f)
+{
+	char name[320];
+	double *xs;
+	int nr = 0;
+
+	csv_write_str(f, pl->x_name[0] ? pl->x_name : "x");
+	for (int i = 0; i < pl->nr_series; i++) {
+		series_name(pl, &pl->series[i], name, sizeof(name) - 16);
+		fputc(',', f);
+		csv_write_str(f, name);
+		strcat(name, " ci95_low");
+		fputc(',', f);
+		csv_write_str(f, name);
+		strcpy(name + strlen(name) - 3, "high");
+		fputc(',', f);
+		csv_write_str(f, name);
+	}
+	fputc('\n', f);
+	xs = distinct_x(pl, &nr);
+	for (int k = 0; xs && k < nr; k++) {
+		fprintf(f, "%.10g", xs[k]);
+		for (int i = 0; i < pl->nr_series; i++) {
+			const struct plot_xy *xy = xy_at(&pl->series[i], xs[k]);
+
+			if (xy)
+				fprintf(f, ",%.10g,%.10g,%.10g", xy->y, xy->lo,
+					xy->hi);
+			else
+				fputs(",,,", f);
+		}
+		fputc('\n', f);
+	}
+	free(xs);
 }
 
 static void plot_range(const struct plot *pl, double *xmin, double *xmax,
@@ -248,6 +369,25 @@ static const int palette[PLOT_MAX_SERIES] = {
 	0xe377c2, 0x17becf,
 };
 
+/* A series' line type: the same label has the same colour in every panel. */
+static int series_lt(const struct plot *pl, int idx)
+{
+	int lt = 0;
+
+	for (int i = 0; i < pl->nr_series; i++) {
+		bool first = true;
+
+		for (int j = 0; j < i && first; j++)
+			first = strcmp(pl->series[j].label, pl->series[i].label);
+		if (!first)
+			continue;
+		if (!strcmp(pl->series[i].label, pl->series[idx].label))
+			return lt % PLOT_MAX_SERIES + 1;
+		lt++;
+	}
+	return 1;
+}
+
 static void write_plot_axes(FILE *f, const struct plot *pl)
 {
 	double xmin, xmax, ymin, ymax;
@@ -258,13 +398,17 @@ static void write_plot_axes(FILE *f, const struct plot *pl)
 	logx = logx && xmin > 0;
 	/* and a log y only helps when the values span an order of magnitude */
 	logy = logy && ymin > 0 && ymax / ymin > LOG_Y_RATIO;
-	fprintf(f, "set title ");
-	gp_str(f, pl->title);
-	fprintf(f, "\nset xlabel ");
+	/* in a paper the caption says what a figure is */
+	if (style == PLOT_STYLE_SCREEN && !pl->nr_panels) {
+		fprintf(f, "set title ");
+		gp_str(f, pl->title);
+		fprintf(f, "\n");
+	}
+	fprintf(f, "set xlabel ");
 	gp_str(f, pl->xlabel);
 	fprintf(f, "\nset ylabel ");
 	gp_str(f, pl->ylabel);
-	fprintf(f, "\nset grid\nset key below\nset border 3\n"
+	fprintf(f, "\nset grid lc rgb '#c8c8c8' lw 0.5 dt 3\nset key below\nset border 3\n"
 		"set xtics nomirror\nset ytics nomirror\n");
 	/* a palette without yellow: every line readable on white */
 	for (int i = 0; i < PLOT_MAX_SERIES; i++)
@@ -287,19 +431,26 @@ static void write_plot_axes(FILE *f, const struct plot *pl)
 			xmin);
 	for (int i = 0; i < 2; i++)
 		if (!isnan(pl->hline[i]))
-			fprintf(f, "set arrow from graph 0, first %.10g to graph 1, first %.10g nohead dt 3 lc rgb '#888888'\n",
-				pl->hline[i], pl->hline[i]);
+			fprintf(f, "set arrow %d from graph 0, first %.10g to graph 1, first %.10g nohead dt 3 lc rgb '#888888'\n",
+				i + 1, pl->hline[i], pl->hline[i]);
 	if (pl->frame_size_x)
 		write_size_tics(f, pl);
 	if (logy)
-		fprintf(f, "set logscale y 10\n");
+		fprintf(f, "set logscale y 10\nset yrange [%.10g:%.10g]\n",
+			ymin / 1.5, ymax * 1.5);
 	else if (pl->y_signed)
 		fprintf(f, "set xzeroaxis lt -1\n");
 	else
 		fprintf(f, "set yrange [0:*]\n");
+	/* small multiples share the y axis: panels compare at a glance */
+	if (pl->nr_panels && !logy && ymax > ymin)
+		fprintf(f, "set yrange [%.10g:%.10g]\n",
+			pl->y_signed ? ymin : 0, ymax * 1.05);
 }
 
-static void write_plot_cmd(FILE *f, const struct plot *pl, const char *dat)
+/* The plot command of the series of one panel (-1: all of them). */
+static void write_plot_cmd(FILE *f, const struct plot *pl, const char *dat,
+			   int panel)
 {
 	const char *sep = "plot ";
 
@@ -308,10 +459,15 @@ static void write_plot_cmd(FILE *f, const struct plot *pl, const char *dat)
 
 		if (!s->nr)
 			continue;
+		if (panel >= 0 && s->panel != panel) {
+			block++;
+			continue;
+		}
 		fprintf(f, "%s", sep);
 		gp_str(f, dat);
-		fprintf(f, " index %d using 1:2:3:4 with %s pt 7 ps 0.6",
-			block++, s->points_only ? "yerrorbars" : "yerrorlines lw 1.5");
+		fprintf(f, " index %d using 1:2:3:4 with %s lt %d pt 7 ps 0.6",
+			block++, s->points_only ? "yerrorbars" : "yerrorlines lw 1.5",
+			series_lt(pl, i));
 		if (s->color)
 			fprintf(f, " lc rgb '#%06x'", s->color);
 		fprintf(f, " title ");
@@ -324,30 +480,105 @@ static void write_plot_cmd(FILE *f, const struct plot *pl, const char *dat)
 	fprintf(f, "\n");
 }
 
-static void write_plot_script(const struct plot *pl, FILE *f)
+static void panel_grid(const struct plot *pl, int *rows, int *cols)
+{
+	*cols = pl->nr_panels < PANEL_COLUMNS ? pl->nr_panels : PANEL_COLUMNS;
+	*rows = (pl->nr_panels + *cols - 1) / *cols;
+}
+
+/*
+ * Small multiples: one graph per panel, the key in the first one only,
+ * axis labels on the outer panels; fixed margins keep the graphs aligned
+ * whatever each one's labels take.
+ */
+static void write_panels(FILE *f, const struct plot *pl, const char *dat)
+{
+	int rows, cols;
+
+	panel_grid(pl, &rows, &cols);
+	fprintf(f, "set multiplot layout %d,%d", rows, cols);
+	if (style == PLOT_STYLE_SCREEN) {
+		fprintf(f, " title ");
+		gp_str(f, pl->title);
+	}
+	fprintf(f, "\nset key inside top right opaque box samplen 2\n"
+		"set lmargin 12\nset bmargin 3.5\n");
+	for (int p = 0; p < pl->nr_panels; p++) {
+		fprintf(f, "set title ");
+		gp_str(f, pl->panels[p]);
+		fprintf(f, "\nset ylabel ");
+		gp_str(f, p % cols ? "" : pl->ylabel);
+		fprintf(f, "\nset xlabel ");
+		gp_str(f, p + cols >= pl->nr_panels ? pl->xlabel : "");
+		fprintf(f, "\n");
+		write_plot_cmd(f, pl, dat, p);
+		if (!p)
+			fprintf(f, "unset key\n");
+	}
+	fprintf(f, "unset multiplot\n");
+}
+
+/* What each terminal draws: the same axes and lines every time. */
+static void write_plot_body(FILE *f, const struct plot *pl)
+{
+	char dat[160];
+
+	write_plot_axes(f, pl);
+	/* relative names: the script runs in its directory */
+	snprintf(dat, sizeof(dat), "%s.dat", pl->name);
+	if (pl->nr_panels)
+		write_panels(f, pl, dat);
+	else
+		write_plot_cmd(f, pl, dat, -1);
+}
+
+static void write_output(FILE *f, const struct plot *pl, const char *ext)
 {
 	char name[160];
 
+	snprintf(name, sizeof(name), "%s.%s", pl->name, ext);
+	fprintf(f, "set output outdir.");
+	gp_str(f, name);
+	fprintf(f, "\n");
+}
+
+/*
+ * Sizes: 960 px wide on the screen (a report page is 1000 px), 3.5 in for
+ * a paper's column with 8 pt text, small multiples across the full text
+ * width (7 in), each row of panels as high as a graph in a column.
+ */
+static void write_plot_script(const struct plot *pl, FILE *f)
+{
+	int rows = 1, cols = 1, px_h = 600;
+	double in_w = 3.5, in_h = 2.5;
+
+	if (pl->nr_panels) {
+		panel_grid(pl, &rows, &cols);
+		px_h = 330 * rows + 70;
+		in_w = cols > 1 ? 7.0 : 3.5;
+		in_h = 2.3 * rows + 0.3;
+	}
 	/*
 	 * Outputs go to outdir, '' when the script is re-run by hand in its
 	 * directory; test_perf sets a private directory (see render_private).
 	 */
 	fprintf(f, "# gnuplot script written by xdp-perf; run it in this directory\n"
 		"if (!exists(\"outdir\")) outdir = ''\n"
-		"set terminal %s size 960,600 noenhanced font 'sans,10'\n"
-		"set output outdir.", gnuplot_png);
-	snprintf(name, sizeof(name), "%s.png", pl->name);
-	gp_str(f, name);
-	fprintf(f, "\n");
-	write_plot_axes(f, pl);
-	/* relative names: the script runs in its directory */
-	snprintf(name, sizeof(name), "%s.dat", pl->name);
-	write_plot_cmd(f, pl, name);
-	fprintf(f, "set terminal svg size 960,600 dynamic noenhanced font 'sans,11' background rgb 'white'\n"
-		"set output outdir.");
-	snprintf(name, sizeof(name), "%s.svg", pl->name);
-	gp_str(f, name);
-	fprintf(f, "\nreplot\nset output\n");
+		"set terminal %s size 960,%d noenhanced font 'sans,10'\n",
+		gnuplot_png, px_h);
+	write_output(f, pl, "png");
+	write_plot_body(f, pl);
+	fprintf(f, "set terminal svg size 960,%d dynamic noenhanced font 'sans,11' background rgb 'white'\n",
+		px_h);
+	write_output(f, pl, "svg");
+	write_plot_body(f, pl);
+	if (gnuplot_pdf) {
+		fprintf(f, "set terminal pdfcairo size %.1fin,%.1fin noenhanced font 'sans,8' linewidth 1\n",
+			in_w, in_h);
+		write_output(f, pl, "pdf");
+		write_plot_body(f, pl);
+	}
+	fprintf(f, "set output\n");
 }
 
 /* DIR/NAME.EXT written whole by fn, in directory fd dfd. */
@@ -375,7 +606,7 @@ static int write_plot_file(const struct plot *pl, int dfd, const char *ext,
  */
 static int render_private(const struct plot *pl, int dfd)
 {
-	static const char *const exts[] = { "png", "svg" };
+	static const char *const exts[] = { "png", "svg", "pdf" };
 	char tmp[64], var[96], gp[160], out[160];
 	int tfd, sfd, ret;
 
@@ -394,7 +625,7 @@ static int render_private(const struct plot *pl, int dfd)
 	      -EIO : 0;
 	close(sfd);
 	tfd = openat(dfd, tmp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(exts) - !gnuplot_pdf; i++) {
 		snprintf(out, sizeof(out), "%s.%s", pl->name, exts[i]);
 		if (tfd >= 0 && !ret && renameat(tfd, out, dfd, out))
 			ret = -errno;
@@ -458,6 +689,8 @@ int plot_render(const struct plot *pl, const char *dir)
 	if (dfd < 0)
 		return dfd;
 	ret = write_plot_file(pl, dfd, "dat", write_plot_data);
+	if (!ret)
+		ret = write_plot_file(pl, dfd, "csv", write_plot_csv);
 	if (!ret)
 		ret = write_plot_file(pl, dfd, "gp", write_plot_script);
 	return ret ?: render_private(pl, dfd);

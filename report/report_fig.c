@@ -19,14 +19,42 @@ bool fig_is_wire_mode(const char *mode)
 	return strcmp(mode, FIG_MODE_MICRO) != 0;
 }
 
-/* A program's identity across modes and tests: what the DUT ran. */
+bool fig_internal_test(const char *test)
+{
+	static const char *const self_tests[] = {
+		"compare", "hostile_input", "kconfig", "ktap", "packets",
+		"report", "rounds", "safe_output", "stats",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(self_tests); i++)
+		if (!strcmp(test, self_tests[i]))
+			return true;
+	return false;
+}
+
+/* Which panel of a small-multiples figure a point is drawn in. */
+static bool panel_kind(enum fig_kind kind)
+{
+	return kind == FIG_TPUT || kind == FIG_CPU || kind == FIG_LAT;
+}
+
+/* A wire point measured at a fraction of the load: a load curve's. */
+static bool at_load(const struct ds_point *p)
+{
+	return !strncmp(p->id.op, "load_", 5);
+}
+
+/*
+ * A program's identity across modes and tests: what the DUT ran. N is
+ * written so that panels sort by it as a number (N is -1 or more).
+ */
 static void identity(const struct ds_point *p, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s|%ld|%s|%s", p->id.property, p->id.n,
+	snprintf(buf, len, "%s|%020ld|%s|%s", p->id.property, p->id.n + 1,
 		 p->id.variant, p->id.op);
 }
 
-static void describe_program(const struct ds_point *p, char *buf, size_t len)
+void fig_describe_program(const struct ds_point *p, char *buf, size_t len)
 {
 	const char *prop = p->id.property[0] ? p->id.property : "base";
 	int used;
@@ -43,23 +71,60 @@ static void describe_program(const struct ds_point *p, char *buf, size_t len)
 		snprintf(buf + used, len - used, " %s", p->id.op);
 }
 
+/* The properties, in the order of the study, and what N counts. */
+static const struct { const char *key, *one, *many; } unit_words[] = {
+	{ "insn", "instruction", "instructions" },
+	{ "branch", "conditional block", "conditional blocks" },
+	{ "map", "map access", "map accesses" },
+	{ "payload", "payload byte", "payload bytes" },
+	{ "tail", "tail call", "tail calls" },
+	{ "loop", "loop iteration", "loop iterations" },
+	{ "alu", "ALU operation", "ALU operations" },
+};
+
 /* What N counts, per property: "(N) extra instructions". */
 const char *fig_unit_word(const char *property, bool plural)
 {
-	static const struct { const char *key, *one, *many; } words[] = {
-		{ "insn", "instruction", "instructions" },
-		{ "branch", "conditional block", "conditional blocks" },
-		{ "map", "map access", "map accesses" },
-		{ "payload", "payload byte", "payload bytes" },
-		{ "tail", "tail call", "tail calls" },
-		{ "loop", "loop iteration", "loop iterations" },
-		{ "alu", "ALU operation", "ALU operations" },
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
-		if (strstr(property, words[i].key))
-			return plural ? words[i].many : words[i].one;
+	for (size_t i = 0; i < ARRAY_SIZE(unit_words); i++)
+		if (strstr(property, unit_words[i].key))
+			return plural ? unit_words[i].many : unit_words[i].one;
 	return plural ? "units of N" : "unit of N";
+}
+
+int fig_property_rank(const char *property)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(unit_words); i++)
+		if (strstr(property, unit_words[i].key))
+			return i;
+	return ARRAY_SIZE(unit_words);
+}
+
+/* A property figure's subject: the base forwarder has a name. */
+static const char *subject_of(const struct ds_point *p)
+{
+	if (!p->id.property[0] || !strcmp(p->id.property, FIG_BASE_PROPERTY))
+		return "base forwarder";
+	return p->id.property;
+}
+
+/* A panel's title: the program within its property ("N=256 taken"). */
+static void panel_title(enum fig_kind kind, const struct ds_point *p,
+			char *buf, size_t len)
+{
+	char n[32] = "";
+
+	if (p->id.n > 0 || (p->id.n == 0 &&
+			    strcmp(p->id.property, FIG_BASE_PROPERTY)))
+		snprintf(n, sizeof(n), "N=%ld", p->id.n);
+	snprintf(buf, len, "%s%s%s%s%s%s%s", n, *n && p->id.variant[0] ? " " : "",
+		 p->id.variant, p->id.op[0] && kind != FIG_LAT ? " " : "",
+		 kind != FIG_LAT ? p->id.op : "", kind == FIG_LAT ? ", " : "",
+		 kind == FIG_LAT ? p->id.mode : "");
+	if (kind == FIG_LAT && p->id.op[0])
+		snprintf(buf + strlen(buf), len - strlen(buf), ", %s",
+			 p->id.op);
+	if (!*buf)
+		snprintf(buf, len, "%s", p->id.test);
 }
 
 static void slug(char *out, size_t len, const char *in)
@@ -97,8 +162,10 @@ static bool select_point(enum fig_kind kind, const struct ds_point *p,
 
 	identity(p, id, sizeof(id));
 	/* the reference forwarder of every test: report_rounds.c shows it */
-	if (!strcmp(p->id.property, "reference"))
+	if (!strcmp(p->id.property, "reference") ||
+	    fig_internal_test(p->id.test))
 		return false;
+	r->panel[0] = '\0';
 	switch (kind) {
 	case FIG_PROP:
 	case FIG_WSET:
@@ -117,22 +184,27 @@ static bool select_point(enum fig_kind kind, const struct ds_point *p,
 		snprintf(r->fig, sizeof(r->fig), "size");
 		break;
 	case FIG_TPUT:
-		/* packet rates: forwarded, offered or arriving */
+		/* packet rates: forwarded, offered or arriving, at full load */
 		if ((mk != METRIC_KIND_RATE && mk != METRIC_KIND_LOAD) ||
-		    p->id.frame_size <= 0)
+		    p->id.frame_size <= 0 || at_load(p))
 			return false;
-		snprintf(r->fig, sizeof(r->fig), "%s", id);
+		snprintf(r->fig, sizeof(r->fig), "%s", p->id.property);
+		snprintf(r->panel, sizeof(r->panel), "%s", id);
 		break;
 	case FIG_LAT:
 		if (mk != METRIC_KIND_LATENCY || p->id.frame_size <= 0 ||
 		    !fig_is_wire_mode(p->id.mode))
 			return false;
-		snprintf(r->fig, sizeof(r->fig), "%s|%s", id, p->id.mode);
+		snprintf(r->fig, sizeof(r->fig), "%s", p->id.property);
+		snprintf(r->panel, sizeof(r->panel), "%.250s|%s", id,
+			 p->id.mode);
 		break;
 	case FIG_CPU:
-		if (mk != METRIC_KIND_TIME || p->id.frame_size <= 0)
+		if (mk != METRIC_KIND_TIME || p->id.frame_size <= 0 ||
+		    at_load(p))
 			return false;
-		snprintf(r->fig, sizeof(r->fig), "%s", id);
+		snprintf(r->fig, sizeof(r->fig), "%s", p->id.property);
+		snprintf(r->panel, sizeof(r->panel), "%s", id);
 		break;
 	default:
 		return false;
@@ -198,6 +270,8 @@ int fig_cmp_ref(const void *pa, const void *pb)
 	int c = strcmp(a->fig, b->fig);
 
 	if (!c)
+		c = strcmp(a->panel, b->panel);
+	if (!c)
 		c = strcmp(a->ser, b->ser);
 	if (c)
 		return c;
@@ -206,11 +280,13 @@ int fig_cmp_ref(const void *pa, const void *pb)
 
 /*
  * A property figure shows one frame size: the one with the most points
- * (ties: the smallest), since payload sweeps only reach large N on large
- * frames. Points of other sizes are dropped from the figure.
+ * (ties: the smallest); for payload the largest, since payload bytes exist
+ * only in long frames and a short one hides their cost. Points of other
+ * sizes are dropped from the figure.
  */
 static int prop_frame_size(struct fig_ref *r, int nr)
 {
+	bool largest = !strcmp(r->p->id.property, "payload");
 	int *sizes = malloc(sizeof(*sizes) * (nr ?: 1)), best = 0;
 	int best_count = 0;
 
@@ -220,7 +296,9 @@ static int prop_frame_size(struct fig_ref *r, int nr)
 		sizes[i] = r[i].p->id.frame_size;
 	/* sorted: the longest run, the first of equal ones the smallest */
 	qsort(sizes, nr, sizeof(*sizes), cmp_int);
-	for (int a = 0, b; a < nr; a = b) {
+	if (largest && nr)
+		best = sizes[nr - 1];
+	for (int a = 0, b; a < nr && !largest; a = b) {
 		for (b = a + 1; b < nr && sizes[b] == sizes[a]; b++)
 			;
 		if (b - a > best_count) {
@@ -288,15 +366,18 @@ void fig_series_label(enum fig_kind kind, const struct ds_point *p,
 	}
 }
 
-/* The same label twice (two tests measured it): name the tests. */
+/* The same label twice in a panel (two tests measured it): name the tests. */
 static void dedup_labels(struct figure *fg, const char **tests)
 {
+	const struct plot_series *se = fg->pl.series;
+
 	for (int i = 0; i < fg->pl.nr_series; i++)
 		for (int j = i + 1; j < fg->pl.nr_series; j++) {
-			if (strcmp(fg->pl.series[i].label,
-				   fg->pl.series[j].label))
+			if (se[i].panel != se[j].panel ||
+			    strcmp(se[i].label, se[j].label))
 				continue;
-			for (int k = 0; k < fg->pl.nr_series; k++) {
+			for (int k = 0; k < fg->pl.nr_series &&
+					k < PLOT_MAX_SERIES * PLOT_MAX_PANELS; k++) {
 				char *l = fg->pl.series[k].label;
 				size_t len = strlen(l);
 
@@ -335,7 +416,9 @@ static void fig_titles(struct figure *fg, const struct ds_point *p, int part,
 	struct plot *pl = &fg->pl;
 	char prog[160], sl[200], partstr[32] = "";
 
-	describe_program(p, prog, sizeof(prog));
+	fig_describe_program(p, prog, sizeof(prog));
+	if (panel_kind(fg->kind))
+		snprintf(prog, sizeof(prog), "%s", subject_of(p));
 	if (parts > 1)
 		snprintf(partstr, sizeof(partstr), " (%d/%d)", part + 1, parts);
 	switch (fg->kind) {
@@ -369,7 +452,8 @@ static void fig_titles(struct figure *fg, const struct ds_point *p, int part,
 	case FIG_TPUT:
 		snprintf(fg->subject, sizeof(fg->subject), "%s", prog);
 		snprintf(pl->title, sizeof(pl->title),
-			 "Throughput vs frame size: %s%s", prog, partstr);
+			 "Throughput vs frame size per XDP mode: %s%s", prog,
+			 partstr);
 		snprintf(pl->ylabel, sizeof(pl->ylabel),
 			 "throughput (Mpps), mean and 95%% CI");
 		snprintf(sl, sizeof(sl), "tput-%s", prog);
@@ -378,19 +462,19 @@ static void fig_titles(struct figure *fg, const struct ds_point *p, int part,
 		break;
 	case FIG_LAT:
 		snprintf(fg->subject, sizeof(fg->subject), "%s", prog);
-		snprintf(fg->mode, sizeof(fg->mode), "%s", p->id.mode);
 		snprintf(pl->title, sizeof(pl->title),
-			 "Latency percentiles, %s mode: %s%s", p->id.mode, prog,
+			 "Latency percentiles vs frame size: %s%s", prog,
 			 partstr);
 		snprintf(pl->ylabel, sizeof(pl->ylabel),
 			 "one-way latency (%s), mean and 95%% CI", p->id.unit);
-		snprintf(sl, sizeof(sl), "lat-%s-%s", prog, p->id.mode);
+		snprintf(sl, sizeof(sl), "lat-%s", prog);
 		pl->logy = true;
 		break;
 	default:
 		snprintf(fg->subject, sizeof(fg->subject), "%s", prog);
 		snprintf(pl->title, sizeof(pl->title),
-			 "CPU time per packet by mode: %s%s", prog, partstr);
+			 "CPU time per packet vs frame size per XDP mode: %s%s",
+			 prog, partstr);
 		snprintf(pl->ylabel, sizeof(pl->ylabel),
 			 "CPU time per packet (ns), mean and 95%% CI");
 		snprintf(sl, sizeof(sl), "cpu-%s", prog);
@@ -402,6 +486,7 @@ static void fig_titles(struct figure *fg, const struct ds_point *p, int part,
 		pl->frame_size_x = true;
 		pl->logx = true;
 	}
+	snprintf(pl->x_name, sizeof(pl->x_name), "%s", fg->x_name);
 	if (parts > 1)
 		snprintf(sl + strlen(sl), sizeof(sl) - strlen(sl), "-%d",
 			 part + 1);
@@ -427,7 +512,13 @@ static void unique_name(struct fig_set *c, struct figure *fg)
 	}
 }
 
-static struct figure *new_figure(struct fig_set *c, enum fig_kind kind)
+void fig_set_name(struct fig_set *fs, struct figure *fg, const char *base)
+{
+	slug(fg->pl.name, sizeof(fg->pl.name), base);
+	unique_name(fs, fg);
+}
+
+struct figure *fig_new(struct fig_set *c, enum fig_kind kind)
 {
 	struct figure *f = realloc(c->figs, (c->nr_figs + 1) * sizeof(*f));
 
@@ -441,51 +532,79 @@ static struct figure *new_figure(struct fig_set *c, enum fig_kind kind)
 	return f;
 }
 
-/* Figures from r[0..nr-1] (one figure key, sorted by series then x). */
+/* A new series of fg for the point p, with what the reading needs. */
+static struct plot_series *new_series(struct figure *fg, enum fig_kind kind,
+				      const struct ds_point *p,
+				      const char **tests)
+{
+	struct series_meta *meta;
+	struct plot_series *s;
+	char label[160];
+	int i;
+
+	fig_series_label(kind, p, label, sizeof(label));
+	s = plot_add_series(&fg->pl, label);
+	if (!s)
+		return NULL;
+	meta = realloc(fg->meta, fg->pl.nr_series * sizeof(*fg->meta));
+	if (!meta)
+		return NULL;
+	fg->meta = meta;
+	i = fg->pl.nr_series - 1;
+	if (i < PLOT_MAX_SERIES * PLOT_MAX_PANELS)
+		tests[i] = p->id.test;
+	snprintf(meta[i].mode, sizeof(meta[i].mode), "%s", p->id.mode);
+	snprintf(meta[i].metric, sizeof(meta[i].metric), "%s", p->id.metric);
+	snprintf(meta[i].unit, sizeof(meta[i].unit), "%s", p->id.unit);
+	return s;
+}
+
+/*
+ * Figures from r[0..nr-1] (one figure key, sorted by panel, series and
+ * x). A figure holds PLOT_MAX_SERIES series, or with panels (small
+ * multiples) PLOT_MAX_PANELS panels; more make more figures.
+ */
 static int emit_figures(struct fig_set *c, enum fig_kind kind,
 			struct fig_ref *r, int nr, int frame_size)
 {
-	const char *tests[PLOT_MAX_SERIES];
-	int nr_series = 0, parts, part = -1, ret = 0;
+	const char *tests[PLOT_MAX_SERIES * PLOT_MAX_PANELS];
+	bool panels = panel_kind(kind);
+	int per_fig = panels ? PLOT_MAX_PANELS : PLOT_MAX_SERIES;
+	int nr_groups = 0, parts, part = -1, ret = 0;
 	struct figure *fg = NULL;
 	struct plot_series *s = NULL;
-	struct series_meta *meta;
-	char label[160];
+	char title[96];
 
 	for (int i = 0; i < nr; i++)
-		nr_series += !i || strcmp(r[i].ser, r[i - 1].ser);
-	parts = (nr_series + PLOT_MAX_SERIES - 1) / PLOT_MAX_SERIES;
-	for (int i = 0, si = -1; i < nr && !ret; i++) {
+		nr_groups += !i || strcmp(panels ? r[i].panel : r[i].ser,
+					  panels ? r[i - 1].panel : r[i - 1].ser);
+	parts = (nr_groups + per_fig - 1) / per_fig;
+	for (int i = 0, gi = -1; i < nr && !ret; i++) {
 		const struct ds_point *p = r[i].p;
+		bool new_panel = panels && (!i || strcmp(r[i].panel,
+							  r[i - 1].panel));
+		bool new_group = panels ? new_panel :
+				 !i || strcmp(r[i].ser, r[i - 1].ser);
 
-		if (!i || strcmp(r[i].ser, r[i - 1].ser)) {
-			si++;
-			if (si % PLOT_MAX_SERIES == 0) {
-				if (fg)
-					dedup_labels(fg, tests);
-				fg = new_figure(c, kind);
-				if (!fg)
-					return -ENOMEM;
-				fg->frame_size = frame_size;
-				fig_titles(fg, p, ++part, parts);
-				unique_name(c, fg);
-			}
-			fig_series_label(kind, p, label, sizeof(label));
-			s = plot_add_series(&fg->pl, label);
+		if (new_group && ++gi % per_fig == 0) {
+			if (fg)
+				dedup_labels(fg, tests);
+			fg = fig_new(c, kind);
+			if (!fg)
+				return -ENOMEM;
+			fg->frame_size = frame_size;
+			fig_titles(fg, p, ++part, parts);
+			unique_name(c, fg);
+		}
+		if (new_panel) {
+			panel_title(kind, p, title, sizeof(title));
+			if (plot_add_panel(&fg->pl, title) < 0)
+				return -ENOMEM;
+		}
+		if (new_panel || !i || strcmp(r[i].ser, r[i - 1].ser)) {
+			s = new_series(fg, kind, p, tests);
 			if (!s)
 				return -ENOMEM;
-			meta = realloc(fg->meta, fg->pl.nr_series *
-				       sizeof(*fg->meta));
-			if (!meta)
-				return -ENOMEM;
-			fg->meta = meta;
-			tests[fg->pl.nr_series - 1] = p->id.test;
-			snprintf(fg->meta[fg->pl.nr_series - 1].mode, 32, "%s",
-				 p->id.mode);
-			snprintf(fg->meta[fg->pl.nr_series - 1].metric, 64, "%s",
-				 p->id.metric);
-			snprintf(fg->meta[fg->pl.nr_series - 1].unit, 16, "%s",
-				 p->id.unit);
 		}
 		ret = plot_add_xy(s, r[i].x, p->st.mean, p->st.ci95_low,
 				  p->st.ci95_high);
@@ -496,13 +615,41 @@ static int emit_figures(struct fig_set *c, enum fig_kind kind,
 	return ret;
 }
 
-/* TPUT and CPU figures only for programs that were measured on a wire. */
+/* The panel of r[0] (r sorted by panel): how many refs it has. */
+static int panel_len(const struct fig_ref *r, int nr)
+{
+	int n = 1;
+
+	while (n < nr && !strcmp(r[n].panel, r[0].panel))
+		n++;
+	return n;
+}
+
 static bool has_wire_point(const struct fig_ref *r, int nr)
 {
 	for (int i = 0; i < nr; i++)
 		if (fig_is_wire_mode(r[i].p->id.mode))
 			return true;
 	return false;
+}
+
+/*
+ * TPUT and CPU panels only for programs that were measured on a wire:
+ * the others' rates are the microbenchmark's, in their own figures.
+ * r[0..nr-1] sorted by panel; the kept ones move to the front.
+ */
+static int keep_wire_panels(struct fig_ref *r, int nr)
+{
+	int kept = 0;
+
+	for (int a = 0, n; a < nr; a += n) {
+		n = panel_len(r + a, nr - a);
+		if (!has_wire_point(r + a, n))
+			continue;
+		memmove(r + kept, r + a, n * sizeof(*r));
+		kept += n;
+	}
+	return kept;
 }
 
 static int build_kind(struct fig_set *c, enum fig_kind kind)
@@ -524,9 +671,6 @@ static int build_kind(struct fig_set *c, enum fig_kind kind)
 
 		for (b = a; b < nr && !strcmp(r[a].fig, r[b].fig); b++)
 			;
-		if ((kind == FIG_TPUT || kind == FIG_CPU) &&
-		    !has_wire_point(r + a, b - a))
-			continue;
 		if (kind == FIG_PROP || kind == FIG_WSET)
 			size = prop_frame_size(r + a, b - a);
 		if (size < 0) {
@@ -543,7 +687,10 @@ static int build_kind(struct fig_set *c, enum fig_kind kind)
 			kept++;
 		}
 		qsort(r + a, kept, sizeof(*r), fig_cmp_ref);
-		ret = emit_figures(c, kind, r + a, kept, size);
+		if (kind == FIG_TPUT || kind == FIG_CPU)
+			kept = keep_wire_panels(r + a, kept);
+		if (kept)
+			ret = emit_figures(c, kind, r + a, kept, size);
 	}
 	free(r);
 	return ret;
@@ -580,7 +727,7 @@ int fig_build(struct fig_set *fs, const struct dataset *ds)
 	if (!fs->plotted || !fs->swept)
 		return -ENOMEM;
 	ret = mark_sweeps(ds, fs->swept);
-	for (int k = 0; k < NR_FIG_KINDS && !ret; k++)
+	for (int k = 0; k <= FIG_WSET && !ret; k++)
 		ret = build_kind(fs, k);
-	return ret;
+	return ret ?: fig_build_modes(fs);
 }

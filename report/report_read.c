@@ -24,15 +24,9 @@
 /* a line that leaves the points' own errors this unlikely is not a line */
 #define NONLINEAR_P		0.01
 
-struct fit_row {
-	const struct figure *fg;
-	const struct plot_series *s;
-	struct linear_fit fit;
-};
-
 static int cmp_fit_b(const void *pa, const void *pb)
 {
-	const struct fit_row *a = pa, *b = pb;
+	const struct report_fit *a = pa, *b = pb;
 
 	return (a->fit.b < b->fit.b) - (a->fit.b > b->fit.b);
 }
@@ -67,10 +61,9 @@ static int fit_xy(const struct plot_xy *xy, int nr, int per_point,
 	return stats_fit_means(x, y, se, dof, n, fit) < 0 ? -EINVAL : 0;
 }
 
-/* The per-unit cost fit of each property series with >= 3 distinct N. */
-static int collect_fits(const struct fig_set *c, struct fit_row **out)
+int report_fits(const struct fig_set *c, struct report_fit **out)
 {
-	struct fit_row *rows = NULL;
+	struct report_fit *rows = NULL;
 	int nr = 0, per_point = values_per_point(c->ds);
 
 	for (int i = 0; i < c->nr_figs; i++) {
@@ -80,7 +73,7 @@ static int collect_fits(const struct fig_set *c, struct fit_row **out)
 			continue;
 		for (int j = 0; j < fg->pl.nr_series; j++) {
 			const struct plot_series *s = &fg->pl.series[j];
-			struct fit_row *grown;
+			struct report_fit *grown;
 			struct linear_fit fit;
 
 			if (fit_xy(s->xy, s->nr, per_point, &fit))
@@ -89,7 +82,7 @@ static int collect_fits(const struct fig_set *c, struct fit_row **out)
 			if (!grown)
 				break;
 			rows = grown;
-			rows[nr++] = (struct fit_row){ fg, s, fit };
+			rows[nr++] = (struct report_fit){ fg, s, fit };
 		}
 	}
 	if (nr > 1)	/* qsort(NULL, 0, ...) is undefined */
@@ -98,7 +91,7 @@ static int collect_fits(const struct fig_set *c, struct fit_row **out)
 	return nr;
 }
 
-static void read_costs(struct doc *d, const struct fit_row *fits, int nr)
+static void read_costs(struct doc *d, const struct report_fit *fits, int nr)
 {
 	char seen[64][160];
 	int nr_seen = 0, nonlinear = 0, unresolved = 0;
@@ -107,7 +100,7 @@ static void read_costs(struct doc *d, const struct fit_row *fits, int nr)
 		return;
 	/* per property, its most expensive series (fits are sorted by b) */
 	for (int i = 0; i < nr && nr_seen < 64; i++) {
-		const struct fit_row *f = &fits[i];
+		const struct report_fit *f = &fits[i];
 		int k;
 
 		for (k = 0; k < nr_seen && strcmp(seen[k], f->fg->subject); k++)
@@ -138,6 +131,16 @@ static void read_costs(struct doc *d, const struct fit_row *fits, int nr)
 			 unresolved, nr);
 }
 
+/* What a series is about: the figure's subject, and its panel's program. */
+static void series_subject(const struct figure *fg, const struct plot_series *s,
+			   char *buf, size_t len)
+{
+	if (fg->pl.nr_panels)
+		snprintf(buf, len, "%s %s", fg->subject, fg->pl.panels[s->panel]);
+	else
+		snprintf(buf, len, "%s", fg->subject);
+}
+
 /*
  * Wire series measured at a single frame size (the property sweeps' wire
  * points) would each give a sentence: they are counted, and read in their
@@ -148,7 +151,7 @@ static void read_line_rate(struct doc *d, const struct figure *fg,
 {
 	for (int j = 0; j < fg->pl.nr_series; j++) {
 		const struct plot_series *s = &fg->pl.series[j];
-		char below[256] = "";
+		char below[256] = "", subject[300];
 		size_t used = 0;
 		int nr_below = 0, first_ok = 0;
 
@@ -176,14 +179,51 @@ static void read_line_rate(struct doc *d, const struct figure *fg,
 				first_ok = (int)s->xy[k].x;
 			}
 		}
+		series_subject(fg, s, subject, sizeof(subject));
 		if (!nr_below)
 			doc_item(d, "%s, %s: at 10GbE line rate for every frame size measured.",
-				 fg->subject, s->label);
+				 subject, s->label);
 		else
 			doc_item(d, "%s, %s: below 10GbE line rate at %s%s.",
-				 fg->subject, s->label, below,
+				 subject, s->label, below,
 				 nr_below == s->nr ? " - every size measured" : "");
 	}
+}
+
+/* Ratio of modes a and b in one panel at every common frame size. */
+static void read_ratio_panel(struct doc *d, const struct figure *fg, int panel,
+			     enum metric_id metric, const char *what,
+			     const char *ma, const char *mb)
+{
+	const struct plot_series *sa = NULL, *sb = NULL;
+	double lo = INFINITY, hi = -INFINITY;
+	char subject[300];
+	int n = 0;
+
+	for (int j = 0; j < fg->pl.nr_series; j++) {
+		if (!metric_is(fg->meta[j].metric, metric) ||
+		    fg->pl.series[j].panel != panel)
+			continue;
+		if (!strcmp(fg->meta[j].mode, ma))
+			sa = &fg->pl.series[j];
+		if (!strcmp(fg->meta[j].mode, mb))
+			sb = &fg->pl.series[j];
+	}
+	if (!sa || !sb)
+		return;
+	for (int k = 0; k < sb->nr; k++) {
+		const struct plot_xy *xa = fig_xy_at(sa, sb->xy[k].x);
+
+		if (!xa || xa->y <= 0)
+			continue;
+		lo = fmin(lo, sb->xy[k].y / xa->y);
+		hi = fmax(hi, sb->xy[k].y / xa->y);
+		n++;
+	}
+	series_subject(fg, sb, subject, sizeof(subject));
+	if (n >= 2)
+		doc_item(d, "%s: %s %s is %.2fx to %.2fx that of %s over %d frame sizes.",
+			 subject, mb, what, lo, hi, ma, n);
 }
 
 /* Ratio of two modes at every common frame size: "1.8x to 2.3x". */
@@ -194,36 +234,11 @@ static void read_mode_ratio(struct doc *d, const struct figure *fg,
 	static const char *const modes[] = { "generic", "native", "offload" };
 	const int nr_modes = ARRAY_SIZE(modes);
 
-	for (int a = 0; a < nr_modes; a++)
-		for (int b = a + 1; b < nr_modes; b++) {
-			const struct plot_series *sa = NULL, *sb = NULL;
-			double lo = INFINITY, hi = -INFINITY;
-			int n = 0;
-
-			for (int j = 0; j < fg->pl.nr_series; j++) {
-				if (!metric_is(fg->meta[j].metric, metric))
-					continue;
-				if (!strcmp(fg->meta[j].mode, modes[a]))
-					sa = &fg->pl.series[j];
-				if (!strcmp(fg->meta[j].mode, modes[b]))
-					sb = &fg->pl.series[j];
-			}
-			if (!sa || !sb)
-				continue;
-			for (int k = 0; k < sb->nr; k++) {
-				const struct plot_xy *xa = fig_xy_at(sa, sb->xy[k].x);
-
-				if (!xa || xa->y <= 0)
-					continue;
-				lo = fmin(lo, sb->xy[k].y / xa->y);
-				hi = fmax(hi, sb->xy[k].y / xa->y);
-				n++;
-			}
-			if (n >= 2)
-				doc_item(d, "%s: %s %s is %.2fx to %.2fx that of %s over %d frame sizes.",
-					 fg->subject, modes[b], what, lo, hi,
-					 modes[a], n);
-		}
+	for (int p = 0; p < (fg->pl.nr_panels ?: 1); p++)
+		for (int a = 0; a < nr_modes; a++)
+			for (int b = a + 1; b < nr_modes; b++)
+				read_ratio_panel(d, fg, p, metric, what,
+						 modes[a], modes[b]);
 }
 
 /* 3500 ns reads better as 3.5 us. */
@@ -237,21 +252,59 @@ static void fmt_time(char *buf, size_t len, double v, const char *unit)
 
 static void read_latency(struct doc *d, const struct figure *fg)
 {
-	char first[32], last[32];
+	char first[32], last[32], subject[300];
 
 	for (int j = 0; j < fg->pl.nr_series; j++) {
 		const struct plot_series *s = &fg->pl.series[j];
 
+		/* one frame size is no trend: its table has the value */
 		if (!metric_is(fg->meta[j].metric, METRIC_LATENCY_P99) ||
-		    !s->nr)
+		    s->nr < 2)
 			continue;
 		fmt_time(first, sizeof(first), s->xy[0].y, fg->meta[j].unit);
 		fmt_time(last, sizeof(last), s->xy[s->nr - 1].y,
 			 fg->meta[j].unit);
-		doc_item(d, "%s, %s mode: p99 latency %s at %g B, %s at %g B.",
-			 fg->subject, fg->mode, first, s->xy[0].x, last,
-			 s->xy[s->nr - 1].x);
+		series_subject(fg, s, subject, sizeof(subject));
+		doc_item(d, "%s: p99 latency %s at %g B, %s at %g B.",
+			 subject, first, s->xy[0].x, last, s->xy[s->nr - 1].x);
 	}
+}
+
+/*
+ * The study's figure in one sentence: at the largest N the wire measured,
+ * each path's rate and its share of test_run's.
+ */
+static void read_modes(struct doc *d, const struct figure *fg)
+{
+	const struct plot_series *micro = NULL;
+	char text[1024] = "";
+	double n = -1;
+	size_t used = 0;
+
+	for (int j = 0; j < fg->pl.nr_series; j++) {
+		const struct plot_series *s = &fg->pl.series[j];
+
+		if (!strcmp(fg->meta[j].mode, FIG_MODE_MICRO))
+			micro = s;
+		else if (s->nr)
+			n = fmax(n, s->xy[s->nr - 1].x);
+	}
+	for (int j = 0; j < fg->pl.nr_series && n >= 0; j++) {
+		const struct plot_series *s = &fg->pl.series[j];
+		const struct plot_xy *xy = fig_xy_at(s, n);
+		const struct plot_xy *ref = micro ? fig_xy_at(micro, n) : NULL;
+
+		if (!xy || used >= sizeof(text))
+			continue;
+		used += snprintf(text + used, sizeof(text) - used, "%s%s %.3g Mpps",
+				 used ? ", " : "", s->label, xy->y);
+		if (ref && s != micro && ref->y > 0 && used < sizeof(text))
+			used += snprintf(text + used, sizeof(text) - used,
+					 " (%.2fx test_run)", xy->y / ref->y);
+	}
+	if (used)
+		doc_item(d, "%s at N = %g (%s): %s.", fg->subject, n,
+			 fig_unit_word(fg->subject, true), text);
 }
 
 static void read_micro(struct doc *d, const struct figure *fg)
@@ -293,6 +346,8 @@ static void read_noise(struct doc *d, const struct dataset *ds)
 		const struct sample_stats *st = &ds->pts[i].st;
 		double rel;
 
+		if (fig_internal_test(ds->pts[i].id.test))
+			continue;
 		outliers += st->outliers;
 		if (st->n < 2 || !(st->mean > 0) || isnan(st->ci95_high))
 			continue;
@@ -311,17 +366,20 @@ static void read_noise(struct doc *d, const struct dataset *ds)
 
 void report_write_reading(const struct fig_set *c, struct doc *d)
 {
-	struct fit_row *fits = NULL;
-	int nr_fits = collect_fits(c, &fits), nr_single = 0;
+	struct report_fit *fits = NULL;
+	int nr_fits = report_fits(c, &fits), nr_single = 0;
 
-	doc_heading(d, 2, "Automatic reading");
-	doc_para(d, "Generated from the data by rules (see the README); read it with the plots and the caveats below.");
+	doc_subsection(d, "reading", "Automatic reading");
+	doc_para(d, "Generated from the data by rules (docs/report.md); read it with the figures and the caveats below.");
 	if (ds_emulated(c->ds))
 		doc_item(d, "Every timing below comes from an emulated CPU: it measures the emulator, not the kernel.");
 	for (int i = 0; i < c->nr_figs; i++)
 		if (c->figs[i].kind == FIG_SIZE)
 			read_micro(d, &c->figs[i]);
 	read_costs(d, fits, nr_fits);
+	for (int i = 0; i < c->nr_figs; i++)
+		if (c->figs[i].kind == FIG_MODES)
+			read_modes(d, &c->figs[i]);
 	for (int i = 0; i < c->nr_figs; i++) {
 		const struct figure *fg = &c->figs[i];
 
@@ -358,8 +416,8 @@ static void write_fits(const struct fig_set *c, struct doc *d)
 		"property", "series", "mode", "frame (B)", "a (ns)",
 		"b (ns per unit)", "b 95% CI", "lack of fit p", "points",
 	};
-	struct fit_row *fits = NULL;
-	int nr = collect_fits(c, &fits);
+	struct report_fit *fits = NULL;
+	int nr = report_fits(c, &fits);
 
 	if (!nr)
 		return;
@@ -367,7 +425,7 @@ static void write_fits(const struct fig_set *c, struct doc *d)
 		 NONLINEAR_P);
 	doc_table_head(d, 9, head);
 	for (int i = 0; i < nr; i++) {
-		const struct fit_row *f = &fits[i];
+		const struct report_fit *f = &fits[i];
 		char cell[6][48];
 		const char *row[9];
 
@@ -520,7 +578,7 @@ void report_write_cost_model(const struct fig_set *c, const char *dir,
 	char path[PATH_MAX];
 	FILE *f;
 
-	doc_heading(d, 2, "Cost model");
+	doc_section(d, "cost-model", "Cost model");
 	snprintf(path, sizeof(path), "%s/cost-model.csv", dir);
 	f = outdir_fopen_read(path, 64L << 20);	/* not a FIFO */
 	if (!f) {

@@ -15,6 +15,7 @@
 #include "doc.h"
 #include "metrics.h"
 #include "plot.h"
+#include "report_fig.h"
 #include "report_rounds.h"
 #include "results.h"
 #include "stats.h"
@@ -44,7 +45,8 @@ static int pick_references(const struct dataset *ds,
 		const struct ds_point *p = &ds->pts[i];
 		int k;
 
-		if (!is_reference(p) || !p->r.values || !p->r.times)
+		if (!is_reference(p) || !p->r.values || !p->r.times ||
+		    fig_internal_test(p->id.test))
 			continue;
 		for (k = 0; k < n && strcmp(refs[k]->id.test, p->id.test); k++)
 			;
@@ -164,7 +166,7 @@ static void marked_points(const struct dataset *ds, struct doc *d)
 		const struct ds_point *p = &ds->pts[i];
 
 		if (!metric_is(p->id.metric, METRIC_NS_PER_PKT) ||
-		    is_reference(p))
+		    is_reference(p) || fig_internal_test(p->id.test))
 			continue;
 		drift += !!(p->r.marks & ROUND_MARK_DRIFT);
 		bimodal += !!(p->r.marks & ROUND_MARK_BIMODAL);
@@ -177,7 +179,7 @@ static void marked_points(const struct dataset *ds, struct doc *d)
 		char key[512], marks[64];
 
 		if (!metric_is(p->id.metric, METRIC_NS_PER_PKT) ||
-		    is_reference(p) ||
+		    is_reference(p) || fig_internal_test(p->id.test) ||
 		    !(p->r.marks & (ROUND_MARK_DRIFT | ROUND_MARK_BIMODAL)))
 			continue;
 		point_id_str(&p->id, POINT_ID_KEY, key, sizeof(key));
@@ -187,6 +189,41 @@ static void marked_points(const struct dataset *ds, struct doc *d)
 	}
 	if (listed)
 		doc_list_end(d);
+}
+
+void report_rounds_noise(const struct dataset *ds, struct rounds_noise *n)
+{
+	const struct ds_point *refs[64];
+	int nr = pick_references(ds, refs, 64);
+
+	memset(n, 0, sizeof(*n));
+	n->nr_refs = nr;
+	for (int i = 0; i < nr; i++) {
+		const struct ds_point *p = refs[i];
+		double sd = p->st.mean > 0 ? 100 * p->st.stddev / p->st.mean :
+					     NAN;
+
+		if (!i || sd < n->sd_min_pct)
+			n->sd_min_pct = sd;
+		if (!i || sd > n->sd_max_pct) {
+			n->sd_max_pct = sd;
+			snprintf(n->worst_test, sizeof(n->worst_test), "%s",
+				 p->id.test);
+		}
+		n->rounds += p->r.nr_values;
+		n->flagged += p->r.flagged;
+	}
+	for (int i = 0; i < ds->nr_pts; i++) {
+		const struct ds_point *p = &ds->pts[i];
+
+		if (!metric_is(p->id.metric, METRIC_NS_PER_PKT) ||
+		    is_reference(p) || fig_internal_test(p->id.test))
+			continue;
+		n->nr_points++;
+		n->drift += !!(p->r.marks & ROUND_MARK_DRIFT);
+		n->bimodal += !!(p->r.marks & ROUND_MARK_BIMODAL);
+		n->moved += p->r.flagged > 0;
+	}
 }
 
 void report_write_rounds(const struct dataset *ds, const char *plot_dir,
@@ -200,7 +237,7 @@ void report_write_rounds(const struct dataset *ds, const char *plot_dir,
 
 	if (!nr)
 		return;
-	doc_heading(d, 2, "Rounds and the reference");
+	doc_section(d, "rounds-and-noise", "Rounds and noise");
 	doc_para(d, "Every microbenchmark point was measured in %s rounds of %s timed loops; each round %s the program, held it in the XDP dispatcher, validated and calibrated it, and came in a random order (seeded: the seed column of data.csv) among all the points of its test and the reference, the base forwarder measured in every round. A point's mean, median and CI come from its round values; the spread of the loops inside a round is the within_sd column. rel_ref, in data.csv, is each point's ns/pkt over the reference's in the same round: it cancels what moves both.",
 		 rounds ?: "?", loops ?: "?",
 		 reload && !strcmp(reload, "false") ? "re-attached (--no-reload)" :

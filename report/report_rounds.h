@@ -15,6 +15,17 @@ struct ds_point;
 
 /* Points this section covers (references, rel_ref): no other table needs them. */
 bool report_rounds_point(const struct ds_point *p);
+
+/* How noisy the run was, for the headline. */
+struct rounds_noise {
+	int nr_refs;			/* tests with a reference */
+	double sd_min_pct, sd_max_pct;	/* its sd between rounds, % of mean */
+	char worst_test[64];		/* where it was largest */
+	int rounds, flagged;		/* its rounds, those it moved in */
+	int drift, bimodal, moved;	/* ns_per_pkt points so marked */
+	int nr_points;			/* ns_per_pkt points in all */
+};
+void report_rounds_noise(const struct dataset *ds, struct rounds_noise *n);
 /*
  * The warning of a report on a killed run's journal: how many points have
  * fewer rounds than planned (mark partial), listed by the section. Nothing

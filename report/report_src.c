@@ -17,6 +17,7 @@
 #include "dataset.h"
 #include "json.h"
 #include "outdir.h"
+#include "report_run.h"
 #include "report_src.h"
 #include "results.h"
 #include "util.h"
@@ -26,7 +27,7 @@
 
 static const char *const src_files[REPORT_SRC_FILES] = {
 	"data.csv", "data.json", "cost-model.csv", "cost-model.json",
-	OUTDIR_JOURNAL,
+	OUTDIR_JOURNAL, RUN_FILE,
 };
 
 /* The path a reader opens the private copy by. */
@@ -235,9 +236,17 @@ static int check_cost_json(int mfd, const char *shown, char *err,
 static int check_copy(int i, int mfd, const char *shown, char *err,
 		      size_t err_len)
 {
+	struct run_info ri;
 	struct dataset ds;
+	char proc[64];
 	int ret;
 
+	if (!strcmp(src_files[i], RUN_FILE)) {
+		copy_path(mfd, proc, sizeof(proc));
+		ret = run_info_read_path(proc, shown, &ri, err, err_len);
+		run_info_free(&ri);
+		return ret;
+	}
 	if (!strcmp(src_files[i], "cost-model.csv"))
 		return check_cost_csv(mfd, shown, err, err_len);
 	if (!strcmp(src_files[i], "cost-model.json"))

@@ -18,7 +18,7 @@
 struct dataset;
 
 /* The files a report is made from, which go with it to another --out. */
-#define REPORT_SRC_FILES	5
+#define REPORT_SRC_FILES	6
 
 struct report_src {
 	char dir[PATH_MAX];	/* the directory, as named: for messages */

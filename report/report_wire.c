@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The report's wire section (see report_wire.h): one table of the DUT's
+ * The report's wire parts (see report_wire.h): one table of the DUT's
  * zero-loss rate and CPU per packet for every wire point measured with a
- * search, the generator against the bare loop, and per program the DUT's
- * CPU use and the latency against offered load, per XDP mode (the shape of
- * the XDP paper's CPU figure), at the smallest frame size measured.
+ * search, the generator against the bare loop (in the modes section), and
+ * per program the DUT's CPU use (CPU section) and the latency (latency
+ * section) against offered load, per XDP mode (the shape of the XDP
+ * paper's CPU figure), at the smallest frame size measured.
  */
 #include <math.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@ struct wire_ctx {
 	const char *plot_dir;
 	bool can_plot;
 	struct doc *d;
+	enum wire_load_part part;
 };
 
 /* Same program, subtest, frame size and mode. */
@@ -289,22 +291,20 @@ static void load_table(const struct wire_ctx *c,
 	doc_table_end(c->d);
 }
 
-/* The CPU and latency curves of one program at its smallest frame size. */
-static void write_curves(const struct wire_ctx *c, const struct ds_point *prog,
-			 int idx)
+/* The points of one program at its smallest frame size with loads. */
+static int curve_points(const struct wire_ctx *c, const struct ds_point *prog,
+			const struct ds_point **pts, int *size)
 {
-	const struct ds_point *pts[4];
-	struct plot cpu = { .hline = { NAN, NAN } }, lat = cpu;
-	char name[256], label[96];
-	int nr = 0, size = 0;
+	int nr = 0;
 
 	/* the smallest size with loads, then one point per mode there */
+	*size = 0;
 	for (int i = 0; i < c->ds->nr_pts; i++) {
 		const struct ds_point *p = &c->ds->pts[i];
 
 		if (metric_is(p->id.metric, METRIC_MPPS_OFFERED) &&
-		    same_program(p, prog) && (!size || p->id.frame_size < size))
-			size = p->id.frame_size;
+		    same_program(p, prog) && (!*size || p->id.frame_size < *size))
+			*size = p->id.frame_size;
 	}
 	for (int i = 0; i < c->ds->nr_pts && nr < 4; i++) {
 		const struct ds_point *p = &c->ds->pts[i];
@@ -312,43 +312,81 @@ static void write_curves(const struct wire_ctx *c, const struct ds_point *prog,
 
 		if (!metric_is(p->id.metric, METRIC_MPPS_ZERO_LOSS) ||
 		    p->id.op[0] || !same_program(p, prog) ||
-		    p->id.frame_size != size)
+		    p->id.frame_size != *size)
 			continue;
 		for (int k = 0; k < nr; k++)
 			seen |= !strcmp(pts[k]->id.mode, p->id.mode);
 		if (!seen)
 			pts[nr++] = p;
 	}
-	program_name(prog, name, sizeof(name));
-	doc_heading(c->d, 3, "%s, %d B: CPU and latency against offered load",
-		    name, size);
+	return nr;
+}
+
+static void cpu_curves(const struct wire_ctx *c,
+		       const struct ds_point *const *pts, int nr, int size,
+		       int idx)
+{
+	struct plot cpu = { .hline = { NAN, NAN } };
+	char label[96];
+
 	snprintf(cpu.name, sizeof(cpu.name), "wire-cpu-load-%d", idx);
 	snprintf(cpu.title, sizeof(cpu.title), "DUT CPU vs offered load, %d B",
 		 size);
 	snprintf(cpu.xlabel, sizeof(cpu.xlabel), "offered load (Mpps)");
+	snprintf(cpu.x_name, sizeof(cpu.x_name), "offered Mpps");
 	snprintf(cpu.ylabel, sizeof(cpu.ylabel), "%% of one CPU");
-	snprintf(lat.name, sizeof(lat.name), "wire-latency-load-%d", idx);
-	snprintf(lat.title, sizeof(lat.title),
-		 "One-way latency vs offered load, %d B", size);
-	snprintf(lat.xlabel, sizeof(lat.xlabel), "offered load (Mpps)");
-	snprintf(lat.ylabel, sizeof(lat.ylabel), "latency (us)");
 	for (int k = 0; k < nr; k++) {
 		snprintf(label, sizeof(label), "%s DUT CPU", pts[k]->id.mode);
 		add_curve(c, &cpu, pts[k], METRIC_DUT_CPU_PCT, 1, label);
 		snprintf(label, sizeof(label), "%s program (bpf_stats)",
 			 pts[k]->id.mode);
 		add_curve(c, &cpu, pts[k], METRIC_CPU_PROG_PCT, 1, label);
+	}
+	doc_para(c->d, "Busy time of the DUT's CPU against the load offered to it (10%% to 100%% of its zero-loss rate), per XDP mode, beside the share of a CPU the program itself takes by bpf_stats (its run time per packet at full load times the rate): the distance between the two is the path's cost.");
+	render(c, &cpu, cpu.title);
+	load_table(c, pts, nr);
+	plot_free(&cpu);
+}
+
+static void latency_curves(const struct wire_ctx *c,
+			   const struct ds_point *const *pts, int nr,
+			   int size, int idx)
+{
+	struct plot lat = { .hline = { NAN, NAN } };
+	char label[96];
+
+	snprintf(lat.name, sizeof(lat.name), "wire-latency-load-%d", idx);
+	snprintf(lat.title, sizeof(lat.title),
+		 "One-way latency vs offered load, %d B", size);
+	snprintf(lat.xlabel, sizeof(lat.xlabel), "offered load (Mpps)");
+	snprintf(lat.x_name, sizeof(lat.x_name), "offered Mpps");
+	snprintf(lat.ylabel, sizeof(lat.ylabel), "latency (us)");
+	for (int k = 0; k < nr; k++) {
 		snprintf(label, sizeof(label), "%s p50", pts[k]->id.mode);
 		add_curve(c, &lat, pts[k], METRIC_LATENCY_P50, 1e-3, label);
 		snprintf(label, sizeof(label), "%s p99", pts[k]->id.mode);
 		add_curve(c, &lat, pts[k], METRIC_LATENCY_P99, 1e-3, label);
 	}
-	doc_para(c->d, "Busy time of the DUT's CPU against the load offered to it (10%% to 100%% of its zero-loss rate), per XDP mode, beside the share of a CPU the program itself takes by bpf_stats (its run time per packet at full load times the rate): the distance between the two is the path's cost. Latency is one-way, generator to sink; the batch share is the wait of a frame for the end of its generator batch (half a batch of frame spacing, an estimate).");
-	render(c, &cpu, cpu.title);
+	doc_para(c->d, "One-way latency, generator to sink, against the load offered to the DUT (10%% to 100%% of its zero-loss rate), per XDP mode; the batch share in the table under CPU is the wait of a frame for the end of its generator batch (half a batch of frame spacing, an estimate).");
 	render(c, &lat, lat.title);
-	load_table(c, pts, nr);
-	plot_free(&cpu);
 	plot_free(&lat);
+}
+
+/* The CPU or latency curves of one program at its smallest frame size. */
+static void write_curves(const struct wire_ctx *c, const struct ds_point *prog,
+			 int idx)
+{
+	const struct ds_point *pts[4];
+	char name[256];
+	int size, nr = curve_points(c, prog, pts, &size);
+
+	program_name(prog, name, sizeof(name));
+	doc_heading(c->d, 3, "%s, %d B: %s against offered load", name, size,
+		    c->part == WIRE_LOAD_CPU ? "CPU" : "latency");
+	if (c->part == WIRE_LOAD_CPU)
+		cpu_curves(c, pts, nr, size, idx);
+	else
+		latency_curves(c, pts, nr, size, idx);
 }
 
 static void write_load_curves(const struct wire_ctx *c)
@@ -371,23 +409,44 @@ static void write_load_curves(const struct wire_ctx *c)
 	}
 }
 
-void report_write_wire(struct fig_set *fs, const char *plot_dir,
-		       bool can_plot, struct doc *d)
+static bool any_metric(const struct dataset *ds, enum metric_id a,
+		       enum metric_id b)
+{
+	for (int i = 0; i < ds->nr_pts; i++)
+		if (metric_is(ds->pts[i].id.metric, a) ||
+		    metric_is(ds->pts[i].id.metric, b))
+			return true;
+	return false;
+}
+
+bool report_wire_has_modes(const struct fig_set *fs)
+{
+	return any_metric(fs->ds, METRIC_MPPS_ZERO_LOSS, METRIC_MPPS_GEN);
+}
+
+bool report_wire_has_loads(const struct fig_set *fs)
+{
+	return any_metric(fs->ds, METRIC_MPPS_OFFERED, METRIC_MPPS_OFFERED);
+}
+
+void report_write_wire_modes(struct fig_set *fs, struct doc *d)
+{
+	struct wire_ctx c = { .fs = fs, .ds = fs->ds, .d = d };
+
+	if (!report_wire_has_modes(fs))
+		return;
+	write_zero_loss(&c);
+	write_generator(&c);
+}
+
+void report_write_wire_loads(struct fig_set *fs, const char *plot_dir,
+			     bool can_plot, enum wire_load_part part,
+			     struct doc *d)
 {
 	struct wire_ctx c = {
 		.fs = fs, .ds = fs->ds, .plot_dir = plot_dir,
-		.can_plot = can_plot, .d = d,
+		.can_plot = can_plot, .d = d, .part = part,
 	};
-	bool any = false;
 
-	for (int i = 0; i < c.ds->nr_pts && !any; i++)
-		any = metric_is(c.ds->pts[i].id.metric,
-				METRIC_MPPS_ZERO_LOSS) ||
-		      metric_is(c.ds->pts[i].id.metric, METRIC_MPPS_GEN);
-	if (!any)
-		return;
-	doc_heading(d, 2, "The DUT on the wire");
-	write_zero_loss(&c);
-	write_generator(&c);
 	write_load_curves(&c);
 }

@@ -6,9 +6,12 @@
 set -euo pipefail
 
 PKGS=(make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev pkg-config
-      bpftool iproute2 gnuplot-nox ethtool kmod rsync libpcap-dev xdp-tools)
+      bpftool iproute2 gnuplot-nox ethtool kmod rsync libpcap-dev xdp-tools
+      fonts-dejavu-core chromium)
 # libpcap-dev: --pcap; xdp-tools: the XDP objects of xdp-filter that the
 # user_obj test measures (/usr/lib/<triplet>/bpf/xdpfilt_*.o).
+# fonts-dejavu-core: the fonts gnuplot's pngcairo and pdfcairo draw with;
+# chromium: the report/browser test renders report.html in it, headless.
 # vmtest: QEMU, a static busybox and cpio for the guest initramfs, xz for
 # the kernel source tarball (netdevsim is built from it).
 VMTEST_PKGS=(qemu-system-x86 busybox-static cpio xz-utils)

@@ -415,10 +415,15 @@ int wire_measure_rep(struct wire *w, const struct wire_measure_cfg *mc,
  */
 void wire_metric_add(const struct point_id *key, enum metric_id metric,
 		     const double *x, int n);
-/* Record a measured point with results_add(): mode column = wire mode. */
+/*
+ * Record a measured point with results_add(): mode column = wire mode.
+ * property, n, variant and op name the program as its microbenchmark
+ * does (a generated one: sweep_point_key()), so that the report draws
+ * both paths together; a load trial's points get op load_<P>pct.
+ */
 void wire_results_add(const struct wire_point *pt, const char *property,
-		      long n, const char *variant, unsigned int frame_size,
-		      enum wire_mode mode, bool search);
+		      long n, const char *variant, const char *op,
+		      unsigned int frame_size, enum wire_mode mode, bool search);
 
 /*
  * The DUT on named host interfaces, traffic from an external generator:

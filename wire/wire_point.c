@@ -195,9 +195,11 @@ static void results_load(struct point_id *key, const struct wire_load *l)
 		METRIC_LATENCY_P50, METRIC_LATENCY_P90, METRIC_LATENCY_P99,
 		METRIC_LATENCY_P999, METRIC_LATENCY_MAX,
 	};
+	const char *prog_op = key->op;
 	char op[32];
 	int j;
 
+	/* at a load, op says which: the program's op is the point's */
 	snprintf(op, sizeof(op), "load_%.0fpct", 100 * l->frac);
 	key->op = op;
 	for (j = 0; j < 5; j++)
@@ -206,16 +208,16 @@ static void results_load(struct point_id *key, const struct wire_load *l)
 	wire_metric_add(key, METRIC_MPPS_OFFERED, l->offered, l->reps);
 	wire_metric_add(key, METRIC_DUT_CPU_PCT, l->dut_pct, l->reps);
 	wire_metric_add(key, METRIC_CPU_PROG_PCT, l->prog_pct, l->reps);
-	key->op = "";
+	key->op = prog_op;
 }
 
 void wire_results_add(const struct wire_point *pt, const char *property,
-		      long n, const char *variant, unsigned int frame_size,
-		      enum wire_mode mode, bool search)
+		      long n, const char *variant, const char *op,
+		      unsigned int frame_size, enum wire_mode mode, bool search)
 {
 	struct point_id key = {
 		.property = property, .n = n, .variant = variant ?: "",
-		.op = "", .frame_size = frame_size,
+		.op = op ?: "", .frame_size = frame_size,
 		.mode = wire_mode_name(mode),
 	};
 	double wire_ns[WIRE_MAX_REPS], sender[WIRE_MAX_REPS];
