@@ -34,6 +34,7 @@
 
 #include "test_perf.h"
 #include "csv.h"
+#include "outdir.h"
 #include "report/dataset.h"
 #include "report/plot.h"
 #include "report/report.h"
@@ -983,10 +984,47 @@ static bool check_screenshot(const char *path)
 	return ok;
 }
 
+#define SCREENSHOT	"report-first-screen.png"
+
+/*
+ * The first screen, for a person to look at: into the run's --out
+ * directory when it has one (written safely, as every output file);
+ * nothing of the test outlives it otherwise.
+ */
+static bool keep_screenshot(const char *shot)
+{
+	char why[256] = "";
+	struct outfile of;
+	size_t len = 0;
+	char *png;
+	bool ok;
+
+	if (!env.out_dir) {
+		test__info("first screen checked; with --out DIR it is kept as DIR/%s",
+			   SCREENSHOT);
+		return true;
+	}
+	png = file_read(shot, &len);
+	if (!ASSERT_OK_PTR(png, "screenshot"))
+		return false;
+	ok = ASSERT_OK(outfile_open(&of, env.out_dir, SCREENSHOT, why,
+				    sizeof(why)), why);
+	if (ok && fwrite(png, 1, len, of.f) != len) {
+		outfile_discard(&of);
+		ok = ASSERT_TRUE(false, "screenshot written");
+	} else if (ok) {
+		ok = ASSERT_OK(outfile_commit(&of), "screenshot committed");
+	}
+	if (ok)
+		test__info("screenshot of the first screen: %s/%s",
+			   env.out_dir, SCREENSHOT);
+	free(png);
+	return ok;
+}
+
 static void test_browser(void)
 {
 	char chromium[PATH_MAX], dir[64], why[256], shot[PATH_MAX];
-	char keep[] = "/tmp/xdp-perf-browser.XXXXXX";
 	bool ok = false;
 
 	if (!find_chromium(chromium, sizeof(chromium))) {
@@ -1004,15 +1042,12 @@ static void test_browser(void)
 	    !ASSERT_OK(file_put(dir, "broken.html", broken_page), "broken page") ||
 	    !check_in_browser(chromium, dir, "broken.html", 3))
 		goto out;
-	/* the first screen, kept for a person to look at */
-	if (!ASSERT_OK_PTR(mkdtemp(keep), "mkdtemp"))
-		goto out;
-	snprintf(shot, sizeof(shot), "%s/report-first-screen.png", keep);
+	snprintf(shot, sizeof(shot), "%s/%s", dir, SCREENSHOT);
 	ok = ASSERT_EQ(run_chromium(chromium, dir, "report.html", shot, NULL, 0),
 		       0, "chromium --screenshot") &&
-	     check_screenshot(shot);
-	test__info("screenshot of the first screen: %s", shot);
+	     check_screenshot(shot) && keep_screenshot(shot);
 out:
+	/* kept with the rest when the subtest failed */
 	drop_tmp(dir, ok);
 }
 
