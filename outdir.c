@@ -368,8 +368,9 @@ static int outfile_create(struct outfile *of, const char *dir,
 	return 0;
 }
 
-int outfile_open(struct outfile *of, const char *dir, const char *name,
-		 char *why, size_t len)
+/* An outfile not yet open, for a plain file name only. */
+static int outfile_init(struct outfile *of, const char *name, char *why,
+			size_t len)
 {
 	memset(of, 0, sizeof(*of));
 	of->dirfd = -1;
@@ -377,6 +378,16 @@ int outfile_open(struct outfile *of, const char *dir, const char *name,
 		why_set(why, len, "'%s' is not a file name", name);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+int outfile_open(struct outfile *of, const char *dir, const char *name,
+		 char *why, size_t len)
+{
+	int err = outfile_init(of, name, why, len);
+
+	if (err)
+		return err;
 	of->dirfd = outdir_open(dir, true, why, len);
 	if (of->dirfd < 0)
 		return of->dirfd;
@@ -386,12 +397,8 @@ int outfile_open(struct outfile *of, const char *dir, const char *name,
 int outfile_openat(struct outfile *of, int dirfd, const char *name,
 		   char *why, size_t len)
 {
-	memset(of, 0, sizeof(*of));
-	of->dirfd = -1;
-	if (!plain_name(name)) {
-		why_set(why, len, "'%s' is not a file name", name);
+	if (outfile_init(of, name, why, len))
 		return -EINVAL;
-	}
 	of->dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
 	if (of->dirfd < 0) {
 		int err = -errno;
