@@ -165,14 +165,16 @@ static int rounds_from_json(const struct json_value *o, struct ds_rounds *r,
 	return 0;
 }
 
-/* The key of a point: strings from JSON strings, numbers from numbers. */
-static int id_from_json(const struct json_value *o, struct point_id *id,
-			int idx, char *err, size_t err_len)
+/*
+ * The key fields of JSON object o as point_id_parse() reads them: strings
+ * from JSON strings, numbers (printed into nums) from numbers, NULL when
+ * absent or of another type.
+ */
+void ds_id_text_json(const struct json_value *o,
+		     const char *text[POINT_ID_NR_FIELDS],
+		     char nums[POINT_ID_NR_FIELDS][32])
 {
-	char nums[POINT_ID_NR_FIELDS][32], why[128];
-	const char *text[POINT_ID_NR_FIELDS];
 	const struct json_value *v;
-	int ret;
 
 	for (int i = 0; i < POINT_ID_NR_FIELDS; i++) {
 		v = json_get(o, point_id_names[i]);
@@ -185,6 +187,17 @@ static int id_from_json(const struct json_value *o, struct point_id *id,
 		    !json_text(v, nums[i], sizeof(nums[i])))
 			text[i] = nums[i];
 	}
+}
+
+/* The key of a point: strings from JSON strings, numbers from numbers. */
+static int id_from_json(const struct json_value *o, struct point_id *id,
+			int idx, char *err, size_t err_len)
+{
+	char nums[POINT_ID_NR_FIELDS][32], why[128];
+	const char *text[POINT_ID_NR_FIELDS];
+	int ret;
+
+	ds_id_text_json(o, text, nums);
 	ret = point_id_parse(id, text, why, sizeof(why));
 	if (ret)
 		perf_msg(err, err_len, "points[%d]: %s", idx, why);

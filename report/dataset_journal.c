@@ -42,7 +42,6 @@ static int key_from_json(const struct json_value *o, struct point_id *id,
 {
 	char nums[POINT_ID_NR_FIELDS][32], why[128];
 	const char *text[POINT_ID_NR_FIELDS];
-	const struct json_value *v;
 	struct ds_point tmp;
 	int ret;
 
@@ -50,17 +49,7 @@ static int key_from_json(const struct json_value *o, struct point_id *id,
 		perf_msg(err, len, "points[%d]: a round line with a metric", idx);
 		return -EINVAL;
 	}
-	for (int i = 0; i < POINT_ID_NR_FIELDS; i++) {
-		v = json_get(o, point_id_names[i]);
-		text[i] = NULL;
-		if (!v)
-			continue;
-		if (!point_id_numeric(i) && v->type == JSON_STR)
-			text[i] = v->str;
-		if (point_id_numeric(i) && v->type == JSON_NUM &&
-		    !json_text(v, nums[i], sizeof(nums[i])))
-			text[i] = nums[i];
-	}
+	ds_id_text_json(o, text, nums);
 	text[POINT_ID_METRIC] = metric_def(round_metrics[0])->name;
 	ret = point_id_parse(id, text, why, sizeof(why));
 	if (ret) {

@@ -9,6 +9,7 @@
 #define __DATASET_PRIV_H
 
 #include <stddef.h>
+#include "point_id.h"
 
 struct ds_point;
 struct json_value;
@@ -37,6 +38,10 @@ int ds_csv_header_rules(const char *line, const struct num_rule **rules,
 int ds_check_csv_numbers(char **cells, int n, const struct num_rule **rules,
 			 char *why, size_t why_len);
 /* Refuse control characters in the suite's names, escape them in labels. */
+/* Key fields of a JSON point for point_id_parse() (dataset.c). */
+void ds_id_text_json(const struct json_value *o,
+		     const char *text[POINT_ID_NR_FIELDS],
+		     char nums[POINT_ID_NR_FIELDS][32]);
 int ds_check_point_strings(struct ds_point *p, int idx, char *why,
 			   size_t why_len);
 
