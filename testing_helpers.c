@@ -328,3 +328,47 @@ int sys_cmd(const char *file, int line, bool assert, const char *fmt, ...)
 	log_output("its output", out, true);
 	return ret;
 }
+
+bool self_refused(const struct self_run *run, const char *why,
+		  const char *what)
+{
+	int lines = 0;
+	bool ok;
+
+	for (const char *c = run->err; c && *c; c++)
+		lines += *c == '\n';
+	ok = ASSERT_EQ(run->status, 2, what) && ASSERT_EQ(lines, 1, "one line") &&
+	     ASSERT_OK_PTR(strstr(run->err, why), "the reason");
+	if (!ok)
+		log_output(what, run->err, true);
+	return ok;
+}
+
+/* ---- BPF ---- */
+
+int load_xdp_pass(void)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+
+	return bpf_prog_load(BPF_PROG_TYPE_XDP, "hostile_pass", "GPL", insns,
+			     ARRAY_SIZE(insns), NULL);
+}
+
+__u32 xdp_skb_prog_id(int ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	return bpf_xdp_query(ifindex, 0, &q) ? 0 : q.skb_prog_id;
+}
+
+__u32 prog_id_of(int fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}

@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <linux/types.h>
 
 #define NOBODY_ID	65534
 #define SYS_TIMEOUT_MS	30000
@@ -112,5 +113,18 @@ int run_in_child(int (*fn)(void *ctx), void *ctx, int timeout_ms);
 	sys_cmd(__FILE__, __LINE__, false, fmt, ##__VA_ARGS__)
 int sys_cmd(const char *file, int line, bool assert, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/*
+ * A run refused as bad input should be: exit 2 and one line on stderr
+ * holding why (its output logged when not).
+ */
+bool self_refused(const struct self_run *run, const char *why,
+		  const char *what);
+/* An XDP program that returns XDP_PASS: its fd, or -errno. */
+int load_xdp_pass(void);
+/* The id of the generic-mode XDP program on ifindex; 0 when none. */
+__u32 xdp_skb_prog_id(int ifindex);
+/* The id of the program behind fd; 0 when it cannot be read. */
+__u32 prog_id_of(int fd);
 
 #endif /* __TESTING_HELPERS_H */

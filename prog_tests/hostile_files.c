@@ -220,33 +220,6 @@ out:
 
 /* ---- 10: a detach that failed is retried ---- */
 
-static int xdp_pass_prog(void)
-{
-	const struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
-		  .imm = XDP_PASS },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-
-	return bpf_prog_load(BPF_PROG_TYPE_XDP, "hostile_pass", "GPL", insns,
-			     ARRAY_SIZE(insns), NULL);
-}
-
-static __u32 skb_prog_on(int ifindex)
-{
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-
-	return bpf_xdp_query(ifindex, 0, &q) ? 0 : q.skb_prog_id;
-}
-
-static __u32 id_of(int fd)
-{
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
-
-	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
-}
-
 /*
  * The detach is made to fail from another namespace than the program's
  * (its ifindex names a device without it there); the record must stay
@@ -259,7 +232,7 @@ static void test_xdpnl_retry(void)
 
 	if (!test__need_bpf())
 		return;
-	prog = xdp_pass_prog();
+	prog = load_xdp_pass();
 	ns_a = netns_create_anon();
 	ns_b = netns_create_anon();
 	if (!ASSERT_OK_FD(prog, "XDP_PASS program") ||
@@ -277,10 +250,10 @@ static void test_xdpnl_retry(void)
 	netns_leave(saved);
 	if (!ASSERT_OK(netns_enter_fd(ns_a, &saved), "back in A"))
 		goto out;
-	ASSERT_EQ(skb_prog_on(lo), id_of(prog), "still attached in A");
+	ASSERT_EQ(xdp_skb_prog_id(lo), prog_id_of(prog), "still attached in A");
 	ASSERT_OK(xdpnl_detach(lo, XDP_FLAGS_SKB_MODE),
 		  "the record kept: the retry detaches");
-	ASSERT_EQ(skb_prog_on(lo), 0, "detached");
+	ASSERT_EQ(xdp_skb_prog_id(lo), 0, "detached");
 leave:
 	netns_leave(saved);
 out:
@@ -430,22 +403,6 @@ out:
 
 static const struct self_opts quick = { .timeout_ms = RUN_MS };
 
-/* A refusal: exit 2, one line on stderr that says why. */
-static bool refused(const struct self_run *run, const char *why,
-		    const char *what)
-{
-	int lines = 0;
-	bool ok;
-
-	for (const char *c = run->err; *c; c++)
-		lines += *c == '\n';
-	ok = ASSERT_EQ(run->status, 2, what) && ASSERT_EQ(lines, 1, "one line") &&
-	     ASSERT_OK_PTR(strstr(run->err, why), "the reason");
-	if (!ok)
-		log_output("stderr", run->err, true);
-	return ok;
-}
-
 
 #define POINT(n, v) "{\"test\": \"t\", \"subtest\": \"s\", \"property\": \"p\", \"n\": " #n ", \"variant\": \"\", \"op\": \"\", \"frame_size\": 64, \"mode\": \"test_run\", \"metric\": \"ns_per_pkt\", \"unit\": \"ns\", \"reps\": 5, \"mean\": " #v ", \"median\": " #v ", \"stddev\": 1, \"ci95_low\": " #v ", \"ci95_high\": " #v ", \"min\": " #v ", \"max\": " #v "}"
 #define DATA_JSON "{\"format\": \"xdp-perf-data/1\", \"points\": [" \
@@ -481,7 +438,7 @@ static void test_report_from(void)
 		goto out;
 	sub(dst, sizeof(dst), dir, "dst1");
 	run_self(&run, &quick, "--report-from", src, "--out", dst);
-	ok = refused(&run, "cost-model.csv is a symbolic link", "symlink") &&
+	ok = self_refused(&run, "cost-model.csv is a symbolic link", "symlink") &&
 	     not_disclosed(dst);
 	/* the same file linked hard: a regular file, but no cost model */
 	unlink(q);
@@ -489,7 +446,7 @@ static void test_report_from(void)
 		goto out;
 	sub(dst, sizeof(dst), dir, "dst2");
 	run_self(&run, &quick, "--report-from", src, "--out", dst);
-	ok &= refused(&run, "not a cost model of the suite", "hard link") &&
+	ok &= self_refused(&run, "not a cost model of the suite", "hard link") &&
 	      not_disclosed(dst);
 	/* a FIFO is refused without being opened (it would block) */
 	unlink(q);
@@ -498,7 +455,7 @@ static void test_report_from(void)
 		goto out;
 	sub(dst, sizeof(dst), dir, "dst3");
 	run_self(&run, &quick, "--report-from", src, "--out", dst);
-	ok &= refused(&run, "journal.jsonl is not a regular file", "FIFO");
+	ok &= self_refused(&run, "journal.jsonl is not a regular file", "FIFO");
 	/* and what was checked goes: the files as they were */
 	unlink(q);
 	if (!ASSERT_OK(file_put(src, "cost-model.csv", COST_CSV), "cost model"))

@@ -35,22 +35,6 @@
 
 static const struct self_opts quick = { .timeout_ms = RUN_TIMEOUT_MS };
 
-/* A refusal: exit 2, one line on stderr that says why. */
-static bool refused(const struct self_run *run, const char *why,
-		    const char *what)
-{
-	int lines = 0;
-	bool ok;
-
-	for (const char *c = run->err; c && *c; c++)
-		lines += *c == '\n';
-	ok = ASSERT_EQ(run->status, 2, what) && ASSERT_EQ(lines, 1, "one line") &&
-	     ASSERT_OK_PTR(strstr(run->err, why), "the reason");
-	if (!ok)
-		log_output(what, run->err, true);
-	return ok;
-}
-
 /* A data.json of three points (n = 1, 2, 3) per property. */
 static void write_data(const char *dir, const char *const *props, int nr)
 {
@@ -280,11 +264,11 @@ static void test_readers(void)
 	/* what the user sees: one line, exit 2 */
 	file_put(dir, "data.json", "{\"format\": \"xdp-perf-data/1\", \"points\": [{\"n\": 1e300, " POINT_REST "}]}");
 	run_self(&run, &quick, "--report-from", dir);
-	ok = refused(&run, "n is 1e+300", "--report-from");
+	ok = self_refused(&run, "n is 1e+300", "--report-from");
 	run_self(&run, &quick, "--compare", dir, dir);
-	ok &= refused(&run, "n is 1e+300", "--compare");
+	ok &= self_refused(&run, "n is 1e+300", "--compare");
 	run_self(&run, &quick, "--target-ms", "nan", "-l");
-	ok &= refused(&run, "--target-ms wants", "--target-ms nan");
+	ok &= self_refused(&run, "--target-ms wants", "--target-ms nan");
 	self_run_free(&run);
 	drop_tmp(dir, ok);
 }
@@ -378,16 +362,16 @@ static void test_out_dir(void)
 	/* the same from the command line: exit 2 before anything runs */
 	sub(p, sizeof(p), dir, "nobody");
 	run_self(&run, &quick, "-t", "packets", "--out", p);
-	ok &= refused(&run, "belongs to uid 65534", "--out nobody's");
+	ok &= self_refused(&run, "belongs to uid 65534", "--out nobody's");
 	sub(p, sizeof(p), dir, "mine");
 	run_self(&run, &quick, "-t", "packets", "--out", p);
-	ok &= refused(&run, "is not empty", "--out non-empty");
+	ok &= self_refused(&run, "is not empty", "--out non-empty");
 	run_self(&run, &quick, "-t", "packets", "-J",
 		   "/proc/no/such/summary.json");
-	ok &= refused(&run, "-J /proc/no/such", "-J unwritable");
+	ok &= self_refused(&run, "-J /proc/no/such", "-J unwritable");
 	sub(p, sizeof(p), dir, "nobody/summary.json");
 	run_self(&run, &quick, "-t", "packets", "-J", p);
-	ok &= refused(&run, "belongs to uid 65534", "-J nobody's");
+	ok &= self_refused(&run, "belongs to uid 65534", "-J nobody's");
 	/* someone else's result directory: read, but written elsewhere */
 	write_data(dir, (const char *const[]){ "base" }, 1);
 	sub(p, sizeof(p), dir, "data.json");
@@ -395,7 +379,7 @@ static void test_out_dir(void)
 	rename(p, q);
 	sub(p, sizeof(p), dir, "nobody");
 	run_self(&run, &quick, "--report-from", p);
-	ok &= refused(&run, "write the report elsewhere",
+	ok &= self_refused(&run, "write the report elsewhere",
 		      "--report-from in place, nobody's") &&
 	      ASSERT_FALSE(file_exists(p, "report.md"), "nothing written there");
 	/* --compare creates its --out */
@@ -410,33 +394,6 @@ static void test_out_dir(void)
 }
 
 /* ---- interfaces the user names ---- */
-
-static int xdp_pass_prog(void)
-{
-	const struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
-		  .imm = XDP_PASS },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-
-	return bpf_prog_load(BPF_PROG_TYPE_XDP, "hostile_pass", "GPL", insns,
-			     ARRAY_SIZE(insns), NULL);
-}
-
-static __u32 skb_prog_on(int ifindex)
-{
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-
-	return bpf_xdp_query(ifindex, 0, &q) ? 0 : q.skb_prog_id;
-}
-
-static __u32 id_of(int fd)
-{
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
-
-	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
-}
 
 struct attach_case {
 	int ifindex, prog, sig;
@@ -475,16 +432,16 @@ static void check_xdpnl(int ifindex, int prog, int other)
 	bpf_xdp_attach(ifindex, other, XDP_FLAGS_SKB_MODE, NULL);
 	ASSERT_ERR(xdpnl_detach(ifindex, XDP_FLAGS_SKB_MODE),
 		   "detach of a program that is not ours refused");
-	ASSERT_EQ(skb_prog_on(ifindex), id_of(other), "theirs still attached");
+	ASSERT_EQ(xdp_skb_prog_id(ifindex), prog_id_of(other), "theirs still attached");
 	bpf_xdp_detach(ifindex, XDP_FLAGS_SKB_MODE, NULL);
 	/* a second signal: the async-signal-safe netlink detach */
 	attach_and_die(ifindex, prog, SIGTERM, true);
-	ASSERT_EQ(skb_prog_on(ifindex), 0, "detached on the kill path");
+	ASSERT_EQ(xdp_skb_prog_id(ifindex), 0, "detached on the kill path");
 	/* SIGKILL: the next run proves the child dead and detaches */
 	attach_and_die(ifindex, prog, SIGKILL, false);
-	ASSERT_EQ(skb_prog_on(ifindex), id_of(prog), "left by SIGKILL");
+	ASSERT_EQ(xdp_skb_prog_id(ifindex), prog_id_of(prog), "left by SIGKILL");
 	ASSERT_GT(xdpnl_cleanup_stale(), 0, "xdpnl_cleanup_stale");
-	ASSERT_EQ(skb_prog_on(ifindex), 0, "detached by the next run");
+	ASSERT_EQ(xdp_skb_prog_id(ifindex), 0, "detached by the next run");
 }
 
 static void check_in_use(const char *ifname, bool busy, const char *why_has)
@@ -512,11 +469,11 @@ static void test_interfaces(void)
 	int ns, saved, prog, other;
 
 	run_self(&run, &quick, "--dut-dev", "lo,lo", "-l");
-	refused(&run, "IN and OUT must be two interfaces", "--dut-dev lo,lo");
+	self_refused(&run, "IN and OUT must be two interfaces", "--dut-dev lo,lo");
 	run_self(&run, &quick, "--offload-dev", "lo", "-l");
-	refused(&run, "lo is in use (address 127.0.0.1", "--offload-dev lo");
+	self_refused(&run, "lo is in use (address 127.0.0.1", "--offload-dev lo");
 	run_self(&run, &quick, "--next-hop", "02:00:zz", "-l");
-	refused(&run, "--next-hop wants", "--next-hop junk");
+	self_refused(&run, "--next-hop wants", "--next-hop junk");
 	self_run_free(&run);
 	if (!test__need_bpf())
 		return;
@@ -527,7 +484,7 @@ static void test_interfaces(void)
 	/* a veth in our own namespace: nothing on the host */
 	for (size_t i = 0; i < ARRAY_SIZE(setup); i++)
 		SYS(leave, "ip %s", setup[i]);
-	prog = xdp_pass_prog();
+	prog = load_xdp_pass();
 	if (!ASSERT_OK_FD(prog, "XDP_PASS program") ||
 	    !ASSERT_OK(bpf_xdp_attach(if_nametoindex("xhe"), prog,
 				      XDP_FLAGS_SKB_MODE, NULL), "attach to xhe"))
@@ -542,7 +499,7 @@ static void test_interfaces(void)
 		test__info("no bridge in this kernel: port check left out");
 	check_in_use("xhd", true, "the default route");
 	check_in_use("xhe", true, "XDP program");
-	other = xdp_pass_prog();
+	other = load_xdp_pass();
 	if (ASSERT_OK_FD(other, "another program"))
 		check_xdpnl(if_nametoindex("xhb"), prog, other);
 	close(other);

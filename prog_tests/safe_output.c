@@ -30,23 +30,6 @@ static const char *const user_files[][2] = {
 	{ "notes.txt", "their notes\n" },
 };
 
-/* A refusal: exit 2, one line on stderr that says why. */
-static bool refused(const struct self_run *run, const char *why,
-		    const char *what)
-{
-	int lines = 0;
-	bool ok;
-
-	for (const char *c = run->err; *c; c++)
-		lines += *c == '\n';
-	ok = ASSERT_EQ(run->status, 2, what) &&
-	     ASSERT_EQ(lines, 1, "one line") &&
-	     ASSERT_OK_PTR(strstr(run->err, why), "the reason");
-	if (!ok)
-		log_output(what, run->err, true);
-	return ok;
-}
-
 static bool put_user_files(const char *dir, size_t nr)
 {
 	char plots[PATH_MAX];
@@ -77,7 +60,7 @@ static void test_force_split(void)
 	struct self_run run = {};
 
 	run_self(&run, &quick, "--offload-dev", "lo", "--force", "-l");
-	if (refused(&run, "lo is in use", "--offload-dev lo --force"))
+	if (self_refused(&run, "lo is in use", "--offload-dev lo --force"))
 		ASSERT_OK_PTR(strstr(run.err, "--force-dev"),
 			      "the refusal names --force-dev");
 	run_self(&run, &quick, "--offload-dev", "lo", "--force-dev", "-l");
@@ -97,10 +80,10 @@ static void test_foreign_dir(void)
 		return;
 	ok = put_user_files(dir, ARRAY_SIZE(user_files));
 	run_self(&run, &quick, "-t", "packets", "--out", dir, "--force");
-	ok &= refused(&run, "test_perf did not make it", "--out theirs --force") &&
+	ok &= self_refused(&run, "test_perf did not make it", "--out theirs --force") &&
 	      ASSERT_FALSE(strstr(run.err, "--force"), "no hint to use --force");
 	run_self(&run, &quick, "-t", "packets", "--out", dir);
-	ok &= refused(&run, "test_perf did not make it", "--out theirs") &&
+	ok &= self_refused(&run, "test_perf did not make it", "--out theirs") &&
 	      ASSERT_FALSE(strstr(run.err, "--force"), "no hint to use --force");
 	ok &= user_files_kept(dir, ARRAY_SIZE(user_files)) &&
 	      ASSERT_FALSE(file_exists(dir, OUTDIR_MARKER), "not marked");
@@ -136,7 +119,7 @@ static void test_suite_dir(void)
 	/* a killed run's journal: its only copy of the points */
 	ok &= put_user_files(out, ARRAY_SIZE(user_files));
 	run_self(&run, &quick, "-t", "packets", "--out", out, "--force");
-	ok &= refused(&run, OUTDIR_JOURNAL ", the points of a run",
+	ok &= self_refused(&run, OUTDIR_JOURNAL ", the points of a run",
 		      "--force with a journal") &&
 	      user_files_kept(out, ARRAY_SIZE(user_files));
 	self_run_free(&run);
@@ -208,11 +191,11 @@ static void test_dut_dev_last(void)
 	SYS(leave, "ip route add default dev xsd");
 	run_self(&run, &quick, "--dut-dev", "xsa,xsb", "--dut-dev", "xsb,xsa",
 		 "--dut-dev", "xsd,xsa", "-l");
-	refused(&run, "--dut-dev: xsd is in use (the default route",
+	self_refused(&run, "--dut-dev: xsd is in use (the default route",
 		"the last of three --dut-dev");
 	run_self(&run, &quick, "--dut-dev", "xsa,xsb", "--dut-dev", "xsd,lo",
 		 "-l");
-	refused(&run, "--dut-dev: xsd is in use", "the last of two --dut-dev");
+	self_refused(&run, "--dut-dev: xsd is in use", "the last of two --dut-dev");
 	run_self(&run, &quick, "--dut-dev", "xsd,xsa", "--dut-dev", "xsa,xsb",
 		 "-l");
 	if (!ASSERT_EQ(run.status, 0, "xsd given, then replaced"))
